@@ -1,0 +1,292 @@
+//! Highlight selectors (W3C Web Annotation TextQuoteSelector and TextPositionSelector) and
+//! anchoring them to an article's canonical text.
+//!
+//! All offsets are **Unicode scalar values** (Rust `char`s) into the canonical text
+//! (see `quire-doc`). The UI, which counts in UTF-16 code units, converts with
+//! [`utf16_to_scalar`] / [`scalar_to_utf16`].
+//!
+//! This crate is pure: no I/O, no database.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How many characters of context a [`TextQuoteSelector`] keeps on each side.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// W3C TextQuoteSelector: the quoted text with some context before and after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TextQuoteSelector {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+/// W3C TextPositionSelector: `[start, end)` in scalar values of the canonical text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TextPositionSelector {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What the user asked to highlight when creating a highlight by quote.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteRequest<'a> {
+    pub exact: &'a str,
+    /// Text that must come right before the quote (a suffix of the preceding text).
+    pub prefix: Option<&'a str>,
+    /// Text that must come right after the quote.
+    pub suffix: Option<&'a str>,
+    /// 1-based occurrence to pick when the quote appears more than once.
+    pub occurrence: Option<usize>,
+}
+
+/// One place where a quote occurs, for error messages that let the user choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    pub start: usize,
+    pub end: usize,
+    /// Some text around the occurrence, for a human to tell them apart.
+    pub context: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("the quote is empty: select some text to highlight")]
+    EmptyQuote,
+    #[error("quote not found in the article")]
+    NotFound,
+    #[error("the quote occurs {} times; choose one with --occurrence K (1..={}) or give --prefix/--suffix", .0.len(), .0.len())]
+    Ambiguous(Vec<Occurrence>),
+    #[error("occurrence {asked} does not exist: the quote occurs {found} time(s)")]
+    NoSuchOccurrence { asked: usize, found: usize },
+    #[error("range {start}..{end} is not inside the article text of {len} characters")]
+    OutOfRange { start: usize, end: usize, len: usize },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A canonical text prepared for anchoring: holds the char ↔ byte mapping.
+pub struct Text<'a> {
+    text: &'a str,
+    /// Byte offset of each char, plus the total length at the end.
+    char_bytes: Vec<usize>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut char_bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        char_bytes.push(text.len());
+        Self { text, char_bytes }
+    }
+
+    /// Length in scalar values.
+    pub fn len(&self) -> usize {
+        self.char_bytes.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text between two scalar offsets.
+    pub fn slice(&self, start: usize, end: usize) -> &'a str {
+        &self.text[self.char_bytes[start]..self.char_bytes[end]]
+    }
+
+    /// Builds both selectors for the range `[start, end)`.
+    pub fn selectors(&self, start: usize, end: usize) -> Result<(TextQuoteSelector, TextPositionSelector)> {
+        if start >= end || end > self.len() {
+            return Err(Error::OutOfRange { start, end, len: self.len() });
+        }
+        let exact = self.slice(start, end);
+        if exact.trim().is_empty() {
+            return Err(Error::EmptyQuote);
+        }
+        let quote = TextQuoteSelector {
+            exact: exact.to_owned(),
+            prefix: self.slice(start.saturating_sub(CONTEXT_CHARS), start).to_owned(),
+            suffix: self.slice(end, (end + CONTEXT_CHARS).min(self.len())).to_owned(),
+        };
+        Ok((quote, TextPositionSelector { start, end }))
+    }
+
+    /// Every place where `exact` occurs, in scalar offsets (overlapping occurrences included).
+    pub fn occurrences(&self, exact: &str) -> Vec<TextPositionSelector> {
+        let n = exact.chars().count();
+        let mut out = Vec::new();
+        if n == 0 {
+            return out;
+        }
+        let mut from = 0;
+        while let Some(pos) = self.text[from..].find(exact) {
+            let byte = from + pos;
+            let start = self.char_index(byte);
+            out.push(TextPositionSelector { start, end: start + n });
+            // Step one char forward so that overlapping occurrences are found too.
+            from = byte + self.text[byte..].chars().next().map_or(1, char::len_utf8);
+        }
+        out
+    }
+
+    /// Resolves a quote the user typed to exactly one range, or says why it cannot.
+    pub fn locate(&self, req: &QuoteRequest<'_>) -> Result<TextPositionSelector> {
+        if req.exact.trim().is_empty() {
+            return Err(Error::EmptyQuote);
+        }
+        let all = self.occurrences(req.exact);
+        if all.is_empty() {
+            return Err(Error::NotFound);
+        }
+        let fitting: Vec<TextPositionSelector> = all
+            .iter()
+            .copied()
+            .filter(|p| req.prefix.is_none_or(|pre| self.slice(0, p.start).ends_with(pre)))
+            .filter(|p| req.suffix.is_none_or(|suf| self.slice(p.end, self.len()).starts_with(suf)))
+            .collect();
+        if fitting.is_empty() {
+            return Err(Error::NotFound);
+        }
+        match req.occurrence {
+            Some(k) if k >= 1 && k <= fitting.len() => Ok(fitting[k - 1]),
+            Some(k) => Err(Error::NoSuchOccurrence { asked: k, found: fitting.len() }),
+            None if fitting.len() == 1 => Ok(fitting[0]),
+            None => Err(Error::Ambiguous(fitting.iter().map(|p| self.occurrence(*p)).collect())),
+        }
+    }
+
+    /// Anchors a stored selector to this text when the text is unchanged or the quote is still
+    /// present verbatim: first the stored position if it still holds the exact quote, then the
+    /// occurrence whose context and position fit best. `None` when the quote is gone.
+    pub fn anchor(&self, quote: &TextQuoteSelector, position: Option<TextPositionSelector>) -> Option<TextPositionSelector> {
+        if let Some(p) = position {
+            if p.end <= self.len() && p.start < p.end && self.slice(p.start, p.end) == quote.exact {
+                return Some(p);
+            }
+        }
+        let all = self.occurrences(&quote.exact);
+        all.into_iter().max_by_key(|p| {
+            let before = self.slice(p.start.saturating_sub(CONTEXT_CHARS), p.start);
+            let after = self.slice(p.end, (p.end + CONTEXT_CHARS).min(self.len()));
+            let context = common_suffix(before, &quote.prefix) + common_prefix(after, &quote.suffix);
+            let distance = position.map_or(0, |old| old.start.abs_diff(p.start));
+            (context, std::cmp::Reverse(distance))
+        })
+    }
+
+    fn occurrence(&self, p: TextPositionSelector) -> Occurrence {
+        let a = p.start.saturating_sub(20);
+        let b = (p.end + 20).min(self.len());
+        let context = format!(
+            "{}{}[{}]{}{}",
+            if a > 0 { "…" } else { "" },
+            self.slice(a, p.start),
+            self.slice(p.start, p.end),
+            self.slice(p.end, b),
+            if b < self.len() { "…" } else { "" },
+        )
+        .replace('\n', " ");
+        Occurrence { start: p.start, end: p.end, context }
+    }
+
+    fn char_index(&self, byte: usize) -> usize {
+        self.char_bytes.binary_search(&byte).unwrap_or_else(|i| i)
+    }
+}
+
+fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count()
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Converts a UTF-16 code-unit offset in `text` to a scalar-value offset. An offset that falls
+/// inside a surrogate pair is rounded down to the start of that character.
+pub fn utf16_to_scalar(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in text.chars().enumerate() {
+        let next = units + c.len_utf16();
+        if next > utf16 {
+            return i;
+        }
+        units = next;
+    }
+    text.chars().count()
+}
+
+/// Converts a scalar-value offset in `text` to a UTF-16 code-unit offset.
+pub fn scalar_to_utf16(text: &str, scalar: usize) -> usize {
+    text.chars().take(scalar).map(char::len_utf16).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "NATO said NATO. Then 🇺🇦 Україна joined NATO.";
+
+    #[test]
+    fn locate_cases() {
+        let t = Text::new(T);
+        let cases: &[(QuoteRequest<'_>, std::result::Result<(usize, usize), &str>)] = &[
+            (QuoteRequest { exact: "Україна", ..Default::default() }, Ok((24, 31))),
+            (QuoteRequest { exact: "NATO", ..Default::default() }, Err("the quote occurs 3 times; choose one with --occurrence K (1..=3) or give --prefix/--suffix")),
+            (QuoteRequest { exact: "NATO", occurrence: Some(2), ..Default::default() }, Ok((10, 14))),
+            (QuoteRequest { exact: "NATO", occurrence: Some(4), ..Default::default() }, Err("occurrence 4 does not exist: the quote occurs 3 time(s)")),
+            (QuoteRequest { exact: "NATO", prefix: Some("joined "), ..Default::default() }, Ok((39, 43))),
+            (QuoteRequest { exact: "NATO", suffix: Some(" said"), ..Default::default() }, Ok((0, 4))),
+            (QuoteRequest { exact: "NATO", prefix: Some("nobody "), ..Default::default() }, Err("quote not found in the article")),
+            (QuoteRequest { exact: "Finland", ..Default::default() }, Err("quote not found in the article")),
+            (QuoteRequest { exact: "  \n", ..Default::default() }, Err("the quote is empty: select some text to highlight")),
+            (QuoteRequest { exact: "", ..Default::default() }, Err("the quote is empty: select some text to highlight")),
+        ];
+        for (req, expected) in cases {
+            let got = t.locate(req).map(|p| (p.start, p.end)).map_err(|e| e.to_string());
+            assert_eq!(got, expected.map_err(str::to_owned), "{req:?}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_lists_occurrences_with_context() {
+        let err = Text::new(T).locate(&QuoteRequest { exact: "NATO", ..Default::default() }).unwrap_err();
+        let Error::Ambiguous(occ) = err else { panic!("{err:?}") };
+        let contexts: Vec<&str> = occ.iter().map(|o| o.context.as_str()).collect();
+        assert_eq!(contexts, ["[NATO] said NATO. Then 🇺🇦 …", "NATO said [NATO]. Then 🇺🇦 Україна jo…", "…n 🇺🇦 Україна joined [NATO]."]);
+    }
+
+    #[test]
+    fn selectors_carry_context_and_anchor_back() {
+        let t = Text::new(T);
+        let (q, p) = t.selectors(39, 43).unwrap();
+        assert_eq!(q.exact, "NATO");
+        assert_eq!(q.suffix, ".");
+        assert!(q.prefix.ends_with("Україна joined "));
+        // Wrong stored position: context decides.
+        assert_eq!(t.anchor(&q, Some(TextPositionSelector { start: 0, end: 3 })), Some(p));
+        assert_eq!(t.anchor(&q, None), Some(p));
+        assert_eq!(Text::new("nothing here").anchor(&q, Some(p)), None);
+        assert!(matches!(t.selectors(5, 5), Err(Error::OutOfRange { .. })));
+        assert!(matches!(t.selectors(40, 99), Err(Error::OutOfRange { .. })));
+        assert_eq!(t.selectors(4, 5), Err(Error::EmptyQuote));
+    }
+
+    #[test]
+    fn overlapping_occurrences_are_found() {
+        let got: Vec<_> = Text::new("aaaa").occurrences("aa").iter().map(|p| p.start).collect();
+        assert_eq!(got, [0, 1, 2]);
+    }
+
+    #[test]
+    fn utf16_round_trip_with_astral_characters() {
+        let s = "a😀b🇺🇦c";
+        // scalar: a=0 😀=1 b=2 🇺=3 🇦=4 c=5 ; utf16: a=0 😀=1..3 b=3 🇺=4..6 🇦=6..8 c=8
+        let pairs = [(0, 0), (1, 1), (2, 3), (3, 4), (4, 6), (5, 8), (6, 9)];
+        for (scalar, utf16) in pairs {
+            assert_eq!(scalar_to_utf16(s, scalar), utf16);
+            assert_eq!(utf16_to_scalar(s, utf16), scalar);
+        }
+        // Inside a surrogate pair rounds down.
+        assert_eq!(utf16_to_scalar(s, 2), 1);
+    }
+}

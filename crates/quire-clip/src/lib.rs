@@ -1,0 +1,108 @@
+//! From a web page (HTML) or a plain-text file to a Quire article: metadata plus the
+//! document model of `quire-doc`.
+//!
+//! This crate is pure: it never touches SQLite, the file system or the network. Bad input is
+//! never an error: every function returns an [`Extracted`] article, with warnings saying what
+//! went wrong; an input with no text at all yields an empty document that the caller refuses.
+
+mod html;
+
+use quire_doc::{BlockKind, Document, DocumentBuilder};
+use serde::Serialize;
+
+pub use html::{from_html, HtmlOptions};
+
+/// Article metadata as found in the source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Metadata {
+    pub title: String,
+    pub byline: Option<String>,
+    pub site_name: Option<String>,
+    /// As the page states it (usually RFC 3339).
+    pub published: Option<String>,
+    pub language: Option<String>,
+    /// Text direction, `ltr` or `rtl`, when the page says.
+    pub direction: Option<String>,
+    pub excerpt: Option<String>,
+    pub canonical_url: Option<String>,
+    pub lead_image: Option<String>,
+}
+
+/// The result of extraction: an article and what the extractor had to say about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub meta: Metadata,
+    pub document: Document,
+    pub warnings: Vec<String>,
+}
+
+impl Extracted {
+    /// True when the source held no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.document.blocks.iter().all(|b| b.start == b.end)
+    }
+}
+
+/// A plain-text article: the first non-empty line is the title; blank lines separate
+/// paragraphs; single line breaks inside a paragraph become spaces. Every other line is kept
+/// verbatim, boilerplate included: in plain text, only the reader knows what is noise.
+pub fn from_text(text: &str) -> Extracted {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    let title = lines.by_ref().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().to_owned();
+    let mut builder = DocumentBuilder::new();
+    let mut in_paragraph = false;
+    for line in lines {
+        if line.trim().is_empty() {
+            in_paragraph = false;
+            continue;
+        }
+        if !in_paragraph {
+            builder.start_block(BlockKind::Paragraph);
+            in_paragraph = true;
+        } else {
+            builder.push_text(" ", Default::default());
+        }
+        builder.push_text(line, Default::default());
+    }
+    let document = builder.finish();
+    let mut warnings = Vec::new();
+    if title.is_empty() {
+        warnings.push("the text is empty".to_owned());
+    }
+    let excerpt = excerpt_of(&document);
+    Extracted { meta: Metadata { title, excerpt, ..Metadata::default() }, document, warnings }
+}
+
+/// The first paragraph, cut to about 200 characters at a word boundary.
+fn excerpt_of(document: &Document) -> Option<String> {
+    let block = document.blocks.iter().find(|b| matches!(b.kind, BlockKind::Paragraph) && b.start < b.end)?;
+    let text = block.text();
+    if text.chars().count() <= 200 {
+        return Some(text);
+    }
+    let cut: String = text.chars().take(200).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    Some(format!("{cut}…"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_title_paragraphs_and_verbatim_lines() {
+        let e = from_text("\u{feff}\n  My title \n\nfirst line\nsame paragraph\n\n\n Leave a Reply \n\nBack to top button");
+        assert_eq!(e.meta.title, "My title");
+        assert_eq!(e.document.canonical_text(), "first line same paragraph\n\nLeave a Reply\n\nBack to top button");
+        assert_eq!(e.meta.excerpt.as_deref(), Some("first line same paragraph"));
+        assert!(e.warnings.is_empty());
+    }
+
+    #[test]
+    fn empty_text_is_empty_with_a_warning() {
+        let e = from_text(" \n\n ");
+        assert!(e.is_empty());
+        assert_eq!(e.warnings, ["the text is empty"]);
+    }
+}
