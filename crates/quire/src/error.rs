@@ -1,0 +1,75 @@
+use std::path::PathBuf;
+
+use quire_anchor::Occurrence;
+
+/// Everything that can go wrong in the library. Messages are lower case, say what to do, and
+/// never mean that the library was changed: every write is one transaction.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("article {0} not found (see `quire list`)")]
+    ArticleNotFound(i64),
+    #[error("highlight {0} not found (see `quire highlights`)")]
+    HighlightNotFound(i64),
+    #[error("tag \"{0}\" not found (see `quire tag list`)")]
+    TagNotFound(String),
+    #[error("tag \"{0}\" already exists: use `quire tag merge` to combine two tags")]
+    TagExists(String),
+    #[error("invalid tag name {0:?}: a tag needs at least one non-blank segment, e.g. \"NATO accession/Finland\"")]
+    InvalidTag(String),
+    #[error("quote not found in article {article}: copy the exact text from `quire show {article}`")]
+    QuoteNotFound { article: i64 },
+    #[error("the quote occurs {} times in article {article}; choose one with --occurrence K:\n{}", .occurrences.len(), format_occurrences(.occurrences))]
+    AmbiguousQuote { article: i64, occurrences: Vec<Occurrence> },
+    #[error("cannot highlight in article {article}: {source}")]
+    Anchor { article: i64, source: quire_anchor::Error },
+    #[error("invalid search query: {0}")]
+    Query(String),
+    #[error("invalid {what} {value:?}: expected one of {expected}")]
+    InvalidValue { what: &'static str, value: String, expected: &'static str },
+    #[error("nothing to import from {0}: it holds no text")]
+    EmptyInput(String),
+    #[error("cannot import {0}: only .txt, .md, .html and .htm files are supported for now")]
+    UnsupportedFile(PathBuf),
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
+    LibraryTooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("cannot open the library {}: {source}", .path.display())]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A stable, machine-readable name for the kind of error (used by the CLI's JSON output,
+    /// its exit codes, and the desktop app's `{kind, message}` errors).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::ArticleNotFound(_) | Error::HighlightNotFound(_) | Error::TagNotFound(_) => "not_found",
+            Error::QuoteNotFound { .. } => "quote_not_found",
+            Error::AmbiguousQuote { .. } => "ambiguous_quote",
+            Error::TagExists(_) => "conflict",
+            Error::InvalidTag(_) | Error::Anchor { .. } | Error::InvalidValue { .. } | Error::EmptyInput(_) => {
+                "invalid_input"
+            }
+            Error::UnsupportedFile(_) => "unsupported",
+            Error::Query(_) => "invalid_query",
+            Error::Io { .. } => "io",
+            Error::LibraryTooNew { .. } | Error::Open { .. } => "library",
+            Error::Database(_) | Error::Corrupt(_) => "database",
+        }
+    }
+}
+
+fn format_occurrences(occurrences: &[Occurrence]) -> String {
+    occurrences
+        .iter()
+        .enumerate()
+        .map(|(i, o)| format!("  {}. at {}: {}", i + 1, o.start, o.context))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

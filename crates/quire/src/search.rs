@@ -1,0 +1,347 @@
+//! Search: Quire's own query language compiled to a safe FTS5 expression.
+//!
+//! Syntax: `word`, `"a phrase"`, `prefix*`, `-excluded` / `-"excluded phrase"`, and filters
+//! `tag:NAME` / `tag:"NAME WITH SPACES"` (the tag or a sub-tag, on the article or one of its
+//! highlights), `site:TEXT`, `is:unread|read|archived|favorite`, `has:highlights|notes`.
+//! Every word reaches FTS5 as a quoted string, so no user text is ever parsed as FTS5 syntax:
+//! `AND`, `(`, `NEAR` are searched for literally (punctuation alone is ignored, as FTS5's
+//! tokenizer would). Unclosed quotes and empty or unknown filters are clear errors.
+
+use rusqlite::types::Value;
+
+use crate::{tags, Error, Field, Library, Result, SearchHit, SnippetPart, Status};
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    /// All must match.
+    pub terms: Vec<Term>,
+    /// None may match.
+    pub excluded: Vec<Term>,
+    pub tags: Vec<String>,
+    pub sites: Vec<String>,
+    pub statuses: Vec<Status>,
+    pub favorite: bool,
+    pub has_highlights: bool,
+    pub has_notes: bool,
+}
+
+/// A full-text term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Word(String),
+    Prefix(String),
+    Phrase(String),
+}
+
+impl Term {
+    /// The term as an FTS5 string: always double-quoted, inner quotes doubled.
+    fn to_fts(&self) -> String {
+        match self {
+            Term::Word(w) | Term::Phrase(w) => format!("\"{}\"", w.replace('"', "\"\"")),
+            Term::Prefix(w) => format!("\"{}\"*", w.replace('"', "\"\"")),
+        }
+    }
+}
+
+impl Query {
+    /// True when the query has no words, only filters.
+    pub fn is_filter_only(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    fn match_all(&self) -> Option<String> {
+        join_terms(&self.terms, " AND ")
+    }
+}
+
+fn join_terms(terms: &[Term], op: &str) -> Option<String> {
+    (!terms.is_empty()).then(|| terms.iter().map(Term::to_fts).collect::<Vec<_>>().join(op))
+}
+
+/// Parses a user's query. Errors say what to change.
+pub fn parse_query(input: &str) -> Result<Query> {
+    let mut q = Query::default();
+    let chars: Vec<char> = input.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let negated = chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+        if negated {
+            i += 1;
+        }
+        let term = if chars[i] == '"' {
+            let (text, next) = read_quoted(&chars, i)?;
+            i = next;
+            phrase(&text)
+        } else {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '"' {
+                i += 1;
+            }
+            let token: String = chars[start..i].iter().collect();
+            if let Some((key, rest)) = token.split_once(':').filter(|(k, _)| is_filter_key(k)) {
+                let value = if rest.is_empty() && chars.get(i) == Some(&'"') {
+                    let (text, next) = read_quoted(&chars, i)?;
+                    i = next;
+                    text
+                } else {
+                    rest.to_owned()
+                };
+                if negated {
+                    return Err(Error::Query(format!("-{key}: is not supported: only words and phrases can be excluded")));
+                }
+                apply_filter(&mut q, &key.to_ascii_lowercase(), value.trim())?;
+                continue;
+            }
+            word(&token)
+        };
+        if let Some(term) = term {
+            if negated { q.excluded.push(term) } else { q.terms.push(term) }
+        }
+    }
+    let has_filter = !q.tags.is_empty() || !q.sites.is_empty() || !q.statuses.is_empty() || q.favorite || q.has_highlights || q.has_notes;
+    if q.terms.is_empty() && !has_filter {
+        return Err(Error::Query(if q.excluded.is_empty() {
+            "the query has no words to search for: type a word, a \"phrase\", or a filter such as tag:NAME".to_owned()
+        } else {
+            "a query cannot only exclude: add a word or a filter to search for".to_owned()
+        }));
+    }
+    Ok(q)
+}
+
+fn read_quoted(chars: &[char], open: usize) -> Result<(String, usize)> {
+    let close = chars[open + 1..].iter().position(|&c| c == '"').map(|p| open + 1 + p).ok_or_else(|| {
+        Error::Query("unclosed quote: add a closing \" to end the phrase, or remove the opening one".to_owned())
+    })?;
+    let mut next = close + 1;
+    // `"phrase"*` is not a thing in Quire: a trailing star after a phrase is ignored.
+    if chars.get(next) == Some(&'*') {
+        next += 1;
+    }
+    Ok((chars[open + 1..close].iter().collect(), next))
+}
+
+fn has_token_chars(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+fn phrase(text: &str) -> Option<Term> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    has_token_chars(&text).then_some(Term::Phrase(text))
+}
+
+fn word(token: &str) -> Option<Term> {
+    if let Some(stem) = token.strip_suffix('*') {
+        let stem = stem.trim_end_matches('*');
+        return has_token_chars(stem).then(|| Term::Prefix(stem.to_owned()));
+    }
+    has_token_chars(token).then(|| Term::Word(token.to_owned()))
+}
+
+fn is_filter_key(key: &str) -> bool {
+    matches!(key.to_ascii_lowercase().as_str(), "tag" | "site" | "is" | "has")
+}
+
+fn apply_filter(q: &mut Query, key: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        let example = match key {
+            "tag" => "tag:\"NATO accession\"",
+            "site" => "site:example.com",
+            "is" => "is:unread",
+            _ => "has:highlights",
+        };
+        return Err(Error::Query(format!("{key}: needs a value, e.g. {example}")));
+    }
+    match key {
+        "tag" => q.tags.push(tags::normalize_tag(value)?),
+        "site" => q.sites.push(value.to_lowercase()),
+        "is" => match value.to_ascii_lowercase().as_str() {
+            "favorite" | "favourite" | "starred" => q.favorite = true,
+            v => q.statuses.push(v.parse().map_err(|_| {
+                Error::Query(format!("is:{value} is not a filter: use is:unread, is:read, is:archived or is:favorite"))
+            })?),
+        },
+        _ => match value.to_ascii_lowercase().as_str() {
+            "highlights" | "highlight" => q.has_highlights = true,
+            "notes" | "note" => q.has_notes = true,
+            _ => return Err(Error::Query(format!("has:{value} is not a filter: use has:highlights or has:notes"))),
+        },
+    }
+    Ok(())
+}
+
+const FIELDS: [(Field, usize); 5] = [(Field::Body, 2), (Field::Quote, 3), (Field::Note, 4), (Field::Title, 0), (Field::Byline, 1)];
+const OPEN: char = '\u{2}';
+const CLOSE: char = '\u{3}';
+
+impl Library {
+    /// Searches the library; results ranked by bm25 (title weighs most), at most `limit`.
+    pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let q = parse_query(input)?;
+        let mut sql = String::new();
+        let mut args: Vec<Value> = Vec::new();
+        match q.match_all() {
+            Some(expr) => {
+                let snippets: Vec<String> = FIELDS
+                    .iter()
+                    .map(|(_, col)| format!("snippet(articles_fts, {col}, char(2), char(3), '…', 16)"))
+                    .collect();
+                sql.push_str(&format!(
+                    "SELECT a.id, bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank, {} FROM articles_fts
+                     JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?",
+                    snippets.join(", ")
+                ));
+                args.push(expr.into());
+            }
+            None => sql.push_str("SELECT a.id, 0.0 AS rank, '', '', '', '', '' FROM articles a WHERE 1"),
+        }
+        if let Some(excluded) = join_terms(&q.excluded, " OR ") {
+            sql.push_str(" AND a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
+            args.push(excluded.into());
+        }
+        for tag in &q.tags {
+            let key = tags::key_of(tag);
+            let sub = tags::ARTICLES_WITH_TAG_SQL.replace("?1", "?").replace("?2", "?");
+            sql.push_str(&format!(" AND a.id IN ({sub})"));
+            args.extend([key.clone().into(), format!("{key}/%").into(), key.clone().into(), format!("{key}/%").into()]);
+        }
+        for site in &q.sites {
+            sql.push_str(
+                " AND (instr(lower(coalesce(a.site_name, '')), ?) > 0 OR instr(lower(coalesce(a.canonical_url, a.source_url, '')), ?) > 0)",
+            );
+            args.extend([site.clone().into(), site.clone().into()]);
+        }
+        if !q.statuses.is_empty() {
+            let marks = vec!["?"; q.statuses.len()].join(", ");
+            sql.push_str(&format!(" AND a.status IN ({marks})"));
+            args.extend(q.statuses.iter().map(|s| Value::from(s.as_str().to_owned())));
+        }
+        if q.favorite {
+            sql.push_str(" AND a.favorite = 1");
+        }
+        if q.has_highlights {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id)");
+        }
+        if q.has_notes {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id AND h.note != '')");
+        }
+        sql.push_str(if q.is_filter_only() { " ORDER BY a.clipped_at DESC, a.id DESC" } else { " ORDER BY rank, a.id DESC" });
+        sql.push_str(&format!(" LIMIT {}", limit.max(1)));
+
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                let snippets: Vec<String> = (0..FIELDS.len()).map(|i| r.get(2 + i)).collect::<rusqlite::Result<_>>()?;
+                Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?, snippets))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+
+        let any_term = join_terms(&q.terms, " OR ");
+        let mut hits = Vec::with_capacity(rows.len());
+        for (id, rank, snippets) in rows {
+            let mut matched_in = Vec::new();
+            let mut snippet = Vec::new();
+            for ((field, _), text) in FIELDS.iter().zip(&snippets) {
+                if text.contains(OPEN) {
+                    matched_in.push(*field);
+                    if snippet.is_empty() {
+                        snippet = split_snippet(text);
+                    }
+                }
+            }
+            let highlights = match &any_term {
+                Some(expr) => {
+                    let ids: Vec<i64> = self
+                        .conn
+                        .prepare_cached(
+                            "SELECT rowid FROM highlights_fts WHERE highlights_fts MATCH ?
+                             AND rowid IN (SELECT id FROM highlights WHERE article_id = ?)",
+                        )?
+                        .query_map(rusqlite::params![expr, id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    ids.into_iter().map(|h| self.highlight(h)).collect::<Result<Vec<_>>>()?
+                }
+                None => Vec::new(),
+            };
+            let article = self.article(id)?.summary;
+            hits.push(SearchHit { article, rank, matched_in, snippet, highlights });
+        }
+        Ok(hits)
+    }
+}
+
+fn split_snippet(text: &str) -> Vec<SnippetPart> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(OPEN) {
+        if open > 0 {
+            parts.push(SnippetPart { text: rest[..open].to_owned(), hit: false });
+        }
+        let after = &rest[open + OPEN.len_utf8()..];
+        let close = after.find(CLOSE).unwrap_or(after.len());
+        parts.push(SnippetPart { text: after[..close].to_owned(), hit: true });
+        rest = after.get(close + CLOSE.len_utf8()..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        parts.push(SnippetPart { text: rest.to_owned(), hit: false });
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(input: &str) -> String {
+        match parse_query(input) {
+            Ok(q) => format!(
+                "match={} not={} tags={:?} sites={:?} is={:?} fav={} hl={} notes={}",
+                q.match_all().unwrap_or_default(),
+                join_terms(&q.excluded, " OR ").unwrap_or_default(),
+                q.tags,
+                q.sites,
+                q.statuses,
+                q.favorite,
+                q.has_highlights,
+                q.has_notes
+            ),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn queries_compile_to_quoted_fts() {
+        let cases = [
+            ("allies", r#"match="allies" not= tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
+            (r#""security guarantees" -Kremlin Zelen*"#, r#"match="security guarantees" AND "Zelen"* not="Kremlin" tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
+            (r#"tag:"NATO accession" is:unread site:worlddesk"#, r#"match= not= tags=["NATO accession"] sites=["worlddesk"] is=[Unread] fav=false hl=false notes=false"#),
+            ("NATO AND ( OR NEAR(x", r#"match="NATO" AND "AND" AND "OR" AND "NEAR(x" not= tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
+            (r#"say "hi""#, r#"match="say" AND "hi" not= tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
+            ("is:favorite has:notes tag:a/b", r#"match= not= tags=["a/b"] sites=[] is=[] fav=true hl=false notes=true"#),
+            ("10:30 key:value", r#"match="10:30" AND "key:value" not= tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
+            (r#""NATO AND ("#, "error: invalid search query: unclosed quote: add a closing \" to end the phrase, or remove the opening one"),
+            ("tag:", "error: invalid search query: tag: needs a value, e.g. tag:\"NATO accession\""),
+            ("is:maybe", "error: invalid search query: is:maybe is not a filter: use is:unread, is:read, is:archived or is:favorite"),
+            ("has:cats", "error: invalid search query: has:cats is not a filter: use has:highlights or has:notes"),
+            ("-tag:x word", "error: invalid search query: -tag: is not supported: only words and phrases can be excluded"),
+            ("-NATO", "error: invalid search query: a query cannot only exclude: add a word or a filter to search for"),
+            ("( ) * \"\"", "error: invalid search query: the query has no words to search for: type a word, a \"phrase\", or a filter such as tag:NAME"),
+            ("   ", "error: invalid search query: the query has no words to search for: type a word, a \"phrase\", or a filter such as tag:NAME"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(compiled(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn snippets_split_on_markers() {
+        let parts = split_snippet("…the \u{2}allies\u{3} and \u{2}NATO\u{3}");
+        let shown: Vec<(String, bool)> = parts.into_iter().map(|p| (p.text, p.hit)).collect();
+        assert_eq!(shown, [("…the ".into(), false), ("allies".into(), true), (" and ".into(), false), ("NATO".into(), true)]);
+    }
+}
