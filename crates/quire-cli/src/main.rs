@@ -1,1 +1,282 @@
-fn main(){}
+//! `quire`: the command-line shell of the Quire library. Parsing and printing only: every
+//! operation is one call into the `quire` crate.
+
+mod output;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use quire::{AddOptions, ArticleFilter, Color, HighlightEdit, HighlightFilter, HighlightTarget, Library, NewHighlight, Status};
+
+/// Quire: a private, local library of the articles you read, with highlights, notes and tags.
+#[derive(Parser)]
+#[command(name = "quire", version, about, propagate_version = true)]
+struct Cli {
+    /// The library file [default: $QUIRE_LIBRARY, else <data dir>/Quire/library.sqlite3]
+    #[arg(long, global = true, value_name = "PATH")]
+    library: Option<PathBuf>,
+    /// Print stable JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add articles from .txt, .md or .html files ("-" reads stdin)
+    Add {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The page's address (for links and duplicates)
+        #[arg(long)]
+        url: Option<String>,
+        /// Tag the new articles (repeatable)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// List articles, newest first
+    List {
+        /// Only articles with this tag or a sub-tag (on the article or a highlight)
+        #[arg(long)]
+        tag: Option<String>,
+        /// unread, read or archived
+        #[arg(long)]
+        status: Option<String>,
+        /// Only favorites
+        #[arg(long)]
+        favorite: bool,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Show an article: metadata, text and highlights
+    Show { id: i64 },
+    /// Highlight a quote in an article
+    Highlight {
+        /// The article
+        id: i64,
+        /// The exact text to highlight
+        #[arg(long, short)]
+        quote: String,
+        /// Text right before the quote, to tell repeated quotes apart
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Text right after the quote, to tell repeated quotes apart
+        #[arg(long)]
+        suffix: Option<String>,
+        /// Which occurrence (1, 2, …) when the quote appears more than once
+        #[arg(long)]
+        occurrence: Option<usize>,
+        #[arg(long, short, default_value = "")]
+        note: String,
+        /// yellow, green, blue, pink, purple or red
+        #[arg(long, short, default_value = "yellow")]
+        color: String,
+        /// Tag the highlight (repeatable; "/" makes a hierarchy: "NATO accession/Finland")
+        #[arg(long = "tag", short = 't', value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// List highlights: of one article, or of a topic (tag) across the library
+    Highlights {
+        /// The article
+        id: Option<i64>,
+        /// Highlights with this tag or a sub-tag, newest first
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Change a highlight's note, color or tags
+    EditHighlight {
+        /// The highlight
+        id: i64,
+        #[arg(long, short)]
+        note: Option<String>,
+        #[arg(long, short)]
+        color: Option<String>,
+        /// Replace the tags with these (repeatable)
+        #[arg(long = "tag", short = 't', value_name = "TAG")]
+        tags: Vec<String>,
+        /// Remove all tags
+        #[arg(long, conflicts_with = "tags")]
+        no_tags: bool,
+    },
+    /// Delete a highlight
+    RmHighlight { id: i64 },
+    /// Manage tags
+    #[command(subcommand)]
+    Tag(TagCommand),
+    /// Search titles, text, highlights and notes
+    ///
+    /// Words, "phrases", -excluded, prefix*, and filters tag:NAME, site:TEXT,
+    /// is:unread|read|archived|favorite, has:highlights|notes.
+    Search {
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Set an article's reading status
+    Status {
+        id: i64,
+        /// unread, read or archived
+        status: String,
+    },
+    /// Mark or unmark an article as a favorite
+    Favorite {
+        id: i64,
+        /// Unmark instead
+        #[arg(long)]
+        off: bool,
+    },
+    /// Delete an article with its highlights
+    Rm { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum TagCommand {
+    /// Tag an article
+    Add {
+        id: i64,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Untag an article
+    Rm {
+        id: i64,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Rename a tag and its sub-tags
+    Rename { old: String, new: String },
+    /// Move everything from one tag (and its sub-tags) to another, then delete it
+    Merge { from: String, into: String },
+    /// List tags with counts (a parent counts its sub-tags)
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (kind, code) = match err.downcast_ref::<quire::Error>() {
+                Some(e) => (e.kind(), exit_code(e.kind())),
+                None => ("error", 1),
+            };
+            let message = format!("{err:#}");
+            if cli.json {
+                let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
+                eprintln!("{json}");
+            } else {
+                eprintln!("quire: error: {}", message.replace('\n', " "));
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Exit codes: 1 other, 2 usage (clap), 3 not found, 4 invalid input, 5 file, 6 library.
+fn exit_code(kind: &str) -> u8 {
+    match kind {
+        "not_found" => 3,
+        "quote_not_found" | "ambiguous_quote" | "invalid_input" | "invalid_query" | "conflict" => 4,
+        "io" | "unsupported" => 5,
+        "library" | "database" => 6,
+        _ => 1,
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let path = cli.library.clone().unwrap_or_else(quire::default_library_path);
+    let mut lib = Library::open(&path)?;
+    let out = output::Printer { json: cli.json };
+    match &cli.command {
+        Command::Add { files, url, tags } => {
+            let options = AddOptions { url: url.clone(), tags: tags.clone() };
+            let mut outcomes = Vec::new();
+            for file in files {
+                let outcome = if file.as_os_str() == "-" {
+                    let mut bytes = Vec::new();
+                    std::io::stdin().read_to_end(&mut bytes).context("reading stdin")?;
+                    lib.add_bytes(&bytes, &options)?
+                } else {
+                    lib.add_file(file, &options)?
+                };
+                out.added(&outcome);
+                outcomes.push(outcome);
+            }
+            out.json(&outcomes);
+        }
+        Command::List { tag, status, favorite, limit } => {
+            let filter = ArticleFilter {
+                tag: tag.clone(),
+                status: status.as_deref().map(str::parse).transpose()?,
+                favorite: favorite.then_some(true),
+                limit: *limit,
+            };
+            out.articles(&lib.list_articles(&filter)?);
+        }
+        Command::Show { id } => out.article(&lib.article(*id)?, &lib.canonical_text(*id)?),
+        Command::Highlight { id, quote, prefix, suffix, occurrence, note, color, tags } => {
+            let new = NewHighlight {
+                article_id: *id,
+                target: HighlightTarget::Quote {
+                    exact: quote.clone(),
+                    prefix: prefix.clone(),
+                    suffix: suffix.clone(),
+                    occurrence: *occurrence,
+                },
+                color: color.parse::<Color>()?,
+                note: note.clone(),
+                tags: tags.clone(),
+            };
+            out.highlight_created(&lib.add_highlight(&new)?);
+        }
+        Command::Highlights { id, tag } => {
+            let filter = HighlightFilter { article_id: *id, tag: tag.clone() };
+            out.highlights(&lib.highlights(&filter)?);
+        }
+        Command::EditHighlight { id, note, color, tags, no_tags } => {
+            let edit = HighlightEdit {
+                note: note.clone(),
+                color: color.as_deref().map(str::parse).transpose()?,
+                tags: if *no_tags { Some(Vec::new()) } else { (!tags.is_empty()).then(|| tags.clone()) },
+            };
+            out.highlight_created(&lib.update_highlight(*id, &edit)?);
+        }
+        Command::RmHighlight { id } => {
+            lib.delete_highlight(*id)?;
+            out.done(&format!("deleted highlight {id}"));
+        }
+        Command::Tag(cmd) => match cmd {
+            TagCommand::Add { id, tags } => out.article_tags(*id, &lib.tag_article(*id, tags)?),
+            TagCommand::Rm { id, tags } => out.article_tags(*id, &lib.untag_article(*id, tags)?),
+            TagCommand::Rename { old, new } => {
+                lib.rename_tag(old, new)?;
+                out.done(&format!("renamed tag \"{old}\" to \"{new}\""));
+            }
+            TagCommand::Merge { from, into } => {
+                lib.merge_tags(from, into)?;
+                out.done(&format!("merged tag \"{from}\" into \"{into}\""));
+            }
+            TagCommand::List => out.tags(&lib.tags()?),
+        },
+        Command::Search { query, limit } => out.search(&lib.search(&query.join(" "), *limit)?),
+        Command::Status { id, status } => {
+            let status: Status = status.parse()?;
+            lib.set_status(*id, status)?;
+            out.done(&format!("article {id} is now {status}"));
+        }
+        Command::Favorite { id, off } => {
+            lib.set_favorite(*id, !off)?;
+            out.done(&format!("article {id} {} favorites", if *off { "removed from" } else { "added to" }));
+        }
+        Command::Rm { id } => {
+            lib.remove_article(*id)?;
+            out.done(&format!("deleted article {id}"));
+        }
+    }
+    Ok(())
+}

@@ -18,7 +18,7 @@ pub enum Error {
     InvalidTag(String),
     #[error("quote not found in article {article}: copy the exact text from `quire show {article}`")]
     QuoteNotFound { article: i64 },
-    #[error("the quote occurs {} times in article {article}; choose one with --occurrence K:\n{}", .occurrences.len(), format_occurrences(.occurrences))]
+    #[error("the quote occurs {} times in article {article}; choose one with --occurrence K (or give --prefix/--suffix): {}", .occurrences.len(), format_occurrences(.occurrences))]
     AmbiguousQuote { article: i64, occurrences: Vec<Occurrence> },
     #[error("cannot highlight in article {article}: {source}")]
     Anchor { article: i64, source: quire_anchor::Error },
@@ -69,7 +69,7 @@ fn format_occurrences(occurrences: &[Occurrence]) -> String {
     occurrences
         .iter()
         .enumerate()
-        .map(|(i, o)| format!("  {}. at {}: {}", i + 1, o.start, o.context))
+        .map(|(i, o)| format!("{}. at {}: {}", i + 1, o.start, o.context))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("; ")
 }

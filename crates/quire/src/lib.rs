@@ -461,3 +461,48 @@ fn now() -> String {
     let t = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod bindings {
+    //! `ui/src/bindings.ts` holds the TypeScript twins of the wire types. This test regenerates
+    //! it and fails when the committed file is stale; `UPDATE_EXPECT=1` rewrites it.
+
+    use ts_rs::TS;
+
+    use super::*;
+
+    #[test]
+    fn typescript_bindings_are_fresh() {
+        let decls = [
+            quire_doc::Document::decl(),
+            quire_doc::Block::decl(),
+            quire_doc::BlockKind::decl(),
+            quire_doc::Span::decl(),
+            quire_doc::Marks::decl(),
+            TextQuoteSelector::decl(),
+            TextPositionSelector::decl(),
+            Status::decl(),
+            Color::decl(),
+            ArticleSummary::decl(),
+            ArticleView::decl(),
+            Highlight::decl(),
+            HighlightInContext::decl(),
+            TagCount::decl(),
+            Field::decl(),
+            SnippetPart::decl(),
+            SearchHit::decl(),
+            AddOutcome::decl(),
+        ];
+        let mut out = String::from(
+            "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\
+             // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
+             // Offsets (`start`, `end`) count Unicode scalar values of the canonical text, not UTF-16 units.\n",
+        );
+        for decl in decls {
+            out.push_str("\nexport ");
+            out.push_str(&decl);
+            out.push('\n');
+        }
+        expect_test::expect_file!["../../../ui/src/bindings.ts"].assert_eq(&out);
+    }
+}

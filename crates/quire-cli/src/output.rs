@@ -1,0 +1,183 @@
+//! Human and JSON output. JSON is the library's wire types serialized as they are.
+
+use quire::{AddOutcome, ArticleSummary, ArticleView, Highlight, HighlightInContext, SearchHit, TagCount};
+use serde::Serialize;
+
+pub struct Printer {
+    pub json: bool,
+}
+
+impl Printer {
+    /// Prints `value` as JSON when in JSON mode.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value).expect("wire types serialize"));
+        }
+    }
+
+    pub fn done(&self, message: &str) {
+        if self.json {
+            println!("{}", serde_json::json!({ "ok": true, "message": message }));
+        } else {
+            println!("{message}");
+        }
+    }
+
+    pub fn added(&self, o: &AddOutcome) {
+        if self.json {
+            return;
+        }
+        if o.created {
+            println!("added {}: {}", o.id, o.title);
+        } else {
+            println!("already in the library as {}: {}", o.id, o.title);
+        }
+        for w in &o.warnings {
+            eprintln!("quire: warning: {w}");
+        }
+    }
+
+    pub fn articles(&self, list: &[ArticleSummary]) {
+        if self.json {
+            return self.json(list);
+        }
+        if list.is_empty() {
+            println!("no articles (add one with `quire add FILE`)");
+            return;
+        }
+        for a in list {
+            let date = a.published_at.as_deref().unwrap_or(&a.clipped_at);
+            println!(
+                "{:>4}  {}\n      {}{} · {} · {} highlight{} · {}{}",
+                a.id,
+                a.title,
+                a.site_name.as_deref().map(|s| format!("{s} · ")).unwrap_or_default(),
+                short_date(date),
+                a.status,
+                a.highlight_count,
+                if a.highlight_count == 1 { "" } else { "s" },
+                if a.favorite { "★ · " } else { "" },
+                if a.tags.is_empty() { "no tags".to_owned() } else { a.tags.join(", ") },
+            );
+        }
+    }
+
+    pub fn article(&self, a: &ArticleView, text: &str) {
+        if self.json {
+            return self.json(a);
+        }
+        let s = &a.summary;
+        println!("# {}", s.title);
+        for (label, value) in [
+            ("by", s.byline.as_deref()),
+            ("site", s.site_name.as_deref()),
+            ("url", a.canonical_url.as_deref().or(s.source_url.as_deref())),
+            ("published", s.published_at.as_deref()),
+            ("clipped", Some(s.clipped_at.as_str())),
+            ("status", Some(s.status.as_str())),
+        ] {
+            if let Some(v) = value {
+                println!("{label}: {v}");
+            }
+        }
+        if !s.tags.is_empty() {
+            println!("tags: {}", s.tags.join(", "));
+        }
+        println!("words: {}\n", s.word_count);
+        println!("{text}");
+        if !a.highlights.is_empty() {
+            println!("\n## Highlights");
+            for h in &a.highlights {
+                print_highlight(h);
+            }
+        }
+    }
+
+    pub fn highlight_created(&self, h: &Highlight) {
+        if self.json {
+            return self.json(h);
+        }
+        println!("highlight {} on article {} at {}..{} ({})", h.id, h.article_id, h.position.start, h.position.end, h.color);
+    }
+
+    pub fn highlights(&self, list: &[HighlightInContext]) {
+        if self.json {
+            return self.json(list);
+        }
+        if list.is_empty() {
+            println!("no highlights");
+            return;
+        }
+        for h in list {
+            let date = h.published_at.as_deref().map(short_date).unwrap_or_default();
+            let site = h.site_name.as_deref().map(|s| format!(" — {s}")).unwrap_or_default();
+            println!("{}{}{}", h.article_title, site, if date.is_empty() { String::new() } else { format!(", {date}") });
+            print_highlight(&h.highlight);
+            println!();
+        }
+    }
+
+    pub fn article_tags(&self, id: i64, tags: &[String]) {
+        if self.json {
+            return self.json(&serde_json::json!({ "id": id, "tags": tags }));
+        }
+        println!("article {id} tags: {}", if tags.is_empty() { "none".to_owned() } else { tags.join(", ") });
+    }
+
+    pub fn tags(&self, tags: &[TagCount]) {
+        if self.json {
+            return self.json(tags);
+        }
+        if tags.is_empty() {
+            println!("no tags");
+        }
+        for t in tags {
+            let depth = t.name.matches('/').count();
+            let leaf = t.name.rsplit('/').next().unwrap_or(&t.name);
+            println!("{}{}  ({} articles, {} highlights)", "  ".repeat(depth), leaf, t.articles, t.highlights);
+        }
+    }
+
+    pub fn search(&self, hits: &[SearchHit]) {
+        if self.json {
+            return self.json(hits);
+        }
+        if hits.is_empty() {
+            println!("no matches");
+            return;
+        }
+        for hit in hits {
+            let a = &hit.article;
+            let fields: Vec<String> = hit.matched_in.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
+            println!("{:>4}  {}  [in {}]", a.id, a.title, fields.join(", "));
+            let snippet: String = hit
+                .snippet
+                .iter()
+                .map(|p| if p.hit { format!("[{}]", p.text) } else { p.text.clone() })
+                .collect::<String>()
+                .replace('\n', " ");
+            if !snippet.is_empty() {
+                println!("      {snippet}");
+            }
+            for h in &hit.highlights {
+                let note = if h.note.is_empty() { String::new() } else { format!(" — note: {}", h.note) };
+                println!("      highlight {}: “{}”{}", h.id, h.quote.exact, note);
+            }
+        }
+    }
+}
+
+fn print_highlight(h: &Highlight) {
+    println!("  [{}] {} “{}”", h.id, h.color, h.quote.exact);
+    if !h.note.is_empty() {
+        println!("      note: {}", h.note);
+    }
+    if !h.tags.is_empty() {
+        println!("      tags: {}", h.tags.join(", "));
+    }
+}
+
+/// `2023-07-12T18:04:00+03:00` → `2023-07-12`.
+fn short_date(s: &str) -> String {
+    s.get(..10).filter(|d| d.as_bytes().get(4) == Some(&b'-')).unwrap_or(s).to_owned()
+}

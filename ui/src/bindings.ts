@@ -1,0 +1,75 @@
+// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`
+// (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.
+// Offsets (`start`, `end`) count Unicode scalar values of the canonical text, not UTF-16 units.
+
+export type Document = { blocks: Array<Block>, };
+
+export type Block = { kind: BlockKind, spans: Array<Span>, start: number, end: number, };
+
+export type BlockKind = { "type": "heading", level: number, } | { "type": "paragraph" } | { "type": "quote" } | { "type": "list_item", ordered: boolean, depth: number, } | { "type": "preformatted" } | { "type": "image", src: string, alt: string, };
+
+export type Span = { text: string, marks?: Marks, start: number, };
+
+export type Marks = { emphasis?: boolean, strong?: boolean, code?: boolean, link?: string, };
+
+export type TextQuoteSelector = { exact: string, prefix: string, suffix: string, };
+
+export type TextPositionSelector = { start: number, end: number, };
+
+export type Status = "unread" | "read" | "archived";
+
+export type Color = "yellow" | "green" | "blue" | "pink" | "purple" | "red";
+
+export type ArticleSummary = { id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, };
+
+export type ArticleView = { canonical_url: string | null, language: string | null, direction: string | null, excerpt: string | null, progress: number, content_hash: string, 
+/**
+ * Version of the canonical-text function the document was built with.
+ */
+text_version: number, document: Document, 
+/**
+ * Ordered by position in the text.
+ */
+highlights: Array<Highlight>, id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, };
+
+export type Highlight = { id: number, article_id: number, quote: TextQuoteSelector, position: TextPositionSelector, text_version: number, color: Color, note: string, tags: Array<string>, created_at: string, updated_at: string, };
+
+export type HighlightInContext = { article_title: string, site_name: string | null, published_at: string | null, id: number, article_id: number, quote: TextQuoteSelector, position: TextPositionSelector, text_version: number, color: Color, note: string, tags: Array<string>, created_at: string, updated_at: string, };
+
+export type TagCount = { name: string, 
+/**
+ * Articles tagged with this tag or a sub-tag.
+ */
+articles: number, 
+/**
+ * Highlights tagged with this tag or a sub-tag.
+ */
+highlights: number, 
+/**
+ * False for a parent that exists only through its children ("NATO" of "NATO/Finland").
+ */
+explicit: boolean, };
+
+export type Field = "title" | "byline" | "body" | "quote" | "note";
+
+export type SnippetPart = { text: string, hit: boolean, };
+
+export type SearchHit = { article: ArticleSummary, 
+/**
+ * bm25 score: lower is better (as SQLite reports it).
+ */
+rank: number, matched_in: Array<Field>, 
+/**
+ * From the best field that matched; empty when the query had only filters.
+ */
+snippet: Array<SnippetPart>, 
+/**
+ * Highlights of the article whose quote or note matched the query's words.
+ */
+highlights: Array<Highlight>, };
+
+export type AddOutcome = { id: number, title: string, 
+/**
+ * False when the same content (or the same canonical URL) was already in the library.
+ */
+created: boolean, warnings: Array<string>, };
