@@ -161,11 +161,11 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let (kind, code) = match err.downcast_ref::<quire::Error>() {
-                Some(e) => (e.kind(), exit_code(e.kind())),
-                None => ("error", 1),
+            // The library's messages already name their cause; other errors show their chain.
+            let (kind, code, message) = match err.downcast_ref::<quire::Error>() {
+                Some(e) => (e.kind(), exit_code(e.kind()), e.to_string()),
+                None => ("error", 1, format!("{err:#}")),
             };
-            let message = format!("{err:#}");
             if cli.json {
                 let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
                 eprintln!("{json}");

@@ -48,7 +48,7 @@ impl Printer {
         for a in list {
             let date = a.published_at.as_deref().unwrap_or(&a.clipped_at);
             println!(
-                "{:>4}  {}\n      {}{} · {} · {} highlight{} · {}{}",
+                "#{}  {}\n    {}{} · {} · {} highlight{} · {}{}",
                 a.id,
                 a.title,
                 a.site_name.as_deref().map(|s| format!("{s} · ")).unwrap_or_default(),
@@ -149,7 +149,7 @@ impl Printer {
         for hit in hits {
             let a = &hit.article;
             let fields: Vec<String> = hit.matched_in.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
-            println!("{:>4}  {}  [in {}]", a.id, a.title, fields.join(", "));
+            println!("#{}  {}  [in {}]", a.id, a.title, fields.join(", "));
             let snippet: String = hit
                 .snippet
                 .iter()
@@ -157,11 +157,11 @@ impl Printer {
                 .collect::<String>()
                 .replace('\n', " ");
             if !snippet.is_empty() {
-                println!("      {snippet}");
+                println!("    {snippet}");
             }
             for h in &hit.highlights {
                 let note = if h.note.is_empty() { String::new() } else { format!(" — note: {}", h.note) };
-                println!("      highlight {}: “{}”{}", h.id, h.quote.exact, note);
+                println!("    highlight {}: “{}”{}", h.id, h.quote.exact, note);
             }
         }
     }

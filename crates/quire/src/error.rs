@@ -20,8 +20,8 @@ pub enum Error {
     QuoteNotFound { article: i64 },
     #[error("the quote occurs {} times in article {article}; choose one with --occurrence K (or give --prefix/--suffix): {}", .occurrences.len(), format_occurrences(.occurrences))]
     AmbiguousQuote { article: i64, occurrences: Vec<Occurrence> },
-    #[error("cannot highlight in article {article}: {source}")]
-    Anchor { article: i64, source: quire_anchor::Error },
+    #[error("cannot highlight in article {article}: {problem}")]
+    Anchor { article: i64, problem: quire_anchor::Error },
     #[error("invalid search query: {0}")]
     Query(String),
     #[error("invalid {what} {value:?}: expected one of {expected}")]

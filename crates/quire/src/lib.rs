@@ -206,6 +206,7 @@ impl Library {
         }
         tx.execute("DELETE FROM articles_fts WHERE rowid = ?", [id])?;
         tx.execute("DELETE FROM highlights_fts WHERE rowid NOT IN (SELECT id FROM highlights)", [])?;
+        tags::delete_unused(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -411,7 +412,7 @@ fn anchor_error(article: i64, e: quire_anchor::Error) -> Error {
     match e {
         quire_anchor::Error::NotFound => Error::QuoteNotFound { article },
         quire_anchor::Error::Ambiguous(occurrences) => Error::AmbiguousQuote { article, occurrences },
-        source => Error::Anchor { article, source },
+        problem => Error::Anchor { article, problem },
     }
 }
 

@@ -55,7 +55,7 @@ macro_rules! string_enum {
                     _ => Err(Error::InvalidValue {
                         what: $what,
                         value: s.to_owned(),
-                        expected: concat!($($name, " "),+),
+                        expected: concat!($($name, " "),+).trim_end(),
                     }),
                 }
             }

@@ -53,8 +53,31 @@ fn ensure_tag(tx: &Transaction<'_>, name: &str) -> Result<i64> {
     if let Some(id) = tx.query_row("SELECT id FROM tags WHERE key = ?", [&key], |r| r.get(0)).optional()? {
         return Ok(id);
     }
+    let name = spell_like_relatives(tx, &name)?;
     tx.execute("INSERT INTO tags (name, key) VALUES (?, ?)", params![name, key])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// A new tag under an existing parent keeps the parent's spelling: "nato accession/Finland"
+/// becomes "NATO accession/Finland" when "NATO accession" (or a sibling) exists.
+fn spell_like_relatives(tx: &Transaction<'_>, name: &str) -> Result<String> {
+    let segments: Vec<&str> = name.split('/').collect();
+    for depth in (1..segments.len()).rev() {
+        let parent = segments[..depth].join("/");
+        let parent_key = key_of(&parent);
+        let relative: Option<String> = tx
+            .query_row(
+                "SELECT name FROM tags WHERE key = ?1 OR key LIKE ?2 ESCAPE '\\' ORDER BY length(key) LIMIT 1",
+                params![parent_key, format!("{parent_key}/%")],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(relative) = relative {
+            let spelled: Vec<&str> = relative.split('/').take(depth).collect();
+            return Ok(spelled.into_iter().chain(segments[depth..].iter().copied()).collect::<Vec<_>>().join("/"));
+        }
+    }
+    Ok(name.to_owned())
 }
 
 pub(crate) fn add_article_tags(tx: &Transaction<'_>, article: i64, names: &[String]) -> Result<()> {
@@ -75,7 +98,7 @@ pub(crate) fn set_highlight_tags(tx: &Transaction<'_>, highlight: i64, names: &[
 }
 
 /// Tags that nothing carries any more disappear.
-fn delete_unused(tx: &Transaction<'_>) -> Result<()> {
+pub(crate) fn delete_unused(tx: &Transaction<'_>) -> Result<()> {
     tx.execute(
         "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM article_tags) AND id NOT IN (SELECT tag_id FROM highlight_tags)",
         [],

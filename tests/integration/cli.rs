@@ -1,0 +1,165 @@
+//! The `quire` binary as a user runs it: output, JSON, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use quire_tests::{data, reference_quotes, workspace_root};
+
+fn quire_bin() -> PathBuf {
+    // target/<profile>/deps/integration-… → target/<profile>/quire
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(Path::parent).unwrap().join(format!("quire{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: build it first with `cargo build -p quire-cli`", bin.display());
+    bin
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn quire(library: &Path, args: &[&str]) -> Run {
+    let Output { status, stdout, stderr } = Command::new(quire_bin())
+        .args(args)
+        .env("QUIRE_LIBRARY", library)
+        .current_dir(workspace_root())
+        .output()
+        .unwrap();
+    Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
+}
+
+fn ok(library: &Path, args: &[&str]) -> String {
+    let run = quire(library, args);
+    assert_eq!(run.code, 0, "quire {args:?} failed: {}", run.stderr);
+    run.stdout
+}
+
+/// The README walkthrough, with the output it shows.
+#[test]
+fn readme_walkthrough() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("walk.sqlite3");
+    let article = data("article.txt");
+    expect_test::expect![[r#"
+        added 1: Ukraine is now closer to NATO than ever before
+    "#]]
+    .assert_eq(&ok(&lib, &["add", article.to_str().unwrap()]));
+    assert!(lib.exists(), "QUIRE_LIBRARY chooses the library file");
+    let mut created = String::new();
+    for q in reference_quotes() {
+        let mut args = vec!["highlight", "1", "--quote", &q.exact, "--color", q.color.as_str(), "--note", &q.note];
+        for t in &q.tags {
+            args.extend(["--tag", t]);
+        }
+        created.push_str(&ok(&lib, &args));
+    }
+    expect_test::expect![[r#"
+        highlight 1 on article 1 at 259..308 (yellow)
+        highlight 2 on article 1 at 1076..1147 (green)
+        highlight 3 on article 1 at 1466..1596 (blue)
+        highlight 4 on article 1 at 2340..2414 (red)
+    "#]]
+    .assert_eq(&created);
+    expect_test::expect![[r#"
+        Ukraine is now closer to NATO than ever before
+          [3] blue “security guarantees are very important to the Ukrainian people, but they are guarantees for Ukraine towards its membership in NATO”
+              tags: NATO accession, security guarantees
+
+        Ukraine is now closer to NATO than ever before
+          [2] green “I am confident that Ukraine will become a member of NATO after the war.”
+              note: Zelensky ties accession to the end of the war.
+              tags: NATO accession, Zelensky
+
+        Ukraine is now closer to NATO than ever before
+          [1] yellow “I look forward to the day when we meet as allies,”
+              note: Stoltenberg gives no date for membership.
+              tags: NATO accession
+
+    "#]]
+    .assert_eq(&ok(&lib, &["highlights", "--tag", "NATO accession"]));
+    expect_test::expect![[r#"
+        #1  Ukraine is now closer to NATO than ever before  [in body, quote]
+            …to the day when we meet as [allies],” Stoltenberg told Zelensky, without disclosing further details about…
+            highlight 1: “I look forward to the day when we meet as allies,” — note: Stoltenberg gives no date for membership.
+    "#]]
+    .assert_eq(&ok(&lib, &["search", "allies"]));
+    expect_test::expect![[r#"
+        Kremlin  (0 articles, 1 highlights)
+        NATO accession  (0 articles, 3 highlights)
+        security guarantees  (0 articles, 1 highlights)
+        Zelensky  (0 articles, 1 highlights)
+    "#]]
+    .assert_eq(&ok(&lib, &["tag", "list"]));
+}
+
+#[test]
+fn json_output_is_the_wire_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("json.sqlite3");
+    let added: serde_json::Value = serde_json::from_str(&ok(&lib, &["--json", "add", data("page.html").to_str().unwrap()])).unwrap();
+    assert_eq!(added[0]["created"], true);
+    let id = added[0]["id"].as_i64().unwrap().to_string();
+    ok(&lib, &["tag", "add", &id, "Europe/Baltics"]);
+    let list: serde_json::Value = serde_json::from_str(&ok(&lib, &["list", "--json"])).unwrap();
+    assert_eq!(list[0]["site_name"], "World Desk Daily");
+    assert_eq!(list[0]["tags"], serde_json::json!(["Europe/Baltics"]));
+    let show: serde_json::Value = serde_json::from_str(&ok(&lib, &["show", &id, "--json"])).unwrap();
+    assert_eq!(show["document"]["blocks"][0]["kind"]["type"], "image");
+    let h: serde_json::Value =
+        serde_json::from_str(&ok(&lib, &["--json", "highlight", &id, "--quote", "cluster munitions", "-t", "weapons"])).unwrap();
+    assert_eq!(h["quote"]["exact"], "cluster munitions");
+    let hits: serde_json::Value = serde_json::from_str(&ok(&lib, &["--json", "search", "tag:weapons", "munitions"])).unwrap();
+    assert_eq!(hits[0]["matched_in"], serde_json::json!(["body", "quote"]));
+    ok(&lib, &["status", &id, "read"]);
+    let read: serde_json::Value = serde_json::from_str(&ok(&lib, &["list", "--status", "read", "--json"])).unwrap();
+    assert_eq!(read.as_array().unwrap().len(), 1);
+    let err = quire(&lib, &["--json", "show", "42"]);
+    assert_eq!(err.code, 3);
+    let err: serde_json::Value = serde_json::from_str(err.stderr.trim()).unwrap();
+    assert_eq!(err["error"]["kind"], "not_found");
+}
+
+/// Each failure: a non-zero exit code that says what kind of failure, and one line on stderr.
+#[test]
+fn errors_exit_codes_and_one_line_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("errors.sqlite3");
+    ok(&lib, &["add", data("article.txt").to_str().unwrap()]);
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["show", "7"], 3, "quire: error: article 7 not found (see `quire list`)"),
+        (&["highlight", "1", "--quote", "Finland"], 4, "quire: error: quote not found in article 1: copy the exact text from `quire show 1`"),
+        (&["highlight", "1", "--quote", "  "], 4, "quire: error: cannot highlight in article 1: the quote is empty: select some text to highlight"),
+        (&["highlight", "1", "--quote", "Biden"], 4, "quire: error: the quote occurs 2 times in article 1; choose one with --occurrence K (or give --prefix/--suffix): 1. at 1842: …US counterpart, Joe [Biden].  While he thanked …; 2. at 1867: ….  While he thanked [Biden] for the decision to…"),
+        (&["highlight", "1", "--quote", "NATO", "--color", "mauve"], 4, "quire: error: invalid color \"mauve\": expected one of yellow green blue pink purple red"),
+        (&["search", "\"NATO AND ("], 4, "quire: error: invalid search query: unclosed quote: add a closing \" to end the phrase, or remove the opening one"),
+        (&["search", "tag:"], 4, "quire: error: invalid search query: tag: needs a value, e.g. tag:\"NATO accession\""),
+        (&["status", "1", "done"], 4, "quire: error: invalid status \"done\": expected one of unread read archived"),
+        (&["add", "tests/data/highlights.json"], 5, "quire: error: cannot import tests/data/highlights.json: only .txt, .md, .html and .htm files are supported for now"),
+        (&["add", "no/such/file.txt"], 5, "quire: error: no/such/file.txt: No such file or directory (os error 2)"),
+        (&["tag", "rename", "ghost", "spirit"], 3, "quire: error: tag \"ghost\" not found (see `quire tag list`)"),
+    ];
+    for (args, code, message) in cases {
+        let run = quire(&lib, args);
+        assert_eq!((run.code, run.stderr.trim_end()), (*code, *message), "quire {args:?}");
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {:?}", run.stderr);
+    }
+    // The library is untouched by all of that.
+    let show = ok(&lib, &["--json", "show", "1"]);
+    let show: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(show["highlights"].as_array().unwrap().len(), 0);
+    // Usage errors are clap's (exit 2).
+    assert_eq!(quire(&lib, &["frobnicate"]).code, 2);
+    // stdin
+    let mut child = Command::new(quire_bin())
+        .args(["add", "-"])
+        .env("QUIRE_LIBRARY", &lib)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"From stdin\n\nA pasted paragraph.").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "added 2: From stdin\n");
+}

@@ -1,0 +1,24 @@
+//! Integration tests of the Quire library and the `quire` CLI. One test binary with modules
+//! (faster to build than one binary per file).
+
+mod cli;
+mod extraction;
+mod highlights;
+mod library;
+mod search;
+mod tags;
+
+use quire::Library;
+use tempfile::TempDir;
+
+/// A fresh library in a temporary folder (kept alive by the returned guard).
+pub fn temp_library() -> (TempDir, Library) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let library = Library::open(&dir.path().join("library.sqlite3")).expect("open a new library");
+    (dir, library)
+}
+
+/// Adds a plain-text article from a string; returns its id.
+pub fn add_text(library: &mut Library, text: &str) -> i64 {
+    library.add_bytes(text.as_bytes(), &quire::AddOptions::default()).expect("add text").id
+}
