@@ -15,7 +15,6 @@ cargo build --locked --workspace --all-targets
 echo "== rust tests (unit, integration, end-to-end)"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --locked --workspace --no-fail-fast
-  cargo test --locked --workspace --doc
 else
-  cargo test --locked --workspace --no-fail-fast
+  cargo test --locked --workspace --lib --bins --tests --no-fail-fast
 fi

@@ -26,7 +26,11 @@ fn quire(library: &Path, args: &[&str]) -> Run {
         .current_dir(workspace_root())
         .output()
         .unwrap();
-    Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
 }
 
 fn ok(library: &Path, args: &[&str]) -> String {
@@ -97,7 +101,8 @@ fn readme_walkthrough() {
 fn json_output_is_the_wire_types() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("json.sqlite3");
-    let added: serde_json::Value = serde_json::from_str(&ok(&lib, &["--json", "add", data("page.html").to_str().unwrap()])).unwrap();
+    let added: serde_json::Value =
+        serde_json::from_str(&ok(&lib, &["--json", "add", data("page.html").to_str().unwrap()])).unwrap();
     assert_eq!(added[0]["created"], true);
     let id = added[0]["id"].as_i64().unwrap().to_string();
     ok(&lib, &["tag", "add", &id, "Europe/Baltics"]);
@@ -107,9 +112,11 @@ fn json_output_is_the_wire_types() {
     let show: serde_json::Value = serde_json::from_str(&ok(&lib, &["show", &id, "--json"])).unwrap();
     assert_eq!(show["document"]["blocks"][0]["kind"]["type"], "image");
     let h: serde_json::Value =
-        serde_json::from_str(&ok(&lib, &["--json", "highlight", &id, "--quote", "cluster munitions", "-t", "weapons"])).unwrap();
+        serde_json::from_str(&ok(&lib, &["--json", "highlight", &id, "--quote", "cluster munitions", "-t", "weapons"]))
+            .unwrap();
     assert_eq!(h["quote"]["exact"], "cluster munitions");
-    let hits: serde_json::Value = serde_json::from_str(&ok(&lib, &["--json", "search", "tag:weapons", "munitions"])).unwrap();
+    let hits: serde_json::Value =
+        serde_json::from_str(&ok(&lib, &["--json", "search", "tag:weapons", "munitions"])).unwrap();
     assert_eq!(hits[0]["matched_in"], serde_json::json!(["body", "quote"]));
     ok(&lib, &["status", &id, "read"]);
     let read: serde_json::Value = serde_json::from_str(&ok(&lib, &["list", "--status", "read", "--json"])).unwrap();

@@ -19,14 +19,18 @@ fn the_reference_page_extracts_to_the_article() {
     assert_eq!(view.canonical_url.as_deref(), Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/"));
     assert_eq!(view.language.as_deref(), Some("en"));
 
-    let headings: Vec<String> = view
-        .document
-        .blocks
-        .iter()
-        .filter(|b| matches!(b.kind, BlockKind::Heading { .. }))
-        .map(|b| b.text())
-        .collect();
-    assert_eq!(headings, ["support the war effort", "“after the war”", "not an “alternative”", "Long range weapons", "Long term commitment plan"]);
+    let headings: Vec<String> =
+        view.document.blocks.iter().filter(|b| matches!(b.kind, BlockKind::Heading { .. })).map(|b| b.text()).collect();
+    assert_eq!(
+        headings,
+        [
+            "support the war effort",
+            "“after the war”",
+            "not an “alternative”",
+            "Long range weapons",
+            "Long term commitment plan"
+        ]
+    );
 
     // Every paragraph of the plain-text article (the last three are page chrome there).
     let source = std::fs::read_to_string(data("article.txt")).unwrap();
@@ -38,7 +42,18 @@ fn the_reference_page_extracts_to_the_article() {
         let found = text[at..].find(block).unwrap_or_else(|| panic!("missing or out of order: {block}"));
         at += found + block.len();
     }
-    for chrome in ["Leave a Reply", "Back to top", "Related Articles", "Advertisement", "Most Read", "Sign in", "Facebook", "All rights reserved", "Tags:", "3 min read"] {
+    for chrome in [
+        "Leave a Reply",
+        "Back to top",
+        "Related Articles",
+        "Advertisement",
+        "Most Read",
+        "Sign in",
+        "Facebook",
+        "All rights reserved",
+        "Tags:",
+        "3 min read",
+    ] {
         assert!(!text.contains(chrome), "page chrome kept: {chrome}");
     }
     // The figure is kept as an image block with its caption.

@@ -18,12 +18,13 @@ fn quote(article_id: i64, exact: &str) -> NewHighlight {
 fn creating_by_quote_data_driven() {
     let (_dir, mut lib) = temp_library();
     let id = add_text(&mut lib, "Title\n\nNATO met. Then NATO said “NATO”.\n\nУкраїна 🇺🇦 і NATO.");
-    let target = |exact: &str, prefix: Option<&str>, suffix: Option<&str>, occurrence: Option<usize>| HighlightTarget::Quote {
-        exact: exact.into(),
-        prefix: prefix.map(Into::into),
-        suffix: suffix.map(Into::into),
-        occurrence,
-    };
+    let target =
+        |exact: &str, prefix: Option<&str>, suffix: Option<&str>, occurrence: Option<usize>| HighlightTarget::Quote {
+            exact: exact.into(),
+            prefix: prefix.map(Into::into),
+            suffix: suffix.map(Into::into),
+            occurrence,
+        };
     let cases: Vec<(HighlightTarget, Result<&str, String>)> = vec![
         (target("Україна 🇺🇦", None, None, None), Ok("Україна 🇺🇦")),
         (target("NATO", None, None, Some(3)), Ok("NATO")),
@@ -55,30 +56,51 @@ fn overlapping_highlights_edit_and_delete() {
     let (_dir, mut lib) = temp_library();
     let (id, hs) = add_reference_article(&mut lib);
     // Overlapping and nested highlights are allowed.
-    let outer = lib.add_highlight(&quote(id, "I look forward to the day when we meet as allies,” Stoltenberg")).unwrap();
+    let outer =
+        lib.add_highlight(&quote(id, "I look forward to the day when we meet as allies,” Stoltenberg")).unwrap();
     let inner = lib.add_highlight(&quote(id, "meet as allies")).unwrap();
     assert!(outer.position.start < hs[0].position.end && inner.position.start > hs[0].position.start);
     assert_eq!(lib.article(id).unwrap().highlights.len(), 6);
 
     let edited = lib
-        .update_highlight(inner.id, &HighlightEdit { note: Some("  short  ".into()), color: Some(Color::Purple), tags: Some(vec!["Allies".into()]) })
+        .update_highlight(
+            inner.id,
+            &HighlightEdit {
+                note: Some("  short  ".into()),
+                color: Some(Color::Purple),
+                tags: Some(vec!["Allies".into()]),
+            },
+        )
         .unwrap();
-    assert_eq!((edited.note.as_str(), edited.color, edited.tags.clone()), ("short", Color::Purple, vec!["Allies".to_owned()]));
+    assert_eq!(
+        (edited.note.as_str(), edited.color, edited.tags.clone()),
+        ("short", Color::Purple, vec!["Allies".to_owned()])
+    );
     assert!(edited.updated_at >= edited.created_at);
     // Only what is given changes.
-    let again = lib.update_highlight(inner.id, &HighlightEdit { color: Some(Color::Red), ..Default::default() }).unwrap();
+    let again =
+        lib.update_highlight(inner.id, &HighlightEdit { color: Some(Color::Red), ..Default::default() }).unwrap();
     assert_eq!((again.note.as_str(), again.color, again.tags), ("short", Color::Red, vec!["Allies".to_owned()]));
     // A bad tag changes nothing.
-    let err = lib.update_highlight(inner.id, &HighlightEdit { note: Some("lost?".into()), tags: Some(vec!["/".into()]), ..Default::default() });
+    let err = lib.update_highlight(
+        inner.id,
+        &HighlightEdit { note: Some("lost?".into()), tags: Some(vec!["/".into()]), ..Default::default() },
+    );
     assert_eq!(err.unwrap_err().kind(), "invalid_input");
     assert_eq!(lib.highlight(inner.id).unwrap().note, "short");
 
     lib.delete_highlight(outer.id).unwrap();
-    assert_eq!(lib.highlight(outer.id).unwrap_err().to_string(), format!("highlight {} not found (see `quire highlights`)", outer.id));
+    assert_eq!(
+        lib.highlight(outer.id).unwrap_err().to_string(),
+        format!("highlight {} not found (see `quire highlights`)", outer.id)
+    );
     assert_eq!(lib.delete_highlight(outer.id).unwrap_err().kind(), "not_found");
     assert_eq!(lib.article(id).unwrap().highlights.len(), 5);
     assert!("purple".parse::<Color>().is_ok());
-    assert_eq!("mauve".parse::<Color>().unwrap_err().to_string(), "invalid color \"mauve\": expected one of yellow green blue pink purple red");
+    assert_eq!(
+        "mauve".parse::<Color>().unwrap_err().to_string(),
+        "invalid color \"mauve\": expected one of yellow green blue pink purple red"
+    );
 }
 
 #[test]
@@ -87,7 +109,11 @@ fn topic_view_lists_quotes_with_a_tag_or_sub_tag_across_articles() {
     let (first, hs) = add_reference_article(&mut lib);
     let second = add_text(&mut lib, "Finland joins\n\nFinland became the 31st member of NATO in April 2023.");
     let finland = lib
-        .add_highlight(&NewHighlight { tags: vec!["nato ACCESSION / Finland".into()], note: "Fast track.".into(), ..quote(second, "31st member") })
+        .add_highlight(&NewHighlight {
+            tags: vec!["nato ACCESSION / Finland".into()],
+            note: "Fast track.".into(),
+            ..quote(second, "31st member")
+        })
         .unwrap();
     assert_eq!(finland.tags, ["NATO accession/Finland"], "the existing spelling of the parent is kept");
     let topic = lib.highlights(&HighlightFilter { tag: Some("NATO accession".into()), ..Default::default() }).unwrap();
@@ -96,7 +122,8 @@ fn topic_view_lists_quotes_with_a_tag_or_sub_tag_across_articles() {
     assert_eq!(ids, [finland.id, hs[2].id, hs[1].id, hs[0].id]);
     assert_eq!(topic[1].article_title, REFERENCE_TITLE);
     assert_eq!(topic[0].article_title, "Finland joins");
-    let sub = lib.highlights(&HighlightFilter { tag: Some("nato accession/finland".into()), ..Default::default() }).unwrap();
+    let sub =
+        lib.highlights(&HighlightFilter { tag: Some("nato accession/finland".into()), ..Default::default() }).unwrap();
     assert_eq!(sub.len(), 1);
     let of_article = lib.highlights(&HighlightFilter { article_id: Some(first), ..Default::default() }).unwrap();
     let starts: Vec<usize> = of_article.iter().map(|h| h.highlight.position.start).collect();

@@ -116,25 +116,33 @@ fn bad_files_are_clear_errors_and_change_nothing() {
     let cases: Vec<(std::path::PathBuf, &str, &str)> = vec![
         (dir.path().join("missing.txt"), "io", "missing.txt"),
         (data("highlights.json"), "unsupported", "only .txt, .md, .html and .htm"),
-        ({
-            let p = dir.path().join("empty.txt");
-            std::fs::write(&p, "\n  \n").unwrap();
-            p
-        }, "invalid_input", "holds no text"),
-        ({
-            let p = dir.path().join("empty.html");
-            std::fs::write(&p, "<html><body><script>x()</script></body></html>").unwrap();
-            p
-        }, "invalid_input", "holds no text"),
+        (
+            {
+                let p = dir.path().join("empty.txt");
+                std::fs::write(&p, "\n  \n").unwrap();
+                p
+            },
+            "invalid_input",
+            "holds no text",
+        ),
+        (
+            {
+                let p = dir.path().join("empty.html");
+                std::fs::write(&p, "<html><body><script>x()</script></body></html>").unwrap();
+                p
+            },
+            "invalid_input",
+            "holds no text",
+        ),
     ];
     for (path, kind, message) in cases {
-        let err = lib.add_file(&path, &Default::default()).err().expect("refused");
+        let err = lib.add_file(&path, &Default::default()).expect_err("refused");
         assert_eq!(err.kind(), kind, "{path:?}: {err}");
         assert!(err.to_string().contains(message), "{path:?}: {err}");
     }
     // A bad tag refuses the whole add: no article without its tags.
     let options = quire::AddOptions { tags: vec!["ok".into(), " / ".into()], ..Default::default() };
-    let err = lib.add_bytes(b"A title\n\nSome body text", &options).err().expect("refused");
+    let err = lib.add_bytes(b"A title\n\nSome body text", &options).expect_err("refused");
     assert_eq!(err.kind(), "invalid_input");
     let list = lib.list_articles(&Default::default()).unwrap();
     assert_eq!(list.iter().map(|a| a.id).collect::<Vec<_>>(), [id]);
@@ -151,7 +159,10 @@ fn status_favorite_progress_and_removal() {
     let view = lib.article(id).unwrap();
     assert_eq!((view.summary.status, view.summary.favorite, view.progress), (quire::Status::Archived, true, 0.5));
     assert_eq!(lib.set_progress(id, 1.5).unwrap_err().kind(), "invalid_input");
-    assert_eq!(lib.set_status(999, quire::Status::Read).unwrap_err().to_string(), "article 999 not found (see `quire list`)");
+    assert_eq!(
+        lib.set_status(999, quire::Status::Read).unwrap_err().to_string(),
+        "article 999 not found (see `quire list`)"
+    );
     let filter = |status| quire::ArticleFilter { status: Some(status), ..Default::default() };
     assert_eq!(lib.list_articles(&filter(quire::Status::Archived)).unwrap().len(), 1);
     assert_eq!(lib.list_articles(&filter(quire::Status::Unread)).unwrap().len(), 0);

@@ -9,7 +9,8 @@ use crate::{add_text, temp_library};
 fn search_cases() {
     let (_dir, mut lib) = temp_library();
     let (vilnius, _) = add_reference_article(&mut lib);
-    let finland = add_text(&mut lib, "Finland joins the alliance\n\nFinland became the 31st member of NATO. Allies welcomed it.");
+    let finland =
+        add_text(&mut lib, "Finland joins the alliance\n\nFinland became the 31st member of NATO. Allies welcomed it.");
     let recipes = add_text(&mut lib, "Borscht\n\nA soup with beets, as cooked in Kyiv. Not about (NATO AND politics).");
     lib.tag_article(finland, &["NATO accession/Finland".into()]).unwrap();
     lib.set_status(recipes, Status::Archived).unwrap();
@@ -93,7 +94,11 @@ fn hits_in_notes_and_quotes_name_the_highlights_and_snippets_mark_words() {
     assert_eq!(hits[0].matched_in, [Field::Note]);
     assert_eq!(hits[0].highlights[0].note, "Kremlin reaction to the G7 plan.");
     // Editing a note re-indexes it in the same transaction.
-    lib.update_highlight(hs[3].id, &quire::HighlightEdit { note: Some("Moscow's answer".into()), ..Default::default() }).unwrap();
+    lib.update_highlight(
+        hs[3].id,
+        &quire::HighlightEdit { note: Some("Moscow's answer".into()), ..Default::default() },
+    )
+    .unwrap();
     assert!(lib.search("reaction", 10).unwrap().is_empty());
     assert_eq!(lib.search("Moscow", 10).unwrap().len(), 1);
     lib.delete_highlight(hs[3].id).unwrap();

@@ -8,7 +8,10 @@ fn counts(lib: &quire::Library) -> Vec<String> {
         .unwrap()
         .into_iter()
         .map(|TagCount { name, articles, highlights, explicit }| {
-            format!("{name}: {articles} articles, {highlights} highlights{}", if explicit { "" } else { " (parent only)" })
+            format!(
+                "{name}: {articles} articles, {highlights} highlights{}",
+                if explicit { "" } else { " (parent only)" }
+            )
         })
         .collect()
 }

@@ -43,14 +43,27 @@ pub fn reference_quotes() -> Vec<ReferenceQuote> {
 /// Adds the reference article (`tests/data/article.txt`) and its four highlights to `library`;
 /// returns the article id and the highlights in the order of `highlights.json`.
 pub fn add_reference_article(library: &mut quire::Library) -> (i64, Vec<quire::Highlight>) {
-    let added = library.add_file(&data("article.txt"), &quire::AddOptions::default()).expect("add tests/data/article.txt");
+    add_reference_article_with(library, &quire::AddOptions::default())
+}
+
+/// [`add_reference_article`] with options (a source URL, article tags).
+pub fn add_reference_article_with(
+    library: &mut quire::Library,
+    options: &quire::AddOptions,
+) -> (i64, Vec<quire::Highlight>) {
+    let added = library.add_file(&data("article.txt"), options).expect("add tests/data/article.txt");
     let highlights = reference_quotes()
         .into_iter()
         .map(|q| {
             library
                 .add_highlight(&quire::NewHighlight {
                     article_id: added.id,
-                    target: quire::HighlightTarget::Quote { exact: q.exact, prefix: None, suffix: None, occurrence: None },
+                    target: quire::HighlightTarget::Quote {
+                        exact: q.exact,
+                        prefix: None,
+                        suffix: None,
+                        occurrence: None,
+                    },
                     color: q.color,
                     note: q.note,
                     tags: q.tags,

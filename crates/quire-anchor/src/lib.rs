@@ -157,7 +157,11 @@ impl<'a> Text<'a> {
     /// Anchors a stored selector to this text when the text is unchanged or the quote is still
     /// present verbatim: first the stored position if it still holds the exact quote, then the
     /// occurrence whose context and position fit best. `None` when the quote is gone.
-    pub fn anchor(&self, quote: &TextQuoteSelector, position: Option<TextPositionSelector>) -> Option<TextPositionSelector> {
+    pub fn anchor(
+        &self,
+        quote: &TextQuoteSelector,
+        position: Option<TextPositionSelector>,
+    ) -> Option<TextPositionSelector> {
         if let Some(p) = position {
             if p.end <= self.len() && p.start < p.end && self.slice(p.start, p.end) == quote.exact {
                 return Some(p);
@@ -229,17 +233,33 @@ mod tests {
     #[test]
     fn locate_cases() {
         let t = Text::new(T);
-        let cases: &[(QuoteRequest<'_>, std::result::Result<(usize, usize), &str>)] = &[
+        type Case<'a> = (QuoteRequest<'a>, std::result::Result<(usize, usize), &'a str>);
+        let cases: &[Case<'_>] = &[
             (QuoteRequest { exact: "Україна", ..Default::default() }, Ok((24, 31))),
-            (QuoteRequest { exact: "NATO", ..Default::default() }, Err("the quote occurs 3 times; choose one with --occurrence K (1..=3) or give --prefix/--suffix")),
+            (
+                QuoteRequest { exact: "NATO", ..Default::default() },
+                Err("the quote occurs 3 times; choose one with --occurrence K (1..=3) or give --prefix/--suffix"),
+            ),
             (QuoteRequest { exact: "NATO", occurrence: Some(2), ..Default::default() }, Ok((10, 14))),
-            (QuoteRequest { exact: "NATO", occurrence: Some(4), ..Default::default() }, Err("occurrence 4 does not exist: the quote occurs 3 time(s)")),
+            (
+                QuoteRequest { exact: "NATO", occurrence: Some(4), ..Default::default() },
+                Err("occurrence 4 does not exist: the quote occurs 3 time(s)"),
+            ),
             (QuoteRequest { exact: "NATO", prefix: Some("joined "), ..Default::default() }, Ok((39, 43))),
             (QuoteRequest { exact: "NATO", suffix: Some(" said"), ..Default::default() }, Ok((0, 4))),
-            (QuoteRequest { exact: "NATO", prefix: Some("nobody "), ..Default::default() }, Err("quote not found in the article")),
+            (
+                QuoteRequest { exact: "NATO", prefix: Some("nobody "), ..Default::default() },
+                Err("quote not found in the article"),
+            ),
             (QuoteRequest { exact: "Finland", ..Default::default() }, Err("quote not found in the article")),
-            (QuoteRequest { exact: "  \n", ..Default::default() }, Err("the quote is empty: select some text to highlight")),
-            (QuoteRequest { exact: "", ..Default::default() }, Err("the quote is empty: select some text to highlight")),
+            (
+                QuoteRequest { exact: "  \n", ..Default::default() },
+                Err("the quote is empty: select some text to highlight"),
+            ),
+            (
+                QuoteRequest { exact: "", ..Default::default() },
+                Err("the quote is empty: select some text to highlight"),
+            ),
         ];
         for (req, expected) in cases {
             let got = t.locate(req).map(|p| (p.start, p.end)).map_err(|e| e.to_string());
@@ -252,7 +272,10 @@ mod tests {
         let err = Text::new(T).locate(&QuoteRequest { exact: "NATO", ..Default::default() }).unwrap_err();
         let Error::Ambiguous(occ) = err else { panic!("{err:?}") };
         let contexts: Vec<&str> = occ.iter().map(|o| o.context.as_str()).collect();
-        assert_eq!(contexts, ["[NATO] said NATO. Then 🇺🇦 …", "NATO said [NATO]. Then 🇺🇦 Україна jo…", "…n 🇺🇦 Україна joined [NATO]."]);
+        assert_eq!(
+            contexts,
+            ["[NATO] said NATO. Then 🇺🇦 …", "NATO said [NATO]. Then 🇺🇦 Україна jo…", "…n 🇺🇦 Україна joined [NATO]."]
+        );
     }
 
     #[test]

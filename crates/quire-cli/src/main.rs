@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use quire::{AddOptions, ArticleFilter, Color, HighlightEdit, HighlightFilter, HighlightTarget, Library, NewHighlight, Status};
+use quire::{
+    AddOptions, ArticleFilter, Color, HighlightEdit, HighlightFilter, HighlightTarget, Library, NewHighlight, Status,
+};
 
 /// Quire: a private, local library of the articles you read, with highlights, notes and tags.
 #[derive(Parser)]

@@ -97,7 +97,10 @@ impl Printer {
         if self.json {
             return self.json(h);
         }
-        println!("highlight {} on article {} at {}..{} ({})", h.id, h.article_id, h.position.start, h.position.end, h.color);
+        println!(
+            "highlight {} on article {} at {}..{} ({})",
+            h.id, h.article_id, h.position.start, h.position.end, h.color
+        );
     }
 
     pub fn highlights(&self, list: &[HighlightInContext]) {
@@ -111,7 +114,12 @@ impl Printer {
         for h in list {
             let date = h.published_at.as_deref().map(short_date).unwrap_or_default();
             let site = h.site_name.as_deref().map(|s| format!(" — {s}")).unwrap_or_default();
-            println!("{}{}{}", h.article_title, site, if date.is_empty() { String::new() } else { format!(", {date}") });
+            println!(
+                "{}{}{}",
+                h.article_title,
+                site,
+                if date.is_empty() { String::new() } else { format!(", {date}") }
+            );
             print_highlight(&h.highlight);
             println!();
         }

@@ -110,9 +110,12 @@ fn finish_meta(e: &mut Extracted, page: &PageFacts) {
         }
     }
     // The title is metadata; a first heading that repeats it would duplicate it in the body.
-    let repeats_title = e.document.blocks.iter().find(|b| b.start < b.end).is_some_and(|b| {
-        matches!(b.kind, BlockKind::Heading { .. }) && b.text().trim() == e.meta.title.trim()
-    });
+    let repeats_title = e
+        .document
+        .blocks
+        .iter()
+        .find(|b| b.start < b.end)
+        .is_some_and(|b| matches!(b.kind, BlockKind::Heading { .. }) && b.text().trim() == e.meta.title.trim());
     if repeats_title {
         let mut builder = DocumentBuilder::new();
         let mut skipped = false;
@@ -182,8 +185,8 @@ impl Walker {
                 let level = name.as_bytes()[1] - b'0';
                 self.block(node, BlockKind::Heading { level });
             }
-            "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "dd" | "dt"
-            | "address" | "details" | "summary" | "center" => {
+            "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "dd" | "dt" | "address"
+            | "details" | "summary" | "center" => {
                 let kind = match self.current_kind() {
                     k @ (BlockKind::Quote | BlockKind::ListItem { .. }) => k,
                     _ => BlockKind::Paragraph,
@@ -273,7 +276,8 @@ impl Walker {
         };
         let alt = img.and_then(|i| i.attr("alt")).map(|a| a.to_string()).unwrap_or_default();
         self.open(BlockKind::Image { src, alt });
-        let caption = node.descendants_it().find(|n| n.node_name().is_some_and(|name| name.eq_ignore_ascii_case("figcaption")));
+        let caption =
+            node.descendants_it().find(|n| n.node_name().is_some_and(|name| name.eq_ignore_ascii_case("figcaption")));
         if let Some(caption) = caption {
             self.context.push(BlockKind::Paragraph);
             self.children(&caption);
@@ -284,11 +288,7 @@ impl Walker {
 }
 
 fn image_src(node: &NodeRef<'_>) -> Option<String> {
-    ["src", "data-src"]
-        .iter()
-        .filter_map(|a| node.attr(a))
-        .map(|s| s.trim().to_owned())
-        .find(|s| !s.is_empty())
+    ["src", "data-src"].iter().filter_map(|a| node.attr(a)).map(|s| s.trim().to_owned()).find(|s| !s.is_empty())
 }
 
 fn is_safe_link(href: &str) -> bool {
@@ -337,7 +337,10 @@ mod tests {
         .assert_debug_eq(&kinds);
         let first = &e.document.blocks[0];
         assert!(first.spans.iter().any(|s| s.text == "very" && s.marks.emphasis), "{:?}", first.spans);
-        assert!(first.spans.iter().any(|s| s.text == "link" && s.marks.link.as_deref() == Some("https://example.org/x")));
+        assert!(first
+            .spans
+            .iter()
+            .any(|s| s.text == "link" && s.marks.link.as_deref() == Some("https://example.org/x")));
         assert!(first.spans.iter().all(|s| s.marks.link.as_deref().is_none_or(|l| !l.starts_with("javascript"))));
         assert_eq!(e.meta.title, "Headline about the Vilnius summit");
         assert_eq!(e.meta.language.as_deref(), Some("fr"));

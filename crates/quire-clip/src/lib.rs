@@ -92,7 +92,8 @@ mod tests {
 
     #[test]
     fn text_title_paragraphs_and_verbatim_lines() {
-        let e = from_text("\u{feff}\n  My title \n\nfirst line\nsame paragraph\n\n\n Leave a Reply \n\nBack to top button");
+        let e =
+            from_text("\u{feff}\n  My title \n\nfirst line\nsame paragraph\n\n\n Leave a Reply \n\nBack to top button");
         assert_eq!(e.meta.title, "My title");
         assert_eq!(e.document.canonical_text(), "first line same paragraph\n\nLeave a Reply\n\nBack to top button");
         assert_eq!(e.meta.excerpt.as_deref(), Some("first line same paragraph"));

@@ -58,7 +58,13 @@ impl Library {
         self.add_bytes_as(bytes, format, &source, options)
     }
 
-    fn add_bytes_as(&mut self, bytes: &[u8], format: Format, source: &Source, options: &AddOptions) -> Result<AddOutcome> {
+    fn add_bytes_as(
+        &mut self,
+        bytes: &[u8],
+        format: Format,
+        source: &Source,
+        options: &AddOptions,
+    ) -> Result<AddOutcome> {
         let text = decode(bytes);
         let extracted = match format {
             Format::Html => quire_clip::from_html(&text, &HtmlOptions { url: source.url.as_deref() }),
@@ -126,4 +132,3 @@ fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     String::from_utf8_lossy(bytes).into_owned()
 }
-

@@ -164,16 +164,27 @@ impl Library {
                 [id],
                 |r| {
                     let summary = summary_from_row(r)?;
-                    Ok((summary, r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?, r.get(17)?, r.get::<_, i64>(18)?, r.get::<_, String>(19)?))
+                    Ok((
+                        summary,
+                        r.get(12)?,
+                        r.get(13)?,
+                        r.get(14)?,
+                        r.get(15)?,
+                        r.get(16)?,
+                        r.get(17)?,
+                        r.get::<_, i64>(18)?,
+                        r.get::<_, String>(19)?,
+                    ))
                 },
             )
             .optional()?
             .ok_or(Error::ArticleNotFound(id))?;
-        let (summary, canonical_url, language, direction, excerpt, progress, content_hash, text_version, document) = row;
+        let (summary, canonical_url, language, direction, excerpt, progress, content_hash, text_version, document) =
+            row;
         let mut summaries = vec![summary];
         self.fill_article_tags(&mut summaries)?;
-        let document: Document = serde_json::from_str(&document)
-            .map_err(|e| Error::Corrupt(format!("document of article {id}: {e}")))?;
+        let document: Document =
+            serde_json::from_str(&document).map_err(|e| Error::Corrupt(format!("document of article {id}: {e}")))?;
         let highlights = self.highlights_where("h.article_id = ?", [id])?;
         Ok(ArticleView {
             summary: summaries.pop().expect("one summary was pushed"),
@@ -222,13 +233,19 @@ impl Library {
     /// Reading progress, from 0 (start) to 1 (end).
     pub fn set_progress(&mut self, id: i64, progress: f64) -> Result<()> {
         if !(0.0..=1.0).contains(&progress) {
-            return Err(Error::InvalidValue { what: "progress", value: progress.to_string(), expected: "a number from 0 to 1" });
+            return Err(Error::InvalidValue {
+                what: "progress",
+                value: progress.to_string(),
+                expected: "a number from 0 to 1",
+            });
         }
         self.update_article(id, "progress = ?", progress)
     }
 
     fn update_article(&mut self, id: i64, set: &str, value: impl rusqlite::ToSql) -> Result<()> {
-        let n = self.conn.execute(&format!("UPDATE articles SET {set}, updated_at = ? WHERE id = ?"), params![value, now(), id])?;
+        let n = self
+            .conn
+            .execute(&format!("UPDATE articles SET {set}, updated_at = ? WHERE id = ?"), params![value, now(), id])?;
         if n == 0 {
             return Err(Error::ArticleNotFound(id));
         }
@@ -254,7 +271,12 @@ impl Library {
         let text = Text::new(&text);
         let position = match &new.target {
             HighlightTarget::Quote { exact, prefix, suffix, occurrence } => {
-                let req = QuoteRequest { exact, prefix: prefix.as_deref(), suffix: suffix.as_deref(), occurrence: *occurrence };
+                let req = QuoteRequest {
+                    exact,
+                    prefix: prefix.as_deref(),
+                    suffix: suffix.as_deref(),
+                    occurrence: *occurrence,
+                };
                 text.locate(&req).map_err(|e| anchor_error(article, e))?
             }
             HighlightTarget::Range { start, end } => TextPositionSelector { start: *start, end: *end },
@@ -357,7 +379,9 @@ impl Library {
         });
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(id, article_title, site_name, published_at)| {
@@ -379,7 +403,10 @@ impl Library {
                         id: r.get(0)?,
                         article_id: r.get(1)?,
                         quote: TextQuoteSelector { exact: r.get(2)?, prefix: r.get(3)?, suffix: r.get(4)? },
-                        position: TextPositionSelector { start: r.get::<_, i64>(5)? as usize, end: r.get::<_, i64>(6)? as usize },
+                        position: TextPositionSelector {
+                            start: r.get::<_, i64>(5)? as usize,
+                            end: r.get::<_, i64>(6)? as usize,
+                        },
                         text_version: r.get::<_, i64>(7)? as u32,
                         color: Color::default(),
                         note: r.get(9)?,
@@ -396,7 +423,8 @@ impl Library {
         )?;
         rows.into_iter()
             .map(|(mut h, color)| {
-                h.color = color.parse().map_err(|_| Error::Corrupt(format!("color {color:?} of highlight {}", h.id)))?;
+                h.color =
+                    color.parse().map_err(|_| Error::Corrupt(format!("color {color:?} of highlight {}", h.id)))?;
                 h.tags = tag_stmt.query_map([h.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
                 Ok(h)
             })
@@ -453,7 +481,10 @@ fn reindex_article(tx: &Transaction<'_>, id: i64) -> Result<()> {
 
 fn reindex_highlight(tx: &Transaction<'_>, id: i64) -> Result<()> {
     tx.execute("DELETE FROM highlights_fts WHERE rowid = ?", [id])?;
-    tx.execute("INSERT INTO highlights_fts (rowid, quote, note) SELECT id, exact, note FROM highlights WHERE id = ?", [id])?;
+    tx.execute(
+        "INSERT INTO highlights_fts (rowid, quote, note) SELECT id, exact, note FROM highlights WHERE id = ?",
+        [id],
+    )?;
     Ok(())
 }
 

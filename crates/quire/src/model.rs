@@ -64,7 +64,16 @@ macro_rules! string_enum {
 }
 
 string_enum!(Status, "status", Unread = "unread", Read = "read", Archived = "archived");
-string_enum!(Color, "color", Yellow = "yellow", Green = "green", Blue = "blue", Pink = "pink", Purple = "purple", Red = "red");
+string_enum!(
+    Color,
+    "color",
+    Yellow = "yellow",
+    Green = "green",
+    Blue = "blue",
+    Pink = "pink",
+    Purple = "purple",
+    Red = "red"
+);
 
 /// One row of the library list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -92,7 +92,9 @@ pub fn parse_query(input: &str) -> Result<Query> {
                     rest.to_owned()
                 };
                 if negated {
-                    return Err(Error::Query(format!("-{key}: is not supported: only words and phrases can be excluded")));
+                    return Err(Error::Query(format!(
+                        "-{key}: is not supported: only words and phrases can be excluded"
+                    )));
                 }
                 apply_filter(&mut q, &key.to_ascii_lowercase(), value.trim())?;
                 continue;
@@ -100,10 +102,19 @@ pub fn parse_query(input: &str) -> Result<Query> {
             word(&token)
         };
         if let Some(term) = term {
-            if negated { q.excluded.push(term) } else { q.terms.push(term) }
+            if negated {
+                q.excluded.push(term)
+            } else {
+                q.terms.push(term)
+            }
         }
     }
-    let has_filter = !q.tags.is_empty() || !q.sites.is_empty() || !q.statuses.is_empty() || q.favorite || q.has_highlights || q.has_notes;
+    let has_filter = !q.tags.is_empty()
+        || !q.sites.is_empty()
+        || !q.statuses.is_empty()
+        || q.favorite
+        || q.has_highlights
+        || q.has_notes;
     if q.terms.is_empty() && !has_filter {
         return Err(Error::Query(if q.excluded.is_empty() {
             "the query has no words to search for: type a word, a \"phrase\", or a filter such as tag:NAME".to_owned()
@@ -175,7 +186,8 @@ fn apply_filter(q: &mut Query, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-const FIELDS: [(Field, usize); 5] = [(Field::Body, 2), (Field::Quote, 3), (Field::Note, 4), (Field::Title, 0), (Field::Byline, 1)];
+const FIELDS: [(Field, usize); 5] =
+    [(Field::Body, 2), (Field::Quote, 3), (Field::Note, 4), (Field::Title, 0), (Field::Byline, 1)];
 const OPEN: char = '\u{2}';
 const CLOSE: char = '\u{3}';
 
@@ -230,7 +242,11 @@ impl Library {
         if q.has_notes {
             sql.push_str(" AND EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id AND h.note != '')");
         }
-        sql.push_str(if q.is_filter_only() { " ORDER BY a.clipped_at DESC, a.id DESC" } else { " ORDER BY rank, a.id DESC" });
+        sql.push_str(if q.is_filter_only() {
+            " ORDER BY a.clipped_at DESC, a.id DESC"
+        } else {
+            " ORDER BY rank, a.id DESC"
+        });
         sql.push_str(&format!(" LIMIT {}", limit.max(1)));
 
         let mut stmt = self.conn.prepare(&sql)?;
@@ -342,6 +358,9 @@ mod tests {
     fn snippets_split_on_markers() {
         let parts = split_snippet("…the \u{2}allies\u{3} and \u{2}NATO\u{3}");
         let shown: Vec<(String, bool)> = parts.into_iter().map(|p| (p.text, p.hit)).collect();
-        assert_eq!(shown, [("…the ".into(), false), ("allies".into(), true), (" and ".into(), false), ("NATO".into(), true)]);
+        assert_eq!(
+            shown,
+            [("…the ".into(), false), ("allies".into(), true), (" and ".into(), false), ("NATO".into(), true)]
+        );
     }
 }

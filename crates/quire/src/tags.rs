@@ -21,11 +21,8 @@ pub(crate) const HIGHLIGHTS_WITH_TAG_SQL: &str = "
 /// Trims every `/`-separated segment, collapses inner whitespace and drops empty segments:
 /// `" NATO  accession / Finland/ "` → `"NATO accession/Finland"`.
 pub fn normalize_tag(name: &str) -> Result<String> {
-    let segments: Vec<String> = name
-        .split('/')
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segments: Vec<String> =
+        name.split('/').map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect();
     if segments.is_empty() {
         return Err(Error::InvalidTag(name.to_owned()));
     }
@@ -175,7 +172,12 @@ impl Library {
         }
         Ok(map
             .into_values()
-            .map(|(name, explicit, a, h)| TagCount { name, articles: a.len() as i64, highlights: h.len() as i64, explicit })
+            .map(|(name, explicit, a, h)| TagCount {
+                name,
+                articles: a.len() as i64,
+                highlights: h.len() as i64,
+                explicit,
+            })
             .collect())
     }
 

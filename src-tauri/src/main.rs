@@ -1,0 +1,75 @@
+//! Quire desktop: a Tauri window over the `quire` library.
+//!
+//! The library file is `--library PATH` if given, else `quire::default_library_path()`
+//! (which honours `QUIRE_LIBRARY`).
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let path = match library_path_from_args(std::env::args_os().skip(1)) {
+        Ok(Some(path)) => path,
+        Ok(None) => quire::default_library_path(),
+        Err(message) => {
+            eprintln!("quire-desktop: {message}\nusage: quire-desktop [--library PATH]");
+            return ExitCode::from(2);
+        }
+    };
+    let library = match quire::Library::open(&path) {
+        Ok(library) => library,
+        Err(error) => {
+            eprintln!("quire-desktop: cannot open the library {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let result = tauri::Builder::default()
+        .manage(commands::LibraryState::new(library))
+        .invoke_handler(tauri::generate_handler![commands::list_articles, commands::get_article])
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("quire-desktop: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Finds `--library PATH` or `--library=PATH`. Other arguments are ignored: WebKitWebDriver
+/// launches the app with its own (`--automation`).
+fn library_path_from_args(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Option<PathBuf>, String> {
+    let mut path = None;
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if text == "--library" {
+            let value = args.next().ok_or("--library needs a PATH")?;
+            path = Some(PathBuf::from(value));
+        } else if let Some(value) = text.strip_prefix("--library=") {
+            path = Some(PathBuf::from(value));
+        }
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::library_path_from_args;
+    use std::path::PathBuf;
+
+    fn parse(args: &[&str]) -> Result<Option<PathBuf>, String> {
+        library_path_from_args(args.iter().map(Into::into))
+    }
+
+    #[test]
+    fn library_flag_in_both_spellings() {
+        assert_eq!(parse(&[]), Ok(None));
+        assert_eq!(parse(&["--library", "/tmp/a.sqlite3"]), Ok(Some("/tmp/a.sqlite3".into())));
+        assert_eq!(parse(&["--library=/tmp/b.sqlite3"]), Ok(Some("/tmp/b.sqlite3".into())));
+        assert!(parse(&["--library"]).is_err());
+        assert_eq!(parse(&["--automation"]), Ok(None));
+    }
+}

@@ -1,0 +1,137 @@
+//! End-to-end tests of the desktop app: the real `quire-desktop` binary in a real WebKitGTK
+//! window under Xvfb, driven through tauri-driver and WebKitWebDriver.
+//!
+//! Prerequisites (the test fails, never skips, when one is missing):
+//! `(cd ui && npm ci && npm run build) && cargo build -p quire-desktop`,
+//! `cargo install tauri-driver --locked --version 2.1.0`, and the Debian packages `xvfb` and
+//! `webkit2gtk-driver`. `scripts/e2e.sh` does all of it.
+//!
+//! Screenshots of the screens it visits are saved to `docs/screenshots/`.
+
+mod harness;
+mod webdriver;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use harness::{find_program, Guarded};
+use webdriver::Session;
+
+use quire_tests::REFERENCE_TITLE as TITLE;
+
+/// Creates a library at `path` holding the reference article and its four highlights;
+/// returns the highlight ids with their quotes.
+fn reference_library(path: &Path) -> Vec<(i64, String)> {
+    let mut library = quire::Library::open(path).expect("open the temporary library");
+    // A source URL and article tags, so that the list shows a site and tag chips.
+    let options = quire::AddOptions {
+        url: Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/".to_owned()),
+        tags: vec!["Ukraine".to_owned(), "NATO".to_owned()],
+    };
+    let (_, highlights) = quire_tests::add_reference_article_with(&mut library, &options);
+    highlights.into_iter().map(|h| (h.id, h.quote.exact)).collect()
+}
+
+/// Everything the test starts, killed in reverse order when dropped.
+struct App {
+    // Field order is drop order: the session goes first, then the driver, then X.
+    session: Session,
+    _driver: Guarded,
+    _xvfb: Guarded,
+}
+
+fn launch(library: &Path, logs: &Path) -> Result<App, String> {
+    let binary = harness::app_binary()?;
+    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
+    let tauri_driver = find_program("tauri-driver", &home_bin.into_iter().collect::<Vec<_>>())?;
+    let native_driver = find_program("WebKitWebDriver", &[PathBuf::from("/usr/bin/WebKitWebDriver")])?;
+    let xvfb = find_program("Xvfb", &[])?;
+
+    let display = harness::free_display()?;
+    let xvfb = harness::start_xvfb(&xvfb, display, &logs.join("xvfb.log"))?;
+
+    let port = harness::free_port()?;
+    let native_port = harness::free_port()?;
+    let mut command = Command::new(&tauri_driver);
+    command
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .arg("--native-driver")
+        .arg(&native_driver)
+        // tauri-driver's environment is the app's: it reaches it through WebKitWebDriver.
+        .env("DISPLAY", format!(":{display}"))
+        .env("QUIRE_LIBRARY", library)
+        .env("GDK_BACKEND", "x11")
+        .env_remove("WAYLAND_DISPLAY");
+    let driver_log = logs.join("tauri-driver.log");
+    let mut driver = Guarded::spawn("tauri-driver", command, &driver_log)?;
+    harness::wait_for_port(&mut driver, port, &driver_log)?;
+    // tauri-driver listens before its WebKitWebDriver does; a session started in between fails.
+    harness::wait_for_port(&mut driver, native_port, &driver_log)?;
+
+    let application = binary.to_str().ok_or("the app path is not UTF-8")?;
+    let session = Session::new(&format!("http://127.0.0.1:{port}"), application)
+        .map_err(|e| format!("{e}; tauri-driver log: {}", harness::read_log(&driver_log)))?;
+    Ok(App { session, _driver: driver, _xvfb: xvfb })
+}
+
+fn save_screenshot(session: &Session, name: &str) {
+    let png = session.screenshot_png().expect("take a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
+    let dir = quire_tests::workspace_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("create docs/screenshots");
+    std::fs::write(dir.join(name), png).expect("save the screenshot");
+}
+
+#[test]
+fn library_list_and_reader_show_the_reference_article_and_its_highlights() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let library = temp.path().join("library.sqlite3");
+    let highlights = reference_library(&library);
+    assert_eq!(highlights.len(), 4);
+
+    let app = launch(&library, temp.path()).unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
+    let s = &app.session;
+    let wait = Duration::from_secs(30);
+
+    // The library list shows the article with its highlight count.
+    let rows = s.wait_for("button.row", wait).expect("the library list shows articles");
+    assert_eq!(rows.len(), 1, "one article in the library");
+    let row_text = s.text(&rows[0]).expect("row text");
+    assert!(row_text.contains(TITLE), "the row shows the title; it says {row_text:?}");
+    let count = s.find_all("button.row [data-testid=highlight-count]").expect("find the count");
+    assert_eq!(count.len(), 1, "the row shows a highlight count");
+    assert_eq!(s.text(&count[0]).expect("count text"), "4");
+    save_screenshot(s, "library.png");
+
+    // The reader shows the document with one mark per highlight whose text is the quote.
+    s.click(&rows[0]).expect("open the article");
+    s.wait_for("article.reader mark[data-highlight-id]", wait).expect("the reader shows highlight marks");
+    let mut texts: BTreeMap<i64, String> = BTreeMap::new();
+    for mark in s.find_all("article.reader mark[data-highlight-id]").expect("find marks") {
+        let id = s.attribute(&mark, "data-highlight-id").expect("attribute").expect("the mark has an id");
+        let id: i64 = id.parse().expect("a numeric highlight id");
+        // Nested marks: each (highlight, segment) pair has its own element, so the texts of one
+        // highlight's marks, in document order, make up its quote.
+        let text = s.property(&mark, "textContent").expect("mark text");
+        texts.entry(id).or_default().push_str(&text);
+    }
+    let expected: BTreeMap<i64, String> = highlights.into_iter().collect();
+    assert_eq!(texts, expected, "each highlight is marked exactly over its quote");
+
+    let heading = s.find_all("article.reader h1").expect("find the title");
+    assert_eq!(s.text(&heading[0]).expect("title text"), TITLE);
+    let cards = s.find_all("aside.panel [data-highlight-card]").expect("find the highlight cards");
+    assert_eq!(cards.len(), 4, "the side panel lists the four highlights");
+    // A card of the side panel scrolls the article to its highlight.
+    s.click(&cards[1]).expect("click the second highlight card");
+    std::thread::sleep(Duration::from_millis(1500));
+    save_screenshot(s, "reader.png");
+
+    // Esc goes back to the list.
+    s.press_key(webdriver::ESCAPE).expect("press Esc");
+    s.wait_for("button.row", wait).expect("Esc returns to the library list");
+    assert!(s.find_all("article.reader").expect("find the reader").is_empty(), "the reader is closed");
+    drop(app);
+}
