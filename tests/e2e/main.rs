@@ -29,6 +29,7 @@ fn reference_library(path: &Path) -> Vec<(i64, String)> {
     let options = quire::AddOptions {
         url: Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/".to_owned()),
         tags: vec!["Ukraine".to_owned(), "NATO".to_owned()],
+        ..Default::default()
     };
     let (_, highlights) = quire_tests::add_reference_article_with(&mut library, &options);
     highlights.into_iter().map(|h| (h.id, h.quote.exact)).collect()

@@ -2,6 +2,7 @@
 //! (faster to build than one binary per file).
 
 mod cli;
+mod clip;
 mod extraction;
 mod highlights;
 mod library;

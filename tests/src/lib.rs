@@ -1,6 +1,8 @@
 //! Shared fixtures for the integration (`tests/integration`) and end-to-end (`tests/e2e`)
 //! tests: paths, the reference article and its four highlights.
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 /// The repository root.

@@ -1,6 +1,7 @@
 //! `quire`: the command-line shell of the Quire library. Parsing and printing only: every
 //! operation is one call into the `quire` crate.
 
+mod bulk;
 mod output;
 
 use std::io::Read;
@@ -29,13 +30,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Add articles from .txt, .md or .html files ("-" reads stdin)
+    /// Add articles from .txt, .md or .html files, or every such file in a folder ("-" reads stdin)
     Add {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|FOLDER")]
         files: Vec<PathBuf>,
         /// The page's address (for links and duplicates)
         #[arg(long)]
         url: Option<String>,
+        /// Tag the new articles (repeatable)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Also download images that the files link on the web
+        #[arg(long)]
+        fetch_images: bool,
+    },
+    /// Clip web pages: fetch, extract the article, save its images, all into the library
+    Clip {
+        #[arg(required = true, value_name = "URL")]
+        urls: Vec<String>,
         /// Tag the new articles (repeatable)
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
@@ -179,12 +191,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Exit codes: 1 other, 2 usage (clap), 3 not found, 4 invalid input, 5 file, 6 library.
+/// Exit codes: 1 other (and a bulk import with failures), 2 usage (clap), 3 not found,
+/// 4 invalid input, 5 file or content type, 6 library, 7 network, 130 stopped by Ctrl-C.
 fn exit_code(kind: &str) -> u8 {
     match kind {
         "not_found" => 3,
         "quote_not_found" | "ambiguous_quote" | "invalid_input" | "invalid_query" | "conflict" => 4,
         "io" | "unsupported" => 5,
+        "network" => 7,
+        "cancelled" => 130,
         "library" | "database" => 6,
         _ => 1,
     }
@@ -195,10 +210,20 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let mut lib = Library::open(&path)?;
     let out = output::Printer { json: cli.json };
     match &cli.command {
-        Command::Add { files, url, tags } => {
-            let options = AddOptions { url: url.clone(), tags: tags.clone() };
+        Command::Add { files, url, tags, fetch_images } => {
+            let options =
+                AddOptions { url: url.clone(), tags: tags.clone(), fetch_images: *fetch_images, ..Default::default() };
             let mut outcomes = Vec::new();
+            let mut summaries = Vec::new();
             for file in files {
+                if file.is_dir() {
+                    let cancel = bulk::cancel_on_ctrl_c();
+                    let mut progress = bulk::Progress::new(cli.json);
+                    let summary = lib.import_folder(file, &options, &mut |e| progress.event(e), cancel)?;
+                    progress.finish(&summary);
+                    summaries.push(summary);
+                    continue;
+                }
                 let outcome = if file.as_os_str() == "-" {
                     let mut bytes = Vec::new();
                     std::io::stdin().read_to_end(&mut bytes).context("reading stdin")?;
@@ -209,7 +234,27 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 out.added(&outcome);
                 outcomes.push(outcome);
             }
-            out.json(&outcomes);
+            if summaries.is_empty() {
+                out.json(&outcomes);
+            } else {
+                out.json(&serde_json::json!({ "added": outcomes, "folders": summaries }));
+                bulk::fail_if_incomplete(&summaries)?;
+            }
+        }
+        Command::Clip { urls, tags } => {
+            let options = AddOptions { tags: tags.clone(), ..Default::default() };
+            if let [url] = urls.as_slice() {
+                let outcome = lib.clip_url(url, &options)?;
+                out.added(&outcome);
+                out.json(&outcome);
+            } else {
+                let cancel = bulk::cancel_on_ctrl_c();
+                let mut progress = bulk::Progress::new(cli.json);
+                let summary = lib.clip_urls(urls, &options, &mut |e| progress.event(e), cancel);
+                progress.finish(&summary);
+                out.json(&summary);
+                bulk::fail_if_incomplete(std::slice::from_ref(&summary))?;
+            }
         }
         Command::List { tag, status, favorite, limit } => {
             let filter = ArticleFilter {

@@ -1,9 +1,9 @@
 //! HTML pages: readability extraction with `dom_smoothie`, then a walk of the readable HTML
 //! into the document model.
 
-use dom_query::{Document as Dom, NodeRef};
-use dom_smoothie::{Config, Readability};
-use quire_doc::{BlockKind, DocumentBuilder, Marks};
+use dom_query::{Document as Dom, NodeId, NodeRef};
+use dom_smoothie::{Config, ParsePolicy, Readability};
+use quire_doc::{BlockKind, Document, DocumentBuilder, Marks};
 
 use crate::{excerpt_of, Extracted, Metadata};
 
@@ -17,10 +17,19 @@ pub struct HtmlOptions<'a> {
 /// Extracts the readable article from an HTML page.
 pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
     let mut warnings = Vec::new();
+    let (html, flattened) = crate::nesting::limit_nesting(html);
+    let html = html.as_ref();
+    if flattened > 0 {
+        warnings.push(format!(
+            "the page nests elements more than {} deep; {flattened} tags were dropped (their text is kept)",
+            crate::nesting::MAX_DEPTH
+        ));
+    }
     let url = options.url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let dom = Dom::from(html);
     let page = PageFacts::read(&dom);
     let cfg = Config { max_elements_to_parse: 200_000, ..Config::default() };
+    let char_threshold = cfg.char_threshold;
     let mut readability = match Readability::with_document(dom, url, Some(cfg.clone())) {
         Ok(r) => r,
         Err(e) => {
@@ -28,16 +37,61 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
             Readability::with_document(Dom::from(html), None, Some(cfg)).expect("no URL cannot be a bad URL")
         }
     };
-    let parsed = readability.parse();
+    // Readability.js makes a first attempt with every heuristic on and retries with fewer only
+    // when that finds too little text; the byline depends on which attempt won (below), so
+    // make the first attempt here, keeping the page for the retries.
+    let json_ld = if readability.config.disable_json_ld { None } else { readability.parse_json_ld() };
+    let meta_byline = readability.get_article_metadata(json_ld).byline.as_deref().and_then(clean);
+    let strict_byline = if meta_byline.is_none() { dom_byline(&readability.doc, true) } else { None };
+    let pristine = readability.doc.clone();
+    let first = readability.parse_with_policy(ParsePolicy::Strict);
+    let first_is_enough = first.is_ok()
+        && readability
+            .doc
+            .select("#readability-page-1")
+            .nodes()
+            .first()
+            .is_some_and(|n| n.normalized_char_count() >= char_threshold);
+    let mut lax_byline = None;
+    let parsed = if first_is_enough {
+        first
+    } else {
+        readability.doc = pristine;
+        if meta_byline.is_none() && strict_byline.is_none() {
+            lax_byline = dom_byline(&readability.doc, false);
+        }
+        readability.parse()
+    };
+    // The byline: the page's metadata (JSON-LD, `<meta>`) first, else the page's byline
+    // element found the way Readability.js finds it (dom_smoothie looks further, into page
+    // chrome that Readability.js discards before looking, and finds commenters and footers).
+    let byline = meta_byline.or(strict_byline).or(lax_byline);
     let (meta, document) = match parsed {
         Ok(article) => {
-            let content = Dom::from(article.content.as_ref());
+            // After a successful parse, `readability.doc` is the article's own DOM (the
+            // `content` string is its serialization): walk it in place rather than parsing
+            // the serialized HTML again.
             let mut walker = Walker::default();
-            walker.walk(&content.root());
-            let document = walker.builder.finish();
+            let root = readability.doc.select("#readability-page-1");
+            match root.nodes().first() {
+                Some(node) => walker.walk(node),
+                None => walker.walk(&Dom::from(article.content.as_ref()).root()),
+            }
+            let mut document = walker.builder.finish();
+            // Readability.js takes the byline element out of the article; dom_smoothie takes
+            // out the one it found, so when ours differs, take ours out (a block near the top
+            // that is exactly the byline).
+            if let Some(b) =
+                byline.as_deref().filter(|b| Some(*b) != article.byline.as_deref().and_then(clean).as_deref())
+            {
+                if let Some(i) = document.blocks.iter().take(12).position(|bl| clean(&bl.text()).as_deref() == Some(b))
+                {
+                    document = without_block(&document, i);
+                }
+            }
             let meta = Metadata {
                 title: clean(&article.title).unwrap_or_default(),
-                byline: article.byline.as_deref().and_then(clean),
+                byline,
                 site_name: article.site_name.as_deref().and_then(clean),
                 published: article.published_time.as_deref().and_then(clean).or(page.time.clone()),
                 language: article.lang.as_deref().and_then(clean),
@@ -79,6 +133,11 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
     extracted
 }
 
+/// `<time>` elements that state the publication date (schema.org microdata, HTML5 `pubdate`,
+/// hAtom / microformats2 classes).
+const PUBLISHED_TIME: &str = "time[itemprop~=datePublished][datetime], time[pubdate][datetime], \
+     time.published[datetime], time.dt-published[datetime]";
+
 /// Facts read from the page before readability consumes it.
 #[derive(Debug, Default)]
 struct PageFacts {
@@ -95,9 +154,135 @@ impl PageFacts {
             title: dom.select("title").nodes().first().map(|n| n.text()).as_deref().and_then(clean),
             canonical: attr("link[rel=canonical]", "href").filter(|u| u.starts_with("http")),
             lang: attr("html", "lang"),
-            time: attr("time[datetime]", "datetime"),
+            // Only a `<time>` that says it is the publication date: the first `<time>` of a
+            // page is as often a comment's, a related article's or the last modification's.
+            time: attr(PUBLISHED_TIME, "datetime"),
         }
     }
+}
+
+/// The byline element of a page as Readability.js finds it: walking the page in document
+/// order, skipping invisible elements, modal dialogs and (with what they hold, when
+/// `strip_unlikely`) unlikely candidates — page chrome by class, id or role — the first element that is marked as a byline
+/// (`rel="author"`, `itemprop` author, a class or id like "byline" or "author") and holds 1 to
+/// 99 characters; its `itemprop="name"` descendant when it has one.
+fn dom_byline(dom: &Dom, strip_unlikely: bool) -> Option<String> {
+    let root = dom.select("html");
+    let mut stack: Vec<NodeRef<'_>> = root.nodes().iter().rev().cloned().collect();
+    while let Some(node) = stack.pop() {
+        let Some(tag) = node.node_name().map(|n| n.to_ascii_lowercase()) else { continue };
+        if matches!(tag.as_str(), "script" | "noscript" | "style" | "template") || !is_probably_visible(&node) {
+            continue;
+        }
+        let role = node.attr("role").map(|r| r.to_string()).unwrap_or_default();
+        if role == "dialog" && node.attr("aria-modal").is_some_and(|m| &*m == "true") {
+            continue;
+        }
+        let match_string = format!(
+            "{} {}",
+            node.attr("class").as_deref().unwrap_or_default(),
+            node.attr("id").as_deref().unwrap_or_default()
+        )
+        .to_lowercase();
+        let byline_marked = node.attr("rel").is_some_and(|r| &*r == "author")
+            || node.attr("itemprop").is_some_and(|p| p.contains("author"))
+            || ["byline", "author", "dateline", "writtenby", "p-author"].iter().any(|p| match_string.contains(p));
+        if byline_marked {
+            let text = node.text();
+            let len = text.trim().chars().count();
+            if len > 0 && len < 100 {
+                let name = node
+                    .descendants_it()
+                    .find(|n| n.is_element() && n.attr("itemprop").is_some_and(|p| p.contains("name")));
+                return match name {
+                    Some(n) => clean(&n.text()),
+                    None => clean(&text),
+                };
+            }
+        }
+        let unlikely = strip_unlikely
+            && UNLIKELY_CANDIDATES.iter().any(|p| match_string.contains(p))
+            && !MAYBE_CANDIDATE.iter().any(|p| match_string.contains(p))
+            && !has_ancestor_within(&node, "table", 3)
+            && !has_ancestor_within(&node, "code", 3)
+            && tag != "body"
+            && tag != "a";
+        if unlikely || UNLIKELY_ROLES.contains(&role.as_str()) {
+            continue;
+        }
+        let children: Vec<NodeRef<'_>> = node.element_children();
+        stack.extend(children.into_iter().rev());
+    }
+    None
+}
+
+/// Readability.js's `unlikelyCandidates`, `okMaybeItsACandidate` and unlikely roles.
+const UNLIKELY_CANDIDATES: &[&str] = &[
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+];
+const MAYBE_CANDIDATE: &[&str] = &["and", "article", "body", "column", "content", "main", "mathjax", "shadow"];
+const UNLIKELY_ROLES: &[&str] = &["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"];
+
+/// Readability.js's `_isProbablyVisible`: not `display: none`, not `visibility: hidden`, no
+/// `hidden` attribute, not `aria-hidden="true"` (unless it is a fallback image).
+fn is_probably_visible(node: &NodeRef<'_>) -> bool {
+    if let Some(style) = node.attr("style") {
+        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return false;
+        }
+    }
+    if node.has_attr("hidden") {
+        return false;
+    }
+    let aria_hidden = node.attr("aria-hidden").is_some_and(|a| &*a == "true");
+    !aria_hidden || node.attr("class").is_some_and(|c| c.contains("fallback-image"))
+}
+
+fn has_ancestor_within(node: &NodeRef<'_>, tag: &str, max_depth: usize) -> bool {
+    let mut current = node.parent();
+    let mut depth = 0;
+    while let Some(p) = current {
+        depth += 1;
+        if depth > max_depth {
+            return false;
+        }
+        if is_element_named(&p, tag) {
+            return true;
+        }
+        current = p.parent();
+    }
+    false
 }
 
 fn finish_meta(e: &mut Extracted, page: &PageFacts) {
@@ -109,27 +294,16 @@ fn finish_meta(e: &mut Extracted, page: &PageFacts) {
             e.meta.title = first.text().chars().take(80).collect();
         }
     }
-    // The title is metadata; a first heading that repeats it would duplicate it in the body.
-    let repeats_title = e
-        .document
-        .blocks
-        .iter()
-        .find(|b| b.start < b.end)
-        .is_some_and(|b| matches!(b.kind, BlockKind::Heading { .. }) && b.text().trim() == e.meta.title.trim());
+    // The title is metadata; a first top-level heading (h1, h2) that repeats it would
+    // duplicate it in the body. A lower heading that happens to say the same is a section's
+    // (Readability.js keeps those too).
+    let repeats_title = e.document.blocks.iter().find(|b| b.start < b.end).is_some_and(|b| {
+        matches!(b.kind, BlockKind::Heading { level } if level <= 2) && b.text().trim() == e.meta.title.trim()
+    });
     if repeats_title {
-        let mut builder = DocumentBuilder::new();
-        let mut skipped = false;
-        for block in &e.document.blocks {
-            if !skipped && block.start < block.end {
-                skipped = true;
-                continue;
-            }
-            builder.start_block(block.kind.clone());
-            for span in &block.spans {
-                builder.push_text(&span.text, span.marks.clone());
-            }
+        if let Some(i) = e.document.blocks.iter().position(|b| b.start < b.end) {
+            e.document = without_block(&e.document, i);
         }
-        e.document = builder.finish();
     }
     if e.meta.language.is_none() {
         e.meta.language = page.lang.clone();
@@ -139,6 +313,21 @@ fn finish_meta(e: &mut Extracted, page: &PageFacts) {
     }
 }
 
+/// The document without its block `index`.
+fn without_block(document: &Document, index: usize) -> Document {
+    let mut builder = DocumentBuilder::new();
+    for (i, block) in document.blocks.iter().enumerate() {
+        if i == index {
+            continue;
+        }
+        builder.start_block(block.kind.clone());
+        for span in &block.spans {
+            builder.push_text(&span.text, span.marks.clone());
+        }
+    }
+    builder.finish()
+}
+
 /// Trims and collapses whitespace; `None` for an empty result.
 fn clean(s: &str) -> Option<String> {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -146,6 +335,11 @@ fn clean(s: &str) -> Option<String> {
 }
 
 /// Walks readable HTML and feeds a [`DocumentBuilder`].
+///
+/// Every text node of the readable HTML ends up in the document except those of elements that
+/// are not content (scripts, styles, form controls, embedded frames); block-level elements
+/// always start a new block, so that words on either side of a block boundary never run
+/// together.
 #[derive(Default)]
 struct Walker {
     builder: DocumentBuilder,
@@ -156,19 +350,24 @@ struct Walker {
     lists: Vec<bool>,
     /// True when the next text must open a new block of the current context's kind.
     needs_block: bool,
+    /// Nodes already walked out of order (a figure's image and caption).
+    skip: Vec<NodeId>,
 }
 
 impl Walker {
     fn walk(&mut self, node: &NodeRef<'_>) {
         if node.is_text() {
             let text = node.text();
-            if text.trim().is_empty() && self.builder.current_block_is_empty() {
+            if text.trim().is_empty() && (self.needs_block || self.builder.current_block_is_empty()) {
                 return;
             }
             if self.needs_block {
                 self.open(self.current_kind());
             }
             self.builder.push_text(&text, self.marks.clone());
+            return;
+        }
+        if !self.skip.is_empty() && self.skip.contains(&node.id) {
             return;
         }
         if !node.is_element() {
@@ -179,14 +378,18 @@ impl Walker {
         }
         let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
         match name.as_str() {
-            "script" | "style" | "noscript" | "template" | "svg" | "button" | "form" | "input" | "select"
-            | "textarea" | "iframe" | "object" | "embed" | "head" | "title" | "meta" | "link" => {}
+            // Not content, or not something the document may hold (the text of a form's
+            // controls is not the article's).
+            "script" | "style" | "noscript" | "template" | "button" | "input" | "select" | "option" | "textarea"
+            | "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "head" | "title" | "meta" | "link"
+            | "base" | "source" | "track" | "param" | "canvas" | "map" | "area" | "dialog" => {}
+            "svg" | "math" => self.inline_text(node),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let level = name.as_bytes()[1] - b'0';
                 self.block(node, BlockKind::Heading { level });
             }
-            "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "dd" | "dt" | "address"
-            | "details" | "summary" | "center" => {
+            "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav" | "dd" | "dt"
+            | "address" | "details" | "summary" | "center" | "caption" | "legend" | "hgroup" | "figcaption" => {
                 let kind = match self.current_kind() {
                     k @ (BlockKind::Quote | BlockKind::ListItem { .. }) => k,
                     _ => BlockKind::Paragraph,
@@ -194,7 +397,8 @@ impl Walker {
                 self.block(node, kind);
             }
             "blockquote" => self.block(node, BlockKind::Quote),
-            "ul" | "ol" | "dl" => {
+            "ul" | "ol" | "dl" | "menu" => {
+                self.needs_block = true;
                 self.lists.push(name == "ol");
                 self.children(node);
                 self.lists.pop();
@@ -205,15 +409,13 @@ impl Walker {
                 let ordered = self.lists.last().copied().unwrap_or(false);
                 self.block(node, BlockKind::ListItem { ordered, depth });
             }
-            "pre" => self.block(node, BlockKind::Preformatted),
-            "tr" => {
-                self.open(BlockKind::Paragraph);
-                for (i, cell) in node.element_children().iter().enumerate() {
-                    if i > 0 {
-                        self.builder.push_text(" | ", Marks::default());
-                    }
-                    self.children(cell);
-                }
+            "pre" | "listing" | "xmp" | "plaintext" => self.block(node, BlockKind::Preformatted),
+            "tr" => self.row(node),
+            // Containers whose own text (if any) must not run into what surrounds them.
+            "table" | "thead" | "tbody" | "tfoot" | "form" | "fieldset" | "td" | "th" | "video" | "audio"
+            | "picture" => {
+                self.needs_block = true;
+                self.children(node);
                 self.needs_block = true;
             }
             "figure" => self.figure(node),
@@ -224,12 +426,16 @@ impl Walker {
                     self.needs_block = true;
                 }
             }
-            "br" => self.builder.push_text("\n", self.marks.clone()),
+            "br" => {
+                if !self.needs_block {
+                    self.builder.push_text("\n", self.marks.clone());
+                }
+            }
             "hr" => self.needs_block = true,
             "em" | "i" | "cite" | "dfn" => self.marked(node, |m| m.emphasis = true),
             "strong" | "b" => self.marked(node, |m| m.strong = true),
             "code" | "kbd" | "samp" | "tt" | "var" => self.marked(node, |m| m.code = true),
-            "a" => match node.attr("href").map(|h| h.to_string()).filter(|h| is_safe_link(h)) {
+            "a" => match node.attr("href").map(|h| h.trim().to_owned()).filter(|h| is_safe_link(h)) {
                 Some(href) => self.marked(node, |m| m.link = Some(href)),
                 None => self.children(node),
             },
@@ -269,26 +475,88 @@ impl Walker {
         self.marks = saved;
     }
 
-    fn figure(&mut self, node: &NodeRef<'_>) {
-        let img = node.descendants_it().find(|n| n.node_name().is_some_and(|name| name.eq_ignore_ascii_case("img")));
-        let Some(src) = img.as_ref().and_then(image_src) else {
-            return self.block(node, BlockKind::Paragraph);
-        };
-        let alt = img.and_then(|i| i.attr("alt")).map(|a| a.to_string()).unwrap_or_default();
-        self.open(BlockKind::Image { src, alt });
-        let caption =
-            node.descendants_it().find(|n| n.node_name().is_some_and(|name| name.eq_ignore_ascii_case("figcaption")));
-        if let Some(caption) = caption {
+    /// The text of an inline SVG or MathML element (`<text>`, `<title>`, `<mi>`), as plain
+    /// text: never its markup.
+    fn inline_text(&mut self, node: &NodeRef<'_>) {
+        let text = node.text();
+        if text.trim().is_empty() {
+            return;
+        }
+        if self.needs_block {
+            self.open(self.current_kind());
+        }
+        self.builder.push_text(&text, self.marks.clone());
+    }
+
+    /// A table row: one paragraph, cells separated by ` | ` (the document model has no
+    /// tables yet). Cells holding blocks of their own start new blocks.
+    fn row(&mut self, node: &NodeRef<'_>) {
+        self.open(BlockKind::Paragraph);
+        let mut first = true;
+        for cell in node.element_children() {
+            let before = self.builder.current_block_is_empty();
+            if !first && !before && !self.needs_block {
+                self.builder.push_text(" | ", Marks::default());
+            }
+            first = false;
             self.context.push(BlockKind::Paragraph);
-            self.children(&caption);
+            self.children(&cell);
             self.context.pop();
+        }
+        self.needs_block = true;
+    }
+
+    /// A figure. With one image and a caption, an image block captioned by the caption, then
+    /// any other text of the figure (a photo credit) as ordinary blocks. Otherwise every child
+    /// in order: images as image blocks, the caption and other text as paragraphs.
+    fn figure(&mut self, node: &NodeRef<'_>) {
+        let mut images = node.descendants_it().filter(|n| is_element_named(n, "img") && image_src(n).is_some());
+        let (first, more) = (images.next(), images.next().is_some());
+        let caption = node.descendants_it().find(|n| is_element_named(n, "figcaption"));
+        self.needs_block = true;
+        match (first, more, caption) {
+            (Some(img), false, Some(caption)) => {
+                let src = image_src(&img).unwrap_or_default();
+                let alt = img.attr("alt").map(|a| a.to_string()).unwrap_or_default();
+                self.open(BlockKind::Image { src, alt });
+                self.context.push(BlockKind::Paragraph);
+                let saved = std::mem::take(&mut self.marks);
+                self.children(&caption);
+                self.marks = saved;
+                self.context.pop();
+                self.needs_block = true;
+                let skipped = self.skip.len();
+                self.skip.extend([img.id, caption.id]);
+                self.children(node);
+                self.skip.truncate(skipped);
+            }
+            _ => self.children(node),
         }
         self.needs_block = true;
     }
 }
 
+fn is_element_named(node: &NodeRef<'_>, name: &str) -> bool {
+    node.is_element() && node.node_name().is_some_and(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// The image's address: `src`, else a lazy-loading attribute, else the first candidate of a
+/// `srcset`; only http(s) and inline `data:image/` addresses.
 fn image_src(node: &NodeRef<'_>) -> Option<String> {
-    ["src", "data-src"].iter().filter_map(|a| node.attr(a)).map(|s| s.trim().to_owned()).find(|s| !s.is_empty())
+    let direct = ["src", "data-src", "data-original", "data-lazy-src"].iter().filter_map(|a| node.attr(a));
+    let from_set = ["srcset", "data-srcset"]
+        .iter()
+        .filter_map(|a| node.attr(a))
+        .filter_map(|set| set.split(',').next().and_then(|c| c.split_whitespace().next()).map(str::to_owned));
+    direct.map(|s| s.trim().to_owned()).chain(from_set).find(|s| is_image_url(s))
+}
+
+/// http(s), `data:image/`, or a relative reference (a page saved to disk without a base URL:
+/// the library resolves it inside the page's folder only). No other scheme.
+fn is_image_url(src: &str) -> bool {
+    let s = src.to_ascii_lowercase();
+    let relative = !s.is_empty() && s.find(':').is_none_or(|colon| s[..colon].contains(['/', '?', '#']));
+    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("data:image/") || relative
 }
 
 fn is_safe_link(href: &str) -> bool {

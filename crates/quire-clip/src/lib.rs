@@ -1,15 +1,22 @@
 //! From a web page (HTML) or a plain-text file to a Quire article: metadata plus the
 //! document model of `quire-doc`.
 //!
-//! This crate is pure: it never touches SQLite, the file system or the network. Bad input is
+//! This crate is pure: it never touches SQLite, the file system or the network. It decides
+//! how page bytes decode ([`decode_html`]) and which addresses are the same page
+//! ([`normalize_url`]), but never fetches anything. Bad input is
 //! never an error: every function returns an [`Extracted`] article, with warnings saying what
 //! went wrong; an input with no text at all yields an empty document that the caller refuses.
 
+mod address;
+mod charset;
 mod html;
+mod nesting;
 
 use quire_doc::{BlockKind, Document, DocumentBuilder};
 use serde::Serialize;
 
+pub use address::{normalize_url, parse_web_address, AddressProblem};
+pub use charset::{decode_html, decode_text, CharsetSource, Decoded};
 pub use html::{from_html, HtmlOptions};
 
 /// Article metadata as found in the source.

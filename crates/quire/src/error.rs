@@ -30,6 +30,20 @@ pub enum Error {
     EmptyInput(String),
     #[error("cannot import {0}: only .txt, .md, .html and .htm files are supported for now")]
     UnsupportedFile(PathBuf),
+    #[error("cannot clip {input:?}: {problem}")]
+    Address { input: String, problem: quire_clip::AddressProblem },
+    #[error("cannot fetch {url}: {message}")]
+    Network { url: String, message: String },
+    #[error("cannot fetch {url}: the server answered {status} {reason}")]
+    HttpStatus { url: String, status: u16, reason: String },
+    #[error("{url} is not an HTML page ({content_type}): Quire clips web pages; save the file and add it with `quire add` if it is text")]
+    NotHtml { url: String, content_type: String },
+    #[error("{url} is not an image ({content_type})")]
+    NotImage { url: String, content_type: String },
+    #[error("{url} is larger than the limit of {} MB", .limit / (1024 * 1024))]
+    TooLarge { url: String, limit: u64 },
+    #[error("stopped: {0}")]
+    Cancelled(String),
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
@@ -59,6 +73,10 @@ impl Error {
             Error::UnsupportedFile(_) => "unsupported",
             Error::Query(_) => "invalid_query",
             Error::Io { .. } => "io",
+            Error::Address { .. } => "invalid_input",
+            Error::Network { .. } | Error::HttpStatus { .. } | Error::TooLarge { .. } => "network",
+            Error::NotHtml { .. } | Error::NotImage { .. } => "unsupported",
+            Error::Cancelled(_) => "cancelled",
             Error::LibraryTooNew { .. } | Error::Open { .. } => "library",
             Error::Database(_) | Error::Corrupt(_) => "database",
         }

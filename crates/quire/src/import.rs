@@ -1,17 +1,28 @@
-//! Adding articles: reading files and stdin, extraction, duplicate detection.
+//! Adding articles: from files, folders, stdin and the web; extraction, images, snapshots and
+//! duplicate detection. Each article is stored in one transaction with everything it owns.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use quire_clip::{Extracted, HtmlOptions};
-use rusqlite::{params, OptionalExtension};
+use quire_clip::{Decoded, Extracted, HtmlOptions};
+use quire_doc::BlockKind;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
+use url::Url;
 
+use crate::fetch::{self, FetchConfig, Want};
 use crate::{now, reindex_article, AddOutcome, Error, Library, Result};
+
+/// The scheme of document image sources that point at a copy stored in the library:
+/// `quire-image:<sha256 hex>`.
+pub const IMAGE_SCHEME: &str = "quire-image:";
 
 /// Where an article comes from, for its metadata and for messages.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
-    /// A name for messages: a file path or "stdin".
+    /// A name for messages: a file path, a URL or "stdin".
     pub name: String,
     /// The page's address, when known.
     pub url: Option<String>,
@@ -22,96 +33,319 @@ pub struct Source {
 pub struct AddOptions {
     /// The page's address, used to resolve relative links and as the source URL.
     pub url: Option<String>,
-    /// Tags to put on the new article.
+    /// Tags to put on the new articles.
     pub tags: Vec<String>,
+    /// Also download images that local HTML files link on the web (off by default: adding a
+    /// file works offline; images beside the file and `data:` images are always kept).
+    pub fetch_images: bool,
+    /// Network limits, for `clip` and `fetch_images`.
+    pub fetch: FetchConfig,
 }
 
-/// What kind of content an input holds.
+/// A stored image, as the library keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredImage {
+    pub hash: String,
+    pub mime: String,
+    pub data: Vec<u8>,
+}
+
+/// Progress of a folder import or a multi-page clip.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ImportEvent {
+    /// `total` items will be tried.
+    Started { total: usize },
+    /// Item `index` (0-based) is done.
+    Item { index: usize, name: String, outcome: ItemOutcome },
+}
+
+/// What happened to one item of a bulk import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum ItemOutcome {
+    Added { id: i64, title: String, warnings: Vec<String> },
+    Duplicate { id: i64, title: String },
+    Failed { reason: String },
+}
+
+/// The end of a bulk import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportSummary {
+    pub added: Vec<i64>,
+    pub duplicates: Vec<i64>,
+    pub failed: Vec<(String, String)>,
+    /// True when the import was stopped before the end; what was added stays.
+    pub cancelled: bool,
+}
+
+/// An article ready to be stored.
+struct Incoming {
+    extracted: Extracted,
+    source: Source,
+    tags: Vec<String>,
+    snapshot: Option<Snapshot>,
+    images: Vec<(String, StoredImage)>,
+}
+
+struct Snapshot {
+    url: Option<String>,
+    content_type: Option<String>,
+    encoding: &'static str,
+    html: String,
+}
+
+/// The kind of content an input holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Html,
     Text,
 }
 
+fn format_of(path: &Path) -> Option<Format> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("html" | "htm" | "xhtml") => Some(Format::Html),
+        Some("txt" | "text" | "md" | "markdown") => Some(Format::Text),
+        _ => None,
+    }
+}
+
 impl Library {
     /// Adds a `.txt`/`.md` (plain text) or `.html`/`.htm` file.
     pub fn add_file(&mut self, path: &Path, options: &AddOptions) -> Result<AddOutcome> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        let format = match ext.as_deref() {
-            Some("html" | "htm" | "xhtml") => Format::Html,
-            Some("txt" | "text" | "md" | "markdown") => Format::Text,
-            _ => return Err(Error::UnsupportedFile(path.to_owned())),
-        };
+        let format = format_of(path).ok_or_else(|| Error::UnsupportedFile(path.to_owned()))?;
         let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
         let source = Source { name: path.display().to_string(), url: options.url.clone() };
-        self.add_bytes_as(&bytes, format, &source, options)
+        self.add_bytes_as(&bytes, format, source, path.parent(), options)
     }
 
     /// Adds content read from stdin or the clipboard: HTML when it looks like HTML, else text.
     pub fn add_bytes(&mut self, bytes: &[u8], options: &AddOptions) -> Result<AddOutcome> {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).trim_start().to_ascii_lowercase();
-        let looks_html = ["<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>", "<p "]
-            .iter()
-            .any(|t| head.starts_with(t));
+        let looks_html =
+            ["<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>", "<p ", "<meta", "<!--"]
+                .iter()
+                .any(|t| head.starts_with(t));
         let format = if looks_html { Format::Html } else { Format::Text };
         let source = Source { name: "stdin".to_owned(), url: options.url.clone() };
-        self.add_bytes_as(bytes, format, &source, options)
+        self.add_bytes_as(bytes, format, source, None, options)
+    }
+
+    /// Imports every `.html`/`.htm`/`.txt`/`.md` file under `dir` (recursively, in name order),
+    /// each in its own transaction. `progress` hears about each file; setting `cancel` stops
+    /// before the next file and leaves everything already added in place.
+    pub fn import_folder(
+        &mut self,
+        dir: &Path,
+        options: &AddOptions,
+        progress: &mut dyn FnMut(&ImportEvent),
+        cancel: &AtomicBool,
+    ) -> Result<ImportSummary> {
+        let mut files = Vec::new();
+        collect_files(dir, &mut files)?;
+        files.sort();
+        progress(&ImportEvent::Started { total: files.len() });
+        let mut summary = ImportSummary::default();
+        for (index, file) in files.iter().enumerate() {
+            if cancel.load(Ordering::SeqCst) {
+                summary.cancelled = true;
+                break;
+            }
+            let name = file.strip_prefix(dir).unwrap_or(file).display().to_string();
+            let outcome = self.add_file(file, options);
+            let outcome = record(&mut summary, &name, outcome);
+            progress(&ImportEvent::Item { index, name, outcome });
+        }
+        Ok(summary)
+    }
+
+    /// Clips web pages one after another; `progress` hears about each, `cancel` stops before
+    /// the next one.
+    pub fn clip_urls(
+        &mut self,
+        urls: &[String],
+        options: &AddOptions,
+        progress: &mut dyn FnMut(&ImportEvent),
+        cancel: &AtomicBool,
+    ) -> ImportSummary {
+        progress(&ImportEvent::Started { total: urls.len() });
+        let mut summary = ImportSummary::default();
+        for (index, url) in urls.iter().enumerate() {
+            if cancel.load(Ordering::SeqCst) {
+                summary.cancelled = true;
+                break;
+            }
+            let outcome = record(&mut summary, url, self.clip_url(url, options));
+            progress(&ImportEvent::Item { index, name: url.clone(), outcome });
+        }
+        summary
+    }
+
+    /// Fetches a web page, extracts its article, downloads its images and stores it all; a
+    /// page already in the library (same normalized or canonical URL, or same text) is
+    /// reported instead.
+    pub fn clip_url(&mut self, input: &str, options: &AddOptions) -> Result<AddOutcome> {
+        let url = quire_clip::parse_web_address(input)
+            .map_err(|problem| Error::Address { input: input.to_owned(), problem })?;
+        let runtime = runtime()?;
+        let client = fetch::client(&options.fetch)?;
+        let page = runtime.block_on(fetch::fetch(&client, &url, Want::Page, &options.fetch))?;
+        let page_url = page.url.to_string();
+        let is_text = page.content_type.as_deref().is_some_and(|ct| ct.trim_start().starts_with("text/plain"));
+        let decoded = if is_text {
+            quire_clip::decode_text(&page.bytes, page.content_type.as_deref())
+        } else {
+            quire_clip::decode_html(&page.bytes, page.content_type.as_deref())
+        };
+        let source = Source { name: page_url.clone(), url: Some(page_url.clone()) };
+        let mut extracted =
+            if is_text { quire_clip::from_text(&decoded.text) } else { extract_html(&decoded.text, Some(&page_url)) };
+        extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
+        if let Some(existing) = self.find_duplicate(&extracted, &source)? {
+            return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing });
+        }
+        let images = runtime.block_on(download_images(&client, &mut extracted, None, &options.fetch));
+        let snapshot = (!is_text).then(|| Snapshot {
+            url: Some(page_url),
+            content_type: page.content_type.clone(),
+            encoding: decoded.encoding,
+            html: decoded.text,
+        });
+        self.store(Incoming { extracted, source, tags: options.tags.clone(), snapshot, images })
+    }
+
+    /// A stored image by hash (for the reader and the exporters).
+    pub fn image(&self, hash: &str) -> Result<StoredImage> {
+        self.conn
+            .query_row("SELECT hash, mime, data FROM images WHERE hash = ?", [hash], |r| {
+                Ok(StoredImage { hash: r.get(0)?, mime: r.get(1)?, data: r.get(2)? })
+            })
+            .optional()?
+            .ok_or_else(|| Error::Corrupt(format!("image {hash} is not in the library")))
+    }
+
+    /// The original HTML of an article's newest snapshot, if it was clipped from HTML.
+    pub fn snapshot_html(&self, article: i64) -> Result<Option<String>> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT html_deflate FROM snapshots WHERE article_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1",
+                [article],
+                |r| r.get(0),
+            )
+            .optional()?;
+        blob.map(|b| inflate(&b)).transpose()
     }
 
     fn add_bytes_as(
         &mut self,
         bytes: &[u8],
         format: Format,
-        source: &Source,
+        source: Source,
+        folder: Option<&Path>,
         options: &AddOptions,
     ) -> Result<AddOutcome> {
-        let text = decode(bytes);
-        let extracted = match format {
-            Format::Html => quire_clip::from_html(&text, &HtmlOptions { url: source.url.as_deref() }),
-            Format::Text => quire_clip::from_text(&text),
+        let (decoded, mut extracted) = match format {
+            Format::Html => {
+                let decoded = quire_clip::decode_html(bytes, None);
+                let extracted = extract_html(&decoded.text, source.url.as_deref());
+                (decoded, extracted)
+            }
+            Format::Text => {
+                let decoded = quire_clip::decode_text(bytes, None);
+                let extracted = quire_clip::from_text(&decoded.text);
+                (decoded, extracted)
+            }
         };
-        self.add_extracted(extracted, source, options)
+        extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
+        if extracted.is_empty() {
+            return Err(Error::EmptyInput(source.name));
+        }
+        if let Some(existing) = self.find_duplicate(&extracted, &source)? {
+            return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing });
+        }
+        let images = if format == Format::Html {
+            let client = fetch::client(&options.fetch)?;
+            let fetch_cfg = FetchConfig {
+                max_images: if options.fetch_images { options.fetch.max_images } else { 0 },
+                ..options.fetch.clone()
+            };
+            runtime()?.block_on(download_images(&client, &mut extracted, folder, &fetch_cfg))
+        } else {
+            Vec::new()
+        };
+        let Decoded { text, encoding, .. } = decoded;
+        let snapshot = (format == Format::Html).then(|| Snapshot {
+            url: source.url.clone(),
+            content_type: None,
+            encoding,
+            html: text,
+        });
+        self.store(Incoming { extracted, source, tags: options.tags.clone(), snapshot, images })
     }
 
-    /// Stores an extracted article, or returns the existing one with the same content or
-    /// canonical URL.
+    /// Stores an extracted article (from another source, e.g. a test), or reports the existing one.
     pub fn add_extracted(&mut self, extracted: Extracted, source: &Source, options: &AddOptions) -> Result<AddOutcome> {
-        if extracted.is_empty() {
-            return Err(Error::EmptyInput(source.name.clone()));
+        if let Some(existing) = self.find_duplicate(&extracted, source)? {
+            return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing });
         }
-        let Extracted { meta, document, warnings } = extracted;
-        let canonical_text = document.canonical_text();
-        let hash = hex::encode(Sha256::digest(canonical_text.as_bytes()));
-        let canonical_url = meta.canonical_url.clone().or_else(|| source.url.clone());
-        let tx = self.conn.transaction()?;
-        let existing: Option<(i64, String)> = tx
+        self.store(Incoming {
+            extracted,
+            source: source.clone(),
+            tags: options.tags.clone(),
+            snapshot: None,
+            images: Vec::new(),
+        })
+    }
+
+    /// The article with the same text, or whose normalized source or canonical URL matches.
+    fn find_duplicate(&self, extracted: &Extracted, source: &Source) -> Result<Option<AddOutcome>> {
+        let hash = content_hash(&extracted.document.canonical_text());
+        let urls = urls_of(extracted, source);
+        let found: Option<(i64, String)> = self
+            .conn
             .query_row(
-                "SELECT id, title FROM articles WHERE content_hash = ?1 OR (?2 IS NOT NULL AND canonical_url = ?2) ORDER BY id LIMIT 1",
-                params![hash, canonical_url],
+                "SELECT id, title FROM articles
+                 WHERE content_hash = ?1 OR (?2 IS NOT NULL AND normalized_url IN (?2, ?3)) OR (?3 IS NOT NULL AND normalized_url = ?3)
+                 ORDER BY id LIMIT 1",
+                params![hash, urls.normalized_source, urls.normalized_canonical],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some((id, title)) = existing {
-            return Ok(AddOutcome { id, title, created: false, warnings });
+        Ok(found.map(|(id, title)| AddOutcome { id, title, created: false, warnings: Vec::new() }))
+    }
+
+    fn store(&mut self, incoming: Incoming) -> Result<AddOutcome> {
+        let Incoming { extracted, source, tags, snapshot, images } = incoming;
+        if extracted.is_empty() {
+            return Err(Error::EmptyInput(source.name));
         }
+        let urls = urls_of(&extracted, &source);
+        let Extracted { meta, document, warnings } = extracted;
+        let canonical_text = document.canonical_text();
+        let hash = content_hash(&canonical_text);
         let document_json = serde_json::to_string(&document).map_err(|e| Error::Corrupt(e.to_string()))?;
+        let tx = self.conn.transaction()?;
         let now = now();
         tx.execute(
-            "INSERT INTO articles (title, byline, site_name, source_url, canonical_url, language, direction, published_at,
-                                   clipped_at, updated_at, excerpt, document, canonical_text, text_version, content_hash, word_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (title, byline, site_name, source_url, canonical_url, normalized_url, language, direction,
+                                   published_at, clipped_at, updated_at, excerpt, lead_image, document, canonical_text,
+                                   text_version, content_hash, word_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             params![
                 meta.title,
                 meta.byline,
                 meta.site_name,
                 source.url,
-                canonical_url,
+                urls.canonical,
+                urls.normalized_canonical.or(urls.normalized_source),
                 meta.language,
                 meta.direction,
                 meta.published,
                 now,
                 now,
                 meta.excerpt,
+                meta.lead_image,
                 document_json,
                 canonical_text,
                 quire_doc::CANONICAL_TEXT_VERSION,
@@ -120,15 +354,253 @@ impl Library {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        crate::tags::add_article_tags(&tx, id, &options.tags)?;
+        store_images(&tx, id, &images, &now)?;
+        if let Some(s) = snapshot {
+            tx.execute(
+                "INSERT INTO snapshots (article_id, url, fetched_at, content_type, encoding, html_deflate) VALUES (?, ?, ?, ?, ?, ?)",
+                params![id, s.url, now, s.content_type, s.encoding, deflate(&s.html)?],
+            )?;
+        }
+        crate::tags::add_article_tags(&tx, id, &tags)?;
         reindex_article(&tx, id)?;
         tx.commit()?;
         Ok(AddOutcome { id, title: meta.title, created: true, warnings })
     }
 }
 
-/// Decodes bytes as UTF-8 (dropping a BOM); invalid sequences become U+FFFD rather than failing.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes).into_owned()
+fn record(summary: &mut ImportSummary, name: &str, outcome: Result<AddOutcome>) -> ItemOutcome {
+    match outcome {
+        Ok(o) if o.created => {
+            summary.added.push(o.id);
+            ItemOutcome::Added { id: o.id, title: o.title, warnings: o.warnings }
+        }
+        Ok(o) => {
+            summary.duplicates.push(o.id);
+            ItemOutcome::Duplicate { id: o.id, title: o.title }
+        }
+        Err(e) => {
+            summary.failed.push((name.to_owned(), e.to_string()));
+            ItemOutcome::Failed { reason: e.to_string() }
+        }
+    }
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|source| Error::Io { path: path.clone(), source })?;
+        if kind.is_dir() {
+            // Browsers save a page's assets in "<name>_files"; those are not articles.
+            if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_files") || n.starts_with('.')) {
+                collect_files(&path, out)?;
+            }
+        } else if format_of(&path).is_some() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+struct Urls {
+    canonical: Option<String>,
+    normalized_source: Option<String>,
+    normalized_canonical: Option<String>,
+}
+
+fn urls_of(extracted: &Extracted, source: &Source) -> Urls {
+    let canonical = extracted.meta.canonical_url.clone().or_else(|| source.url.clone());
+    Urls {
+        normalized_source: source.url.as_deref().and_then(quire_clip::normalize_url),
+        normalized_canonical: canonical.as_deref().and_then(quire_clip::normalize_url),
+        canonical,
+    }
+}
+
+fn content_hash(canonical_text: &str) -> String {
+    hex::encode(Sha256::digest(canonical_text.as_bytes()))
+}
+
+/// Extraction runs on a thread with a large stack: pathological pages (200,000 nested
+/// elements) must not overflow it.
+fn extract_html(html: &str, url: Option<&str>) -> Extracted {
+    let html = html.to_owned();
+    let url = url.map(str::to_owned);
+    let worker = std::thread::Builder::new()
+        .name("quire-extract".to_owned())
+        .stack_size(256 << 20)
+        .spawn(move || quire_clip::from_html(&html, &HtmlOptions { url: url.as_deref() }));
+    match worker.map(|w| w.join()) {
+        Ok(Ok(extracted)) => extracted,
+        _ => Extracted { warnings: vec!["the page could not be read".to_owned()], ..Extracted::default() },
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io { path: PathBuf::from("<tokio runtime>"), source })
+}
+
+/// Downloads (or reads from `folder`, or decodes from `data:`) the document's images, at most
+/// `cfg.max_images`, `cfg.image_concurrency` at a time, and points the document at the stored
+/// copies. An image that fails keeps its original source and alt text, with a warning.
+async fn download_images(
+    client: &reqwest::Client,
+    extracted: &mut Extracted,
+    folder: Option<&Path>,
+    cfg: &FetchConfig,
+) -> Vec<(String, StoredImage)> {
+    use futures_util::StreamExt;
+    let mut sources: Vec<String> = Vec::new();
+    for block in &extracted.document.blocks {
+        if let BlockKind::Image { src, .. } = &block.kind {
+            if !src.starts_with(IMAGE_SCHEME) && !sources.contains(src) {
+                sources.push(src.clone());
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let local_or_data = |src: &str| src.starts_with("data:") || Url::parse(src).is_err();
+    let remote_budget = cfg.max_images;
+    let (mut wanted, mut remote) = (Vec::new(), 0usize);
+    for src in sources {
+        if local_or_data(&src) {
+            wanted.push(src);
+        } else if remote < remote_budget {
+            remote += 1;
+            wanted.push(src);
+        } else if cfg.max_images > 0 {
+            warnings.push(format!("image {src} not saved: more than {} images in the article", cfg.max_images));
+        }
+    }
+    let results: Vec<(String, std::result::Result<StoredImage, String>)> = futures_util::stream::iter(wanted)
+        .map(|src| async move {
+            let result = load_image(client, &src, folder, cfg).await;
+            (src, result)
+        })
+        .buffer_unordered(cfg.image_concurrency.max(1))
+        .collect()
+        .await;
+    let mut stored = Vec::new();
+    for (src, result) in results {
+        match result {
+            Ok(image) => stored.push((src, image)),
+            Err(reason) => warnings.push(format!("image {} not saved: {reason}", shorten(&src))),
+        }
+    }
+    for block in &mut extracted.document.blocks {
+        if let BlockKind::Image { src, .. } = &mut block.kind {
+            if let Some((_, image)) = stored.iter().find(|(s, _)| s == src) {
+                *src = format!("{IMAGE_SCHEME}{}", image.hash);
+            }
+        }
+    }
+    warnings.sort();
+    extracted.warnings.extend(warnings);
+    stored
+}
+
+async fn load_image(
+    client: &reqwest::Client,
+    src: &str,
+    folder: Option<&Path>,
+    cfg: &FetchConfig,
+) -> std::result::Result<StoredImage, String> {
+    let (data, declared) = if let Some(rest) = src.strip_prefix("data:") {
+        decode_data_url(rest)?
+    } else if let Ok(url) = Url::parse(src) {
+        match url.scheme() {
+            "http" | "https" => {
+                let fetched = fetch::fetch(client, &url, Want::Image, cfg).await.map_err(|e| e.to_string())?;
+                (fetched.bytes, fetched.content_type)
+            }
+            other => return Err(format!("{other}: images are not fetched")),
+        }
+    } else {
+        let folder = folder.ok_or("a relative address with no page address to resolve it")?;
+        let relative = src.split(['?', '#']).next().unwrap_or(src);
+        let relative = percent_decode(relative);
+        let path = folder.join(&relative);
+        // Only files inside the page's folder: a page must not make Quire read other files.
+        let inside = path.canonicalize().ok().zip(folder.canonicalize().ok()).is_some_and(|(p, f)| p.starts_with(f));
+        if !inside {
+            return Err("not a file beside the page".to_owned());
+        }
+        let data = std::fs::read(&path).map_err(|e| e.to_string())?;
+        if data.len() as u64 > cfg.max_image_bytes {
+            return Err(format!("larger than {} MB", cfg.max_image_bytes / (1024 * 1024)));
+        }
+        (data, None)
+    };
+    let mime = fetch::sniff_image(&data)
+        .map(str::to_owned)
+        .or_else(|| {
+            declared
+                .filter(|d| d.starts_with("image/"))
+                .map(|d| d.split(';').next().unwrap_or_default().trim().to_owned())
+        })
+        .ok_or("not an image Quire can show")?;
+    let hash = hex::encode(Sha256::digest(&data));
+    Ok(StoredImage { hash, mime, data })
+}
+
+fn decode_data_url(rest: &str) -> std::result::Result<(Vec<u8>, Option<String>), String> {
+    use base64::Engine;
+    let (meta, payload) = rest.split_once(',').ok_or("a malformed data: URL")?;
+    let mime = meta.split(';').next().filter(|m| !m.is_empty()).map(str::to_owned);
+    let data = if meta.ends_with(";base64") {
+        let clean: String = payload.chars().filter(|c| !c.is_whitespace()).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(clean.as_bytes())
+            .map_err(|e| format!("bad base64 in a data: URL ({e})"))?
+    } else {
+        percent_decode(payload).into_bytes()
+    };
+    Ok((data, mime))
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+fn shorten(src: &str) -> String {
+    if src.chars().count() > 80 {
+        format!("{}…", src.chars().take(80).collect::<String>())
+    } else {
+        src.to_owned()
+    }
+}
+
+fn store_images(tx: &Transaction<'_>, article: i64, images: &[(String, StoredImage)], now: &str) -> Result<()> {
+    for (source_url, image) in images {
+        tx.execute(
+            "INSERT OR IGNORE INTO images (hash, mime, size, data, created_at) VALUES (?, ?, ?, ?, ?)",
+            params![image.hash, image.mime, image.data.len() as i64, image.data, now],
+        )?;
+        tx.execute(
+            "INSERT OR IGNORE INTO article_images (article_id, hash, source_url) VALUES (?, ?, ?)",
+            params![article, image.hash, source_url],
+        )?;
+    }
+    Ok(())
+}
+
+fn deflate(text: &str) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(text.as_bytes())
+        .and_then(|()| encoder.finish())
+        .map_err(|e| Error::Corrupt(format!("compressing a snapshot: {e}")))
+}
+
+fn inflate(blob: &[u8]) -> Result<String> {
+    use std::io::Read;
+    let mut out = String::new();
+    flate2::read::DeflateDecoder::new(blob)
+        .read_to_string(&mut out)
+        .map_err(|e| Error::Corrupt(format!("a snapshot: {e}")))?;
+    Ok(out)
 }

@@ -6,6 +6,7 @@
 //! (`quire-doc`) and anchoring (`quire-anchor`) are pure crates it calls.
 
 mod error;
+mod fetch;
 mod import;
 mod migrate;
 mod model;
@@ -20,7 +21,8 @@ use quire_doc::Document;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 pub use error::{Error, Result};
-pub use import::{AddOptions, Source};
+pub use fetch::FetchConfig;
+pub use import::{AddOptions, ImportEvent, ImportSummary, ItemOutcome, Source, StoredImage, IMAGE_SCHEME};
 pub use migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
 pub use model::*;
 pub use search::{parse_query, Query};

@@ -1,0 +1,110 @@
+//! Bulk imports in the terminal: a progress bar (or one line per item when stderr is not a
+//! terminal), Ctrl-C to stop after the current item, and a summary at the end.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use quire::{ImportEvent, ImportSummary, ItemOutcome};
+
+static CANCEL: AtomicBool = AtomicBool::new(false);
+static HANDLER: OnceLock<()> = OnceLock::new();
+
+/// The flag a first Ctrl-C sets; a second Ctrl-C exits at once (what was added stays: every
+/// article is its own transaction).
+pub fn cancel_on_ctrl_c() -> &'static AtomicBool {
+    HANDLER.get_or_init(|| {
+        let _ = ctrlc::set_handler(|| {
+            if CANCEL.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\nquire: stopping after the current item (Ctrl-C again to quit now)");
+        });
+    });
+    &CANCEL
+}
+
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    total: usize,
+}
+
+impl Progress {
+    pub fn new(json: bool) -> Self {
+        Self { bar: None, quiet: json, total: 0 }
+    }
+
+    pub fn event(&mut self, event: &ImportEvent) {
+        match event {
+            ImportEvent::Started { total } => {
+                self.total = *total;
+                if !self.quiet && std::io::stderr().is_terminal() {
+                    let bar = ProgressBar::new(*total as u64);
+                    bar.set_style(
+                        ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {wide_msg}")
+                            .expect("a valid template")
+                            .progress_chars("█▌ "),
+                    );
+                    self.bar = Some(bar);
+                }
+            }
+            ImportEvent::Item { index, name, outcome } => {
+                let line = match outcome {
+                    ItemOutcome::Added { id, title, warnings } => {
+                        let w =
+                            if warnings.is_empty() { String::new() } else { format!(" ({} warnings)", warnings.len()) };
+                        format!("added {id}: {title}{w}")
+                    }
+                    ItemOutcome::Duplicate { id, title } => format!("already in the library as {id}: {title}"),
+                    ItemOutcome::Failed { reason } => format!("failed {name}: {reason}"),
+                };
+                match &self.bar {
+                    Some(bar) => {
+                        bar.set_position(*index as u64 + 1);
+                        bar.set_message(name.clone());
+                        if matches!(outcome, ItemOutcome::Failed { .. }) {
+                            bar.println(line);
+                        }
+                    }
+                    None if !self.quiet => eprintln!("[{}/{}] {line}", index + 1, self.total),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    pub fn finish(&mut self, summary: &ImportSummary) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        if self.quiet {
+            return;
+        }
+        println!(
+            "{}: {} added, {} already in the library, {} failed",
+            if summary.cancelled { "stopped" } else { "done" },
+            summary.added.len(),
+            summary.duplicates.len(),
+            summary.failed.len()
+        );
+        for (name, reason) in &summary.failed {
+            println!("  failed {name}: {reason}");
+        }
+    }
+}
+
+/// A bulk import that was stopped or had failures exits non-zero (after its summary).
+pub fn fail_if_incomplete(summaries: &[ImportSummary]) -> anyhow::Result<()> {
+    if summaries.iter().any(|s| s.cancelled) {
+        return Err(
+            quire::Error::Cancelled("the import was interrupted; everything added so far is kept".to_owned()).into()
+        );
+    }
+    let failed: usize = summaries.iter().map(|s| s.failed.len()).sum();
+    if failed > 0 {
+        anyhow::bail!("{failed} item(s) could not be imported (listed above)");
+    }
+    Ok(())
+}
