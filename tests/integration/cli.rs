@@ -142,7 +142,7 @@ fn errors_exit_codes_and_one_line_messages() {
         (&["search", "\"NATO AND ("], 4, "quire: error: invalid search query: unclosed quote: add a closing \" to end the phrase, or remove the opening one"),
         (&["search", "tag:"], 4, "quire: error: invalid search query: tag: needs a value, e.g. tag:\"NATO accession\""),
         (&["status", "1", "done"], 4, "quire: error: invalid status \"done\": expected one of unread read archived"),
-        (&["add", "tests/data/highlights.json"], 5, "quire: error: cannot import tests/data/highlights.json: only .txt, .md, .html and .htm files are supported for now"),
+        (&["add", "tests/data/highlights.json"], 5, "quire: error: cannot import tests/data/highlights.json: only .txt, .md, .html, .htm and .mhtml files are supported"),
         (&["add", "no/such/file.txt"], 5, "quire: error: no/such/file.txt: No such file or directory (os error 2)"),
         (&["tag", "rename", "ghost", "spirit"], 3, "quire: error: tag \"ghost\" not found (see `quire tag list`)"),
     ];

@@ -327,3 +327,43 @@ fn local_pages_keep_images_beside_them_but_never_outside() {
     );
     let _ = Library::open(&dir.path().join("library.sqlite3")).unwrap();
 }
+
+#[test]
+fn web_archives_import_with_their_images_offline() {
+    use base64::Engine;
+    let (dir, mut lib) = temp_library();
+    let page = std::fs::read_to_string(data("page.html"))
+        .unwrap()
+        .replace("https://worlddesk.example/media/vilnius-summit.jpg", "https://worlddesk.example/media/summit.png");
+    let png = base64::engine::general_purpose::STANDARD.encode(tiny_png(5));
+    let b64_page = base64::engine::general_purpose::STANDARD.encode(page.as_bytes());
+    let mhtml = format!(
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/\r\n\
+         Subject: Ukraine is now closer to NATO than ever before\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; type=\"text/html\"; boundary=\"----B\"\r\n\r\n\
+         ------B\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Location: https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/\r\n\r\n{b64_page}\r\n\
+         ------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Location: https://worlddesk.example/media/summit.png\r\n\r\n{png}\r\n------B--\r\n"
+    );
+    let path = dir.path().join("saved.mhtml");
+    std::fs::write(&path, mhtml).unwrap();
+    let added = lib.add_file(&path, &AddOptions::default()).unwrap();
+    assert_eq!(added.title, REFERENCE_TITLE);
+    assert!(added.warnings.is_empty(), "{:?}", added.warnings);
+    let view = lib.article(added.id).unwrap();
+    assert_eq!(
+        view.summary.source_url.as_deref(),
+        Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/")
+    );
+    let src = view.document.blocks.iter().find_map(|b| match &b.kind {
+        BlockKind::Image { src, .. } => Some(src.clone()),
+        _ => None,
+    });
+    let hash =
+        src.as_deref().and_then(|s| s.strip_prefix(quire::IMAGE_SCHEME)).expect("the image came from the archive");
+    assert_eq!(lib.image(hash).unwrap().data, tiny_png(5));
+    let not_archive = dir.path().join("broken.mht");
+    std::fs::write(&not_archive, "just some text, no MIME at all").unwrap();
+    assert_eq!(lib.add_file(&not_archive, &AddOptions::default()).unwrap_err().kind(), "invalid_input");
+}

@@ -115,7 +115,7 @@ fn bad_files_are_clear_errors_and_change_nothing() {
     let (id, _) = add_reference_article(&mut lib);
     let cases: Vec<(std::path::PathBuf, &str, &str)> = vec![
         (dir.path().join("missing.txt"), "io", "missing.txt"),
-        (data("highlights.json"), "unsupported", "only .txt, .md, .html and .htm"),
+        (data("highlights.json"), "unsupported", "only .txt, .md, .html, .htm and .mhtml"),
         (
             {
                 let p = dir.path().join("empty.txt");

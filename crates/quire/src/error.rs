@@ -28,7 +28,7 @@ pub enum Error {
     InvalidValue { what: &'static str, value: String, expected: &'static str },
     #[error("nothing to import from {0}: it holds no text")]
     EmptyInput(String),
-    #[error("cannot import {0}: only .txt, .md, .html and .htm files are supported for now")]
+    #[error("cannot import {0}: only .txt, .md, .html, .htm and .mhtml files are supported")]
     UnsupportedFile(PathBuf),
     #[error("cannot clip {input:?}: {problem}")]
     Address { input: String, problem: quire_clip::AddressProblem },

@@ -1,6 +1,7 @@
 //! Adding articles: from files, folders, stdin and the web; extraction, images, snapshots and
 //! duplicate detection. Each article is stored in one transaction with everything it owns.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -100,14 +101,73 @@ struct Snapshot {
 enum Format {
     Html,
     Text,
+    /// A web archive (`.mhtml`/`.mht`): the page and its images in one MIME message.
+    Mhtml,
 }
 
 fn format_of(path: &Path) -> Option<Format> {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("html" | "htm" | "xhtml") => Some(Format::Html),
         Some("txt" | "text" | "md" | "markdown") => Some(Format::Text),
+        Some("mhtml" | "mht") => Some(Format::Mhtml),
         _ => None,
     }
+}
+
+/// Where images that are not on the web come from.
+#[derive(Clone, Copy)]
+enum LocalImages<'a> {
+    None,
+    /// Files beside a saved page (and only there).
+    Folder(&'a Path),
+    /// The parts of a web archive, by `Content-Location` (and `cid:` + `Content-ID`).
+    Parts(&'a HashMap<String, Vec<u8>>),
+}
+
+impl<'a> LocalImages<'a> {
+    fn part(self, src: &str) -> Option<&'a [u8]> {
+        match self {
+            LocalImages::Parts(parts) => parts.get(src).map(Vec::as_slice),
+            _ => None,
+        }
+    }
+}
+
+/// A web archive split into its page and its parts.
+struct Archive {
+    html: Vec<u8>,
+    location: Option<String>,
+    parts: HashMap<String, Vec<u8>>,
+}
+
+fn split_mhtml(bytes: &[u8]) -> Option<Archive> {
+    use mail_parser::MimeHeaders;
+    let message = mail_parser::MessageParser::default().parse(bytes)?;
+    let mut archive: Option<Archive> = None;
+    let mut parts = HashMap::new();
+    for part in &message.parts {
+        if part.is_multipart() {
+            continue;
+        }
+        let is_html = part.content_type().is_some_and(|ct| {
+            ct.c_type.eq_ignore_ascii_case("text")
+                && ct.c_subtype.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("html"))
+        });
+        if is_html && archive.is_none() {
+            // mail-parser decodes text parts to UTF-8 whatever their charset.
+            let html = part.text_contents().map(|t| t.as_bytes().to_vec()).unwrap_or_else(|| part.contents().to_vec());
+            archive =
+                Some(Archive { html, location: part.content_location().map(str::to_owned), parts: HashMap::new() });
+            continue;
+        }
+        if let Some(location) = part.content_location() {
+            parts.insert(location.to_owned(), part.contents().to_vec());
+        }
+        if let Some(id) = part.content_id() {
+            parts.insert(format!("cid:{}", id.trim_matches(['<', '>'])), part.contents().to_vec());
+        }
+    }
+    archive.map(|a| Archive { parts, ..a })
 }
 
 impl Library {
@@ -116,7 +176,15 @@ impl Library {
         let format = format_of(path).ok_or_else(|| Error::UnsupportedFile(path.to_owned()))?;
         let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
         let source = Source { name: path.display().to_string(), url: options.url.clone() };
-        self.add_bytes_as(&bytes, format, source, path.parent(), options)
+        if format == Format::Mhtml {
+            let archive = split_mhtml(&bytes).ok_or_else(|| {
+                Error::EmptyInput(format!("{} (not a web archive with an HTML page)", path.display()))
+            })?;
+            let source = Source { url: options.url.clone().or(archive.location.clone()), ..source };
+            return self.add_bytes_as(&archive.html, Format::Html, source, LocalImages::Parts(&archive.parts), options);
+        }
+        let local = path.parent().map_or(LocalImages::None, LocalImages::Folder);
+        self.add_bytes_as(&bytes, format, source, local, options)
     }
 
     /// Adds content read from stdin or the clipboard: HTML when it looks like HTML, else text.
@@ -128,7 +196,7 @@ impl Library {
                 .any(|t| head.starts_with(t));
         let format = if looks_html { Format::Html } else { Format::Text };
         let source = Source { name: "stdin".to_owned(), url: options.url.clone() };
-        self.add_bytes_as(bytes, format, source, None, options)
+        self.add_bytes_as(bytes, format, source, LocalImages::None, options)
     }
 
     /// Imports every `.html`/`.htm`/`.txt`/`.md` file under `dir` (recursively, in name order),
@@ -204,7 +272,7 @@ impl Library {
         if let Some(existing) = self.find_duplicate(&extracted, &source)? {
             return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing });
         }
-        let images = runtime.block_on(download_images(&client, &mut extracted, None, &options.fetch));
+        let images = runtime.block_on(download_images(&client, &mut extracted, LocalImages::None, &options.fetch));
         let snapshot = (!is_text).then(|| Snapshot {
             url: Some(page_url),
             content_type: page.content_type.clone(),
@@ -242,7 +310,7 @@ impl Library {
         bytes: &[u8],
         format: Format,
         source: Source,
-        folder: Option<&Path>,
+        local: LocalImages<'_>,
         options: &AddOptions,
     ) -> Result<AddOutcome> {
         let (decoded, mut extracted) = match format {
@@ -251,7 +319,7 @@ impl Library {
                 let extracted = extract_html(&decoded.text, source.url.as_deref());
                 (decoded, extracted)
             }
-            Format::Text => {
+            Format::Text | Format::Mhtml => {
                 let decoded = quire_clip::decode_text(bytes, None);
                 let extracted = quire_clip::from_text(&decoded.text);
                 (decoded, extracted)
@@ -270,7 +338,7 @@ impl Library {
                 max_images: if options.fetch_images { options.fetch.max_images } else { 0 },
                 ..options.fetch.clone()
             };
-            runtime()?.block_on(download_images(&client, &mut extracted, folder, &fetch_cfg))
+            runtime()?.block_on(download_images(&client, &mut extracted, local, &fetch_cfg))
         } else {
             Vec::new()
         };
@@ -450,7 +518,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 async fn download_images(
     client: &reqwest::Client,
     extracted: &mut Extracted,
-    folder: Option<&Path>,
+    local: LocalImages<'_>,
     cfg: &FetchConfig,
 ) -> Vec<(String, StoredImage)> {
     use futures_util::StreamExt;
@@ -463,7 +531,7 @@ async fn download_images(
         }
     }
     let mut warnings = Vec::new();
-    let local_or_data = |src: &str| src.starts_with("data:") || Url::parse(src).is_err();
+    let local_or_data = |src: &str| src.starts_with("data:") || Url::parse(src).is_err() || local.part(src).is_some();
     let remote_budget = cfg.max_images;
     let (mut wanted, mut remote) = (Vec::new(), 0usize);
     for src in sources {
@@ -478,7 +546,7 @@ async fn download_images(
     }
     let results: Vec<(String, std::result::Result<StoredImage, String>)> = futures_util::stream::iter(wanted)
         .map(|src| async move {
-            let result = load_image(client, &src, folder, cfg).await;
+            let result = load_image(client, &src, local, cfg).await;
             (src, result)
         })
         .buffer_unordered(cfg.image_concurrency.max(1))
@@ -506,11 +574,13 @@ async fn download_images(
 async fn load_image(
     client: &reqwest::Client,
     src: &str,
-    folder: Option<&Path>,
+    local: LocalImages<'_>,
     cfg: &FetchConfig,
 ) -> std::result::Result<StoredImage, String> {
     let (data, declared) = if let Some(rest) = src.strip_prefix("data:") {
         decode_data_url(rest)?
+    } else if let Some(data) = local.part(src) {
+        (data.to_vec(), None)
     } else if let Ok(url) = Url::parse(src) {
         match url.scheme() {
             "http" | "https" => {
@@ -520,7 +590,9 @@ async fn load_image(
             other => return Err(format!("{other}: images are not fetched")),
         }
     } else {
-        let folder = folder.ok_or("a relative address with no page address to resolve it")?;
+        let LocalImages::Folder(folder) = local else {
+            return Err("a relative address with no page address to resolve it".to_owned());
+        };
         let relative = src.split(['?', '#']).next().unwrap_or(src);
         let relative = percent_decode(relative);
         let path = folder.join(&relative);
