@@ -20,6 +20,11 @@ impl LibraryState {
     fn lock(&self) -> Result<MutexGuard<'_, quire::Library>, CommandError> {
         self.0.lock().map_err(|_| CommandError::Poisoned)
     }
+
+    /// A stored image, for the `quire-image` protocol.
+    pub fn image(&self, hash: &str) -> Result<quire::StoredImage, CommandError> {
+        Ok(self.lock()?.image(hash)?)
+    }
 }
 
 /// The one error type of every command; the UI receives it as `{ kind, message }`.

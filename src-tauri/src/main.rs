@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod images;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,10 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .manage(commands::LibraryState::new(library))
+        .register_uri_scheme_protocol(images::SCHEME, |ctx, request| {
+            use tauri::Manager;
+            images::respond(&ctx.app_handle().state::<commands::LibraryState>(), &request)
+        })
         .invoke_handler(tauri::generate_handler![commands::list_articles, commands::get_article])
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {

@@ -35,6 +35,30 @@ fn reference_library(path: &Path) -> Vec<(i64, String)> {
     highlights.into_iter().map(|h| (h.id, h.quote.exact)).collect()
 }
 
+const PICTURES_TITLE: &str = "The Vilnius summit in pictures";
+
+/// Adds a saved web page whose figure is a file beside it: the library stores the image and
+/// the reader must show it through the `quire-image` protocol.
+fn add_picture_article(path: &Path, folder: &Path) {
+    std::fs::create_dir_all(folder).expect("create the page folder");
+    let png = quire_tests::server::gradient_png(640, 360, [28, 63, 110], [214, 170, 60]);
+    std::fs::write(folder.join("summit.png"), png).expect("write the image");
+    let paragraph = "Leaders of the alliance gathered in Vilnius for two days of talks on Ukraine, \
+        security guarantees and the long road to membership, while the city hosted protests, \
+        concerts and a crowd of journalists from every member state.";
+    let html = format!(
+        "<html lang=\"en\"><head><title>{PICTURES_TITLE}</title></head><body><article><h1>{PICTURES_TITLE}</h1>\
+         <p>{paragraph}</p><figure><img src=\"summit.png\" alt=\"The summit venue\" width=\"640\" height=\"360\">\
+         <figcaption>The summit venue in Vilnius, photographed on the first evening.</figcaption></figure>\
+         <p>{paragraph}</p></article></body></html>"
+    );
+    let page = folder.join("pictures.html");
+    std::fs::write(&page, html).expect("write the page");
+    let mut library = quire::Library::open(path).expect("open the temporary library");
+    let added = library.add_file(&page, &quire::AddOptions::default()).expect("add the picture page");
+    assert!(added.warnings.is_empty(), "the image is stored: {:?}", added.warnings);
+}
+
 /// Everything the test starts, killed in reverse order when dropped.
 struct App {
     // Field order is drop order: the session goes first, then the driver, then X.
@@ -89,6 +113,7 @@ fn save_screenshot(session: &Session, name: &str) {
 fn library_list_and_reader_show_the_reference_article_and_its_highlights() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let library = temp.path().join("library.sqlite3");
+    add_picture_article(&library, &temp.path().join("saved-page"));
     let highlights = reference_library(&library);
     assert_eq!(highlights.len(), 4);
 
@@ -98,12 +123,14 @@ fn library_list_and_reader_show_the_reference_article_and_its_highlights() {
 
     // The library list shows the article with its highlight count.
     let rows = s.wait_for("button.row", wait).expect("the library list shows articles");
-    assert_eq!(rows.len(), 1, "one article in the library");
+    assert_eq!(rows.len(), 2, "two articles in the library");
+    // Newest first: the reference article was added last.
     let row_text = s.text(&rows[0]).expect("row text");
-    assert!(row_text.contains(TITLE), "the row shows the title; it says {row_text:?}");
+    assert!(row_text.contains(TITLE), "the first row shows the title; it says {row_text:?}");
     let count = s.find_all("button.row [data-testid=highlight-count]").expect("find the count");
-    assert_eq!(count.len(), 1, "the row shows a highlight count");
+    assert_eq!(count.len(), 2, "each row shows a highlight count");
     assert_eq!(s.text(&count[0]).expect("count text"), "4");
+    assert_eq!(s.text(&count[1]).expect("count text"), "0");
     save_screenshot(s, "library.png");
 
     // The reader shows the document with one mark per highlight whose text is the quote.
@@ -134,5 +161,28 @@ fn library_list_and_reader_show_the_reference_article_and_its_highlights() {
     s.press_key(webdriver::ESCAPE).expect("press Esc");
     s.wait_for("button.row", wait).expect("Esc returns to the library list");
     assert!(s.find_all("article.reader").expect("find the reader").is_empty(), "the reader is closed");
+
+    // The picture article's image comes from the library through the quire-image protocol.
+    let rows = s.find_all("button.row").expect("find the rows");
+    assert!(s.text(&rows[1]).expect("row text").contains(PICTURES_TITLE));
+    s.click(&rows[1]).expect("open the picture article");
+    let images = s.wait_for("article.reader figure img", wait).expect("the reader shows the figure");
+    let src = s.attribute(&images[0], "src").expect("src").unwrap_or_default();
+    assert!(
+        src.starts_with("quire-image://localhost/") || src.starts_with("http://quire-image.localhost/"),
+        "the image is served by the library: {src}"
+    );
+    let mut width = String::new();
+    for _ in 0..50 {
+        width = s.property(&images[0], "naturalWidth").expect("naturalWidth");
+        if width == "640" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(width, "640", "the stored image loaded in the webview");
+    // Loaded is not yet painted: give the webview a moment before the screenshot.
+    std::thread::sleep(Duration::from_millis(800));
+    save_screenshot(s, "reader-figure.png");
     drop(app);
 }

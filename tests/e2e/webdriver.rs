@@ -77,10 +77,15 @@ impl Session {
         Ok(value.as_str().map(str::to_owned))
     }
 
-    /// An element's DOM property as a string (e.g. `textContent`, exact, unlike [`Self::text`]).
+    /// An element's DOM property as a string (e.g. `textContent`, exact, unlike [`Self::text`]);
+    /// numbers and booleans in their JSON spelling (`naturalWidth` → `"640"`).
     pub fn property(&self, element: &Element, name: &str) -> Result<String> {
         let value = self.call("GET", &format!("/element/{}/property/{name}", element.0), None)?;
-        value.as_str().map(str::to_owned).ok_or_else(|| format!("property {name} is not a string: {value}"))
+        match value {
+            serde_json::Value::String(s) => Ok(s),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Ok(value.to_string()),
+            other => Err(format!("property {name} is not a string, number or boolean: {other}")),
+        }
     }
 
     pub fn click(&self, element: &Element) -> Result<()> {

@@ -47,7 +47,16 @@ export function listKind(block: Block): { ordered: boolean } | null {
   return block.kind.type === "list_item" ? { ordered: block.kind.ordered } : null;
 }
 
-/** Images the CSP lets the app show: bundled or inline ones. Remote images get a placeholder. */
+/** Images the CSP lets the app show: copies stored in the library (`quire-image:<sha256>`) and
+ * inline ones. Remote images (a download that failed) get a placeholder, never a request. */
 export function isLocalImage(src: string): boolean {
-  return src.startsWith("data:image/") || src.startsWith("asset:");
+  return src.startsWith("data:image/") || /^quire-image:[0-9a-f]{64}$/.test(src);
+}
+
+/** The webview address of an image: stored copies go through the `quire-image` protocol
+ * (`quire-image://localhost/<hash>`, or `http://quire-image.localhost/<hash>` on Windows). */
+export function imageUrl(src: string, windows: boolean): string {
+  const hash = /^quire-image:([0-9a-f]{64})$/.exec(src)?.[1];
+  if (hash === undefined) return src;
+  return windows ? `http://quire-image.localhost/${hash}` : `quire-image://localhost/${hash}`;
 }
