@@ -6,6 +6,7 @@ mod clip;
 mod extraction;
 mod highlights;
 mod library;
+mod reanchor;
 mod search;
 mod tags;
 

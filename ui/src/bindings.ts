@@ -32,9 +32,25 @@ text_version: number, document: Document,
  */
 highlights: Array<Highlight>, id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, };
 
-export type Highlight = { id: number, article_id: number, quote: TextQuoteSelector, position: TextPositionSelector, text_version: number, color: Color, note: string, tags: Array<string>, created_at: string, updated_at: string, };
+export type Highlight = { id: number, article_id: number, quote: TextQuoteSelector, 
+/**
+ * For an orphan, where the quote was before it disappeared.
+ */
+position: TextPositionSelector, text_version: number, 
+/**
+ * How the highlight last anchored to its article's text; orphans are not drawn.
+ */
+anchor: AnchorKind, color: Color, note: string, tags: Array<string>, created_at: string, updated_at: string, };
 
-export type HighlightInContext = { article_title: string, site_name: string | null, published_at: string | null, id: number, article_id: number, quote: TextQuoteSelector, position: TextPositionSelector, text_version: number, color: Color, note: string, tags: Array<string>, created_at: string, updated_at: string, };
+export type HighlightInContext = { article_title: string, site_name: string | null, published_at: string | null, id: number, article_id: number, quote: TextQuoteSelector, 
+/**
+ * For an orphan, where the quote was before it disappeared.
+ */
+position: TextPositionSelector, text_version: number, 
+/**
+ * How the highlight last anchored to its article's text; orphans are not drawn.
+ */
+anchor: AnchorKind, color: Color, note: string, tags: Array<string>, created_at: string, updated_at: string, };
 
 export type TagCount = { name: string, 
 /**
@@ -72,4 +88,26 @@ export type AddOutcome = { id: number, title: string,
 /**
  * False when the same content (or the same canonical URL) was already in the library.
  */
-created: boolean, warnings: Array<string>, };
+created: boolean, warnings: Array<string>, 
+/**
+ * When an existing article was updated: what happened to each of its highlights.
+ */
+reanchored: ReanchorReport | null, };
+
+export type AnchorKind = { "kind": "exact" } | { "kind": "moved" } | { "kind": "fuzzy", distance: number, } | { "kind": "orphan" };
+
+export type ReanchorReport = { article_id: number, 
+/**
+ * False when the new text is the same as the old: nothing moved.
+ */
+text_changed: boolean, exact: number, moved: number, fuzzy: number, orphaned: number, highlights: Array<ReanchoredHighlight>, };
+
+export type ReanchoredHighlight = { id: number, 
+/**
+ * The quote as it was before.
+ */
+before: string, 
+/**
+ * The quote now (for a fuzzy match, the edited text it now covers); empty for an orphan.
+ */
+after: string, anchor: AnchorKind, };

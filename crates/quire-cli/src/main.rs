@@ -51,6 +51,25 @@ enum Command {
         /// Tag the new articles (repeatable)
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
+        /// For a page already in the library: take its new content (the old one is kept as a
+        /// version) and re-anchor its highlights
+        #[arg(long)]
+        update: bool,
+    },
+    /// Extract an article again from its original page and re-anchor its highlights
+    Reextract { id: i64 },
+    /// Attach a highlight (e.g. an orphan) to a new quote in its article
+    Reattach {
+        /// The highlight
+        id: i64,
+        #[arg(long, short)]
+        quote: String,
+        #[arg(long)]
+        prefix: Option<String>,
+        #[arg(long)]
+        suffix: Option<String>,
+        #[arg(long)]
+        occurrence: Option<usize>,
     },
     /// List articles, newest first
     List {
@@ -100,6 +119,9 @@ enum Command {
         /// Highlights with this tag or a sub-tag, newest first
         #[arg(long)]
         tag: Option<String>,
+        /// Only orphans: highlights whose quote is no longer in their article
+        #[arg(long)]
+        orphans: bool,
     },
     /// Change a highlight's note, color or tags
     EditHighlight {
@@ -241,8 +263,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 bulk::fail_if_incomplete(&summaries)?;
             }
         }
-        Command::Clip { urls, tags } => {
-            let options = AddOptions { tags: tags.clone(), ..Default::default() };
+        Command::Clip { urls, tags, update } => {
+            let options = AddOptions { tags: tags.clone(), update: *update, ..Default::default() };
             if let [url] = urls.as_slice() {
                 let outcome = lib.clip_url(url, &options)?;
                 out.added(&outcome);
@@ -281,9 +303,23 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             };
             out.highlight_created(&lib.add_highlight(&new)?);
         }
-        Command::Highlights { id, tag } => {
-            let filter = HighlightFilter { article_id: *id, tag: tag.clone() };
+        Command::Highlights { id, tag, orphans } => {
+            let filter = HighlightFilter { article_id: *id, tag: tag.clone(), orphans: *orphans };
             out.highlights(&lib.highlights(&filter)?);
+        }
+        Command::Reextract { id } => {
+            let outcome = lib.reextract(*id)?;
+            out.added(&outcome);
+            out.json(&outcome);
+        }
+        Command::Reattach { id, quote, prefix, suffix, occurrence } => {
+            let target = HighlightTarget::Quote {
+                exact: quote.clone(),
+                prefix: prefix.clone(),
+                suffix: suffix.clone(),
+                occurrence: *occurrence,
+            };
+            out.highlight_created(&lib.reattach_highlight(*id, &target)?);
         }
         Command::EditHighlight { id, note, color, tags, no_tags } => {
             let edit = HighlightEdit {

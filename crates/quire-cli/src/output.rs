@@ -1,6 +1,9 @@
 //! Human and JSON output. JSON is the library's wire types serialized as they are.
 
-use quire::{AddOutcome, ArticleSummary, ArticleView, Highlight, HighlightInContext, SearchHit, TagCount};
+use quire::{
+    AddOutcome, AnchorKind, ArticleSummary, ArticleView, Highlight, HighlightInContext, ReanchorReport, SearchHit,
+    TagCount,
+};
 use serde::Serialize;
 
 pub struct Printer {
@@ -27,10 +30,10 @@ impl Printer {
         if self.json {
             return;
         }
-        if o.created {
-            println!("added {}: {}", o.id, o.title);
-        } else {
-            println!("already in the library as {}: {}", o.id, o.title);
+        match &o.reanchored {
+            _ if o.created => println!("added {}: {}", o.id, o.title),
+            Some(report) => print_reanchored(o, report),
+            None => println!("already in the library as {}: {}", o.id, o.title),
         }
         for w in &o.warnings {
             eprintln!("quire: warning: {w}");
@@ -175,8 +178,37 @@ impl Printer {
     }
 }
 
+fn print_reanchored(o: &AddOutcome, r: &ReanchorReport) {
+    if !r.text_changed {
+        println!(
+            "article {}: {} (the text has not changed; {} highlights in place)",
+            o.id,
+            o.title,
+            r.highlights.len()
+        );
+        return;
+    }
+    println!(
+        "updated {}: {} — highlights: {} exact, {} moved, {} fuzzy, {} orphaned",
+        o.id, o.title, r.exact, r.moved, r.fuzzy, r.orphaned
+    );
+    for h in &r.highlights {
+        match h.anchor {
+            AnchorKind::Exact => println!("  [{}] exact   “{}”", h.id, h.before),
+            AnchorKind::Moved => println!("  [{}] moved   “{}”", h.id, h.before),
+            AnchorKind::Fuzzy { distance } => {
+                println!("  [{}] fuzzy   “{}” → “{}” ({distance} edits)", h.id, h.before, h.after)
+            }
+            AnchorKind::Orphan => {
+                println!("  [{}] orphan  “{}” (kept; see `quire highlights --orphans`)", h.id, h.before)
+            }
+        }
+    }
+}
+
 fn print_highlight(h: &Highlight) {
-    println!("  [{}] {} “{}”", h.id, h.color, h.quote.exact);
+    let orphan = if h.anchor == AnchorKind::Orphan { " (orphan: no longer in the article)" } else { "" };
+    println!("  [{}] {} “{}”{orphan}", h.id, h.color, h.quote.exact);
     if !h.note.is_empty() {
         println!("      note: {}", h.note);
     }

@@ -42,6 +42,10 @@ pub enum Error {
     NotImage { url: String, content_type: String },
     #[error("{url} is larger than the limit of {} MB", .limit / (1024 * 1024))]
     TooLarge { url: String, limit: u64 },
+    #[error("article {0} has no original page to extract again (it was added as text); clip its address with --update instead")]
+    NoSnapshot(i64),
+    #[error("{0}")]
+    Conflict(String),
     #[error("stopped: {0}")]
     Cancelled(String),
     #[error("{}: {source}", .path.display())]
@@ -66,7 +70,7 @@ impl Error {
             Error::ArticleNotFound(_) | Error::HighlightNotFound(_) | Error::TagNotFound(_) => "not_found",
             Error::QuoteNotFound { .. } => "quote_not_found",
             Error::AmbiguousQuote { .. } => "ambiguous_quote",
-            Error::TagExists(_) => "conflict",
+            Error::TagExists(_) | Error::Conflict(_) => "conflict",
             Error::InvalidTag(_) | Error::Anchor { .. } | Error::InvalidValue { .. } | Error::EmptyInput(_) => {
                 "invalid_input"
             }
@@ -77,6 +81,7 @@ impl Error {
             Error::Network { .. } | Error::HttpStatus { .. } | Error::TooLarge { .. } => "network",
             Error::NotHtml { .. } | Error::NotImage { .. } => "unsupported",
             Error::Cancelled(_) => "cancelled",
+            Error::NoSnapshot(_) => "invalid_input",
             Error::LibraryTooNew { .. } | Error::Open { .. } => "library",
             Error::Database(_) | Error::Corrupt(_) => "database",
         }

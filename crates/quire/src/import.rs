@@ -41,6 +41,9 @@ pub struct AddOptions {
     pub fetch_images: bool,
     /// Network limits, for `clip` and `fetch_images`.
     pub fetch: FetchConfig,
+    /// When the page is already in the library, replace its content with the new one (keeping
+    /// the old version) and re-anchor its highlights, instead of only reporting it.
+    pub update: bool,
 }
 
 /// A stored image, as the library keeps it.
@@ -81,15 +84,15 @@ pub struct ImportSummary {
 }
 
 /// An article ready to be stored.
-struct Incoming {
-    extracted: Extracted,
-    source: Source,
-    tags: Vec<String>,
-    snapshot: Option<Snapshot>,
-    images: Vec<(String, StoredImage)>,
+pub(crate) struct Incoming {
+    pub(crate) extracted: Extracted,
+    pub(crate) source: Source,
+    pub(crate) tags: Vec<String>,
+    pub(crate) snapshot: Option<Snapshot>,
+    pub(crate) images: Vec<(String, StoredImage)>,
 }
 
-struct Snapshot {
+pub(crate) struct Snapshot {
     url: Option<String>,
     content_type: Option<String>,
     encoding: &'static str,
@@ -269,8 +272,9 @@ impl Library {
         let mut extracted =
             if is_text { quire_clip::from_text(&decoded.text) } else { extract_html(&decoded.text, Some(&page_url)) };
         extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
-        if let Some(existing) = self.find_duplicate(&extracted, &source)? {
-            return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing });
+        let existing = self.find_duplicate(&extracted, &source)?;
+        if let Some(existing) = existing.as_ref().filter(|_| !options.update) {
+            return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing.clone() });
         }
         let images = runtime.block_on(download_images(&client, &mut extracted, LocalImages::None, &options.fetch));
         let snapshot = (!is_text).then(|| Snapshot {
@@ -279,7 +283,38 @@ impl Library {
             encoding: decoded.encoding,
             html: decoded.text,
         });
-        self.store(Incoming { extracted, source, tags: options.tags.clone(), snapshot, images })
+        let incoming = Incoming { extracted, source, tags: options.tags.clone(), snapshot, images };
+        match existing {
+            Some(existing) => self.replace_content(existing.id, incoming),
+            None => self.store(incoming),
+        }
+    }
+
+    /// Extracts an article again from its original page (kept since it was clipped), keeps the
+    /// previous text as a version, and re-anchors every highlight in the same transaction.
+    pub fn reextract(&mut self, id: i64) -> Result<AddOutcome> {
+        let source_url: Option<String> = self
+            .conn
+            .query_row("SELECT source_url FROM articles WHERE id = ?", [id], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::ArticleNotFound(id))?;
+        let html = self.snapshot_html(id)?.ok_or(Error::NoSnapshot(id))?;
+        let mut extracted = extract_html(&html, source_url.as_deref());
+        // Offline: images already stored for this article are reused; others stay remote.
+        let stored: HashMap<String, String> = self
+            .conn
+            .prepare("SELECT source_url, hash FROM article_images WHERE article_id = ?")?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for block in &mut extracted.document.blocks {
+            if let BlockKind::Image { src, .. } = &mut block.kind {
+                if let Some(hash) = stored.get(src.as_str()) {
+                    *src = format!("{IMAGE_SCHEME}{hash}");
+                }
+            }
+        }
+        let source = Source { name: format!("article {id}"), url: source_url };
+        self.replace_content(id, Incoming { extracted, source, tags: Vec::new(), snapshot: None, images: Vec::new() })
     }
 
     /// A stored image by hash (for the reader and the exporters).
@@ -380,7 +415,7 @@ impl Library {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        Ok(found.map(|(id, title)| AddOutcome { id, title, created: false, warnings: Vec::new() }))
+        Ok(found.map(|(id, title)| AddOutcome { id, title, created: false, warnings: Vec::new(), reanchored: None }))
     }
 
     fn store(&mut self, incoming: Incoming) -> Result<AddOutcome> {
@@ -423,16 +458,13 @@ impl Library {
         )?;
         let id = tx.last_insert_rowid();
         store_images(&tx, id, &images, &now)?;
-        if let Some(s) = snapshot {
-            tx.execute(
-                "INSERT INTO snapshots (article_id, url, fetched_at, content_type, encoding, html_deflate) VALUES (?, ?, ?, ?, ?, ?)",
-                params![id, s.url, now, s.content_type, s.encoding, deflate(&s.html)?],
-            )?;
+        if let Some(snapshot) = &snapshot {
+            insert_snapshot(&tx, id, snapshot, &now)?;
         }
         crate::tags::add_article_tags(&tx, id, &tags)?;
         reindex_article(&tx, id)?;
         tx.commit()?;
-        Ok(AddOutcome { id, title: meta.title, created: true, warnings })
+        Ok(AddOutcome { id, title: meta.title, created: true, warnings, reanchored: None })
     }
 }
 
@@ -471,13 +503,13 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-struct Urls {
-    canonical: Option<String>,
-    normalized_source: Option<String>,
-    normalized_canonical: Option<String>,
+pub(crate) struct Urls {
+    pub(crate) canonical: Option<String>,
+    pub(crate) normalized_source: Option<String>,
+    pub(crate) normalized_canonical: Option<String>,
 }
 
-fn urls_of(extracted: &Extracted, source: &Source) -> Urls {
+pub(crate) fn urls_of(extracted: &Extracted, source: &Source) -> Urls {
     let canonical = extracted.meta.canonical_url.clone().or_else(|| source.url.clone());
     Urls {
         normalized_source: source.url.as_deref().and_then(quire_clip::normalize_url),
@@ -486,7 +518,7 @@ fn urls_of(extracted: &Extracted, source: &Source) -> Urls {
     }
 }
 
-fn content_hash(canonical_text: &str) -> String {
+pub(crate) fn content_hash(canonical_text: &str) -> String {
     hex::encode(Sha256::digest(canonical_text.as_bytes()))
 }
 
@@ -646,7 +678,20 @@ fn shorten(src: &str) -> String {
     }
 }
 
-fn store_images(tx: &Transaction<'_>, article: i64, images: &[(String, StoredImage)], now: &str) -> Result<()> {
+pub(crate) fn insert_snapshot(tx: &Transaction<'_>, article: i64, s: &Snapshot, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO snapshots (article_id, url, fetched_at, content_type, encoding, html_deflate) VALUES (?, ?, ?, ?, ?, ?)",
+        params![article, s.url, now, s.content_type, s.encoding, deflate(&s.html)?],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn store_images(
+    tx: &Transaction<'_>,
+    article: i64,
+    images: &[(String, StoredImage)],
+    now: &str,
+) -> Result<()> {
     for (source_url, image) in images {
         tx.execute(
             "INSERT OR IGNORE INTO images (hash, mime, size, data, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -10,6 +10,7 @@ mod fetch;
 mod import;
 mod migrate;
 mod model;
+mod reanchor;
 mod search;
 mod tags;
 
@@ -25,6 +26,7 @@ pub use fetch::FetchConfig;
 pub use import::{AddOptions, ImportEvent, ImportSummary, ItemOutcome, Source, StoredImage, IMAGE_SCHEME};
 pub use migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
 pub use model::*;
+pub use quire_anchor::AnchorKind;
 pub use search::{parse_query, Query};
 pub use tags::normalize_tag;
 
@@ -90,6 +92,8 @@ pub struct HighlightFilter {
     pub article_id: Option<i64>,
     /// This tag or one of its sub-tags, on the highlight itself.
     pub tag: Option<String>,
+    /// Only highlights whose quote is no longer in their article.
+    pub orphans: bool,
 }
 
 impl Library {
@@ -374,6 +378,9 @@ impl Library {
             args.push(key.clone().into());
             args.push(format!("{key}/%").into());
         }
+        if filter.orphans {
+            sql.push_str(" AND h.anchor = 'orphan'");
+        }
         sql.push_str(if filter.article_id.is_some() && filter.tag.is_none() {
             " ORDER BY h.start_offset, h.end_offset, h.id"
         } else {
@@ -395,7 +402,7 @@ impl Library {
     fn highlights_where(&self, cond: &str, args: impl rusqlite::Params) -> Result<Vec<Highlight>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT h.id, h.article_id, h.exact, h.prefix, h.suffix, h.start_offset, h.end_offset, h.text_version,
-                    h.color, h.note, h.created_at, h.updated_at
+                    h.color, h.note, h.created_at, h.updated_at, h.anchor, h.anchor_distance
              FROM highlights h WHERE {cond} ORDER BY h.start_offset, h.end_offset, h.id"
         ))?;
         let rows = stmt
@@ -410,6 +417,12 @@ impl Library {
                             end: r.get::<_, i64>(6)? as usize,
                         },
                         text_version: r.get::<_, i64>(7)? as u32,
+                        anchor: match r.get::<_, String>(12)?.as_str() {
+                            "moved" => AnchorKind::Moved,
+                            "fuzzy" => AnchorKind::Fuzzy { distance: r.get(13)? },
+                            "orphan" => AnchorKind::Orphan,
+                            _ => AnchorKind::Exact,
+                        },
                         color: Color::default(),
                         note: r.get(9)?,
                         tags: Vec::new(),
@@ -438,7 +451,7 @@ impl Library {
     }
 }
 
-fn anchor_error(article: i64, e: quire_anchor::Error) -> Error {
+pub(crate) fn anchor_error(article: i64, e: quire_anchor::Error) -> Error {
     match e {
         quire_anchor::Error::NotFound => Error::QuoteNotFound { article },
         quire_anchor::Error::Ambiguous(occurrences) => Error::AmbiguousQuote { article, occurrences },
@@ -481,7 +494,7 @@ fn reindex_article(tx: &Transaction<'_>, id: i64) -> Result<()> {
     Ok(())
 }
 
-fn reindex_highlight(tx: &Transaction<'_>, id: i64) -> Result<()> {
+pub(crate) fn reindex_highlight(tx: &Transaction<'_>, id: i64) -> Result<()> {
     tx.execute("DELETE FROM highlights_fts WHERE rowid = ?", [id])?;
     tx.execute(
         "INSERT INTO highlights_fts (rowid, quote, note) SELECT id, exact, note FROM highlights WHERE id = ?",
@@ -526,6 +539,9 @@ mod bindings {
             SnippetPart::decl(),
             SearchHit::decl(),
             AddOutcome::decl(),
+            quire_anchor::AnchorKind::decl(),
+            ReanchorReport::decl(),
+            ReanchoredHighlight::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

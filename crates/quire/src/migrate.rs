@@ -8,8 +8,11 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// Every migration, in order; migration `i` brings the schema to version `i + 1`.
-pub const MIGRATIONS: &[&str] =
-    &[include_str!("../../../migrations/0001_init.sql"), include_str!("../../../migrations/0002_clipping.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/0001_init.sql"),
+    include_str!("../../../migrations/0002_clipping.sql"),
+    include_str!("../../../migrations/0003_reanchoring.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

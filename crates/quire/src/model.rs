@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use quire_anchor::{TextPositionSelector, TextQuoteSelector};
+use quire_anchor::{AnchorKind, TextPositionSelector, TextQuoteSelector};
 use quire_doc::Document;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -121,8 +121,11 @@ pub struct Highlight {
     #[ts(type = "number")]
     pub article_id: i64,
     pub quote: TextQuoteSelector,
+    /// For an orphan, where the quote was before it disappeared.
     pub position: TextPositionSelector,
     pub text_version: u32,
+    /// How the highlight last anchored to its article's text; orphans are not drawn.
+    pub anchor: AnchorKind,
     pub color: Color,
     pub note: String,
     pub tags: Vec<String>,
@@ -194,4 +197,32 @@ pub struct AddOutcome {
     /// False when the same content (or the same canonical URL) was already in the library.
     pub created: bool,
     pub warnings: Vec<String>,
+    /// When an existing article was updated: what happened to each of its highlights.
+    pub reanchored: Option<ReanchorReport>,
+}
+
+/// What re-extracting or re-clipping an article did to its highlights.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReanchorReport {
+    #[ts(type = "number")]
+    pub article_id: i64,
+    /// False when the new text is the same as the old: nothing moved.
+    pub text_changed: bool,
+    pub exact: usize,
+    pub moved: usize,
+    pub fuzzy: usize,
+    pub orphaned: usize,
+    pub highlights: Vec<ReanchoredHighlight>,
+}
+
+/// One highlight's outcome, in text order of the old article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReanchoredHighlight {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The quote as it was before.
+    pub before: String,
+    /// The quote now (for a fuzzy match, the edited text it now covers); empty for an orphan.
+    pub after: String,
+    pub anchor: AnchorKind,
 }

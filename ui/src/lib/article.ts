@@ -25,9 +25,19 @@ export function statusLabel(status: Status): string {
   return STATUS_LABELS[status] ?? status;
 }
 
-/** The highlights as ranges for the renderer. */
+/** Whether a highlight's quote is still in the article (orphans are listed, never drawn). */
+export function isAnchored(h: Highlight): boolean {
+  return h.anchor.kind !== "orphan";
+}
+
+/** The highlights as ranges for the renderer: anchored ones only. */
 export function highlightRanges(view: ArticleView): HighlightRange[] {
-  return view.highlights.map((h) => rangeOf(h));
+  return view.highlights.filter(isAnchored).map((h) => rangeOf(h));
+}
+
+/** Highlights whose quote is no longer in the article's text. */
+export function orphanHighlights(view: ArticleView): Highlight[] {
+  return view.highlights.filter((h) => !isAnchored(h));
 }
 
 function rangeOf(h: Highlight): HighlightRange {
@@ -36,7 +46,7 @@ function rangeOf(h: Highlight): HighlightRange {
 
 /** Highlights in reading order (outer before inner when they start together). */
 export function orderedHighlights(view: ArticleView): Highlight[] {
-  return [...view.highlights].sort((a, b) => compareRanges(rangeOf(a), rangeOf(b)));
+  return view.highlights.filter(isAnchored).sort((a, b) => compareRanges(rangeOf(a), rangeOf(b)));
 }
 
 export function blockText(block: Block): string {
