@@ -96,6 +96,10 @@ struct JsLine {
     wall_ms: Option<f64>,
 }
 
+/// The allocator the shipped binaries use too (html5ever allocates a node at a time).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
     let Cmd::Extract { dir, compare_js, runs, js_dir, cases, verbose, dump } = Cli::parse().command;
     let runs = runs.max(1);

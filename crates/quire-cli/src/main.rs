@@ -62,14 +62,8 @@ enum Command {
     Reattach {
         /// The highlight
         id: i64,
-        #[arg(long, short)]
-        quote: String,
-        #[arg(long)]
-        prefix: Option<String>,
-        #[arg(long)]
-        suffix: Option<String>,
-        #[arg(long)]
-        occurrence: Option<usize>,
+        #[command(flatten)]
+        quote: QuoteArgs,
     },
     /// List articles, newest first
     List {
@@ -91,18 +85,8 @@ enum Command {
     Highlight {
         /// The article
         id: i64,
-        /// The exact text to highlight
-        #[arg(long, short)]
-        quote: String,
-        /// Text right before the quote, to tell repeated quotes apart
-        #[arg(long)]
-        prefix: Option<String>,
-        /// Text right after the quote, to tell repeated quotes apart
-        #[arg(long)]
-        suffix: Option<String>,
-        /// Which occurrence (1, 2, …) when the quote appears more than once
-        #[arg(long)]
-        occurrence: Option<usize>,
+        #[command(flatten)]
+        quote: QuoteArgs,
         #[arg(long, short, default_value = "")]
         note: String,
         /// yellow, green, blue, pink, purple or red
@@ -168,6 +152,34 @@ enum Command {
     },
     /// Delete an article with its highlights
     Rm { id: i64 },
+}
+
+/// Which text of an article: a quote, told apart by context or occurrence when it repeats.
+#[derive(clap::Args)]
+struct QuoteArgs {
+    /// The exact text
+    #[arg(long, short)]
+    quote: String,
+    /// Text right before the quote, to tell repeated quotes apart
+    #[arg(long)]
+    prefix: Option<String>,
+    /// Text right after the quote, to tell repeated quotes apart
+    #[arg(long)]
+    suffix: Option<String>,
+    /// Which occurrence (1, 2, …) when the quote appears more than once
+    #[arg(long)]
+    occurrence: Option<usize>,
+}
+
+impl QuoteArgs {
+    fn target(&self) -> HighlightTarget {
+        HighlightTarget::Quote {
+            exact: self.quote.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            occurrence: self.occurrence,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -288,15 +300,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             out.articles(&lib.list_articles(&filter)?);
         }
         Command::Show { id } => out.article(&lib.article(*id)?, &lib.canonical_text(*id)?),
-        Command::Highlight { id, quote, prefix, suffix, occurrence, note, color, tags } => {
+        Command::Highlight { id, quote, note, color, tags } => {
             let new = NewHighlight {
                 article_id: *id,
-                target: HighlightTarget::Quote {
-                    exact: quote.clone(),
-                    prefix: prefix.clone(),
-                    suffix: suffix.clone(),
-                    occurrence: *occurrence,
-                },
+                target: quote.target(),
                 color: color.parse::<Color>()?,
                 note: note.clone(),
                 tags: tags.clone(),
@@ -312,13 +319,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             out.added(&outcome);
             out.json(&outcome);
         }
-        Command::Reattach { id, quote, prefix, suffix, occurrence } => {
-            let target = HighlightTarget::Quote {
-                exact: quote.clone(),
-                prefix: prefix.clone(),
-                suffix: suffix.clone(),
-                occurrence: *occurrence,
-            };
+        Command::Reattach { id, quote } => {
+            let target = quote.target();
             out.highlight_created(&lib.reattach_highlight(*id, &target)?);
         }
         Command::EditHighlight { id, note, color, tags, no_tags } => {

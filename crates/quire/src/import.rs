@@ -215,19 +215,8 @@ impl Library {
         let mut files = Vec::new();
         collect_files(dir, &mut files)?;
         files.sort();
-        progress(&ImportEvent::Started { total: files.len() });
-        let mut summary = ImportSummary::default();
-        for (index, file) in files.iter().enumerate() {
-            if cancel.load(Ordering::SeqCst) {
-                summary.cancelled = true;
-                break;
-            }
-            let name = file.strip_prefix(dir).unwrap_or(file).display().to_string();
-            let outcome = self.add_file(file, options);
-            let outcome = record(&mut summary, &name, outcome);
-            progress(&ImportEvent::Item { index, name, outcome });
-        }
-        Ok(summary)
+        let names: Vec<String> = files.iter().map(|f| f.strip_prefix(dir).unwrap_or(f).display().to_string()).collect();
+        Ok(self.bulk(&names, progress, cancel, |lib, i| lib.add_file(&files[i], options)))
     }
 
     /// Clips web pages one after another; `progress` hears about each, `cancel` stops before
@@ -239,15 +228,27 @@ impl Library {
         progress: &mut dyn FnMut(&ImportEvent),
         cancel: &AtomicBool,
     ) -> ImportSummary {
-        progress(&ImportEvent::Started { total: urls.len() });
+        self.bulk(urls, progress, cancel, |lib, i| lib.clip_url(&urls[i], options))
+    }
+
+    /// Adds `names.len()` items one by one (each its own transaction), reporting each and
+    /// stopping before the next when `cancel` is set.
+    fn bulk(
+        &mut self,
+        names: &[String],
+        progress: &mut dyn FnMut(&ImportEvent),
+        cancel: &AtomicBool,
+        mut add: impl FnMut(&mut Self, usize) -> Result<AddOutcome>,
+    ) -> ImportSummary {
+        progress(&ImportEvent::Started { total: names.len() });
         let mut summary = ImportSummary::default();
-        for (index, url) in urls.iter().enumerate() {
+        for (index, name) in names.iter().enumerate() {
             if cancel.load(Ordering::SeqCst) {
                 summary.cancelled = true;
                 break;
             }
-            let outcome = record(&mut summary, url, self.clip_url(url, options));
-            progress(&ImportEvent::Item { index, name: url.clone(), outcome });
+            let outcome = record(&mut summary, name, add(self, index));
+            progress(&ImportEvent::Item { index, name: name.clone(), outcome });
         }
         summary
     }

@@ -273,21 +273,7 @@ impl Library {
     /// Creates a highlight; the quote must be found in the article's canonical text.
     pub fn add_highlight(&mut self, new: &NewHighlight) -> Result<Highlight> {
         let article = new.article_id;
-        let text = self.canonical_text(article)?;
-        let text = Text::new(&text);
-        let position = match &new.target {
-            HighlightTarget::Quote { exact, prefix, suffix, occurrence } => {
-                let req = QuoteRequest {
-                    exact,
-                    prefix: prefix.as_deref(),
-                    suffix: suffix.as_deref(),
-                    occurrence: *occurrence,
-                };
-                text.locate(&req).map_err(|e| anchor_error(article, e))?
-            }
-            HighlightTarget::Range { start, end } => TextPositionSelector { start: *start, end: *end },
-        };
-        let (quote, position) = text.selectors(position.start, position.end).map_err(|e| anchor_error(article, e))?;
+        let (quote, position) = self.resolve_target(article, &new.target)?;
         let tx = self.conn.transaction()?;
         let now = now();
         tx.execute(
@@ -313,6 +299,30 @@ impl Library {
         reindex_article(&tx, article)?;
         tx.commit()?;
         self.highlight(id)
+    }
+
+    /// The selectors of what a user picked in an article: a quote (which must occur once, or be
+    /// told apart) or a range of the canonical text.
+    pub(crate) fn resolve_target(
+        &self,
+        article: i64,
+        target: &HighlightTarget,
+    ) -> Result<(TextQuoteSelector, TextPositionSelector)> {
+        let text = self.canonical_text(article)?;
+        let text = Text::new(&text);
+        let position = match target {
+            HighlightTarget::Quote { exact, prefix, suffix, occurrence } => {
+                let req = QuoteRequest {
+                    exact,
+                    prefix: prefix.as_deref(),
+                    suffix: suffix.as_deref(),
+                    occurrence: *occurrence,
+                };
+                text.locate(&req).map_err(|e| anchor_error(article, e))?
+            }
+            HighlightTarget::Range { start, end } => TextPositionSelector { start: *start, end: *end },
+        };
+        text.selectors(position.start, position.end).map_err(|e| anchor_error(article, e))
     }
 
     pub fn highlight(&self, id: i64) -> Result<Highlight> {

@@ -3,7 +3,7 @@
 //! in the same transaction. A highlight whose quote is gone becomes an orphan: kept with its
 //! quote, note and tags, listed, and re-attachable to a new selection.
 
-use quire_anchor::{AnchorKind, QuoteRequest, Text, TextPositionSelector, TextQuoteSelector};
+use quire_anchor::{AnchorKind, Text, TextPositionSelector, TextQuoteSelector};
 use quire_clip::Extracted;
 use rusqlite::{params, OptionalExtension};
 
@@ -107,27 +107,7 @@ impl Library {
                 (kind, Some(position)) => {
                     let (selector, position) =
                         text.selectors(position.start, position.end).map_err(|e| anchor_error(id, e))?;
-                    let (name, distance) = match kind {
-                        AnchorKind::Exact => ("exact", 0),
-                        AnchorKind::Moved => ("moved", 0),
-                        AnchorKind::Fuzzy { distance } => ("fuzzy", distance),
-                        AnchorKind::Orphan => unreachable!("handled above"),
-                    };
-                    tx.execute(
-                        "UPDATE highlights SET exact = ?, prefix = ?, suffix = ?, start_offset = ?, end_offset = ?,
-                                text_version = ?, anchor = ?, anchor_distance = ? WHERE id = ?",
-                        params![
-                            selector.exact,
-                            selector.prefix,
-                            selector.suffix,
-                            position.start as i64,
-                            position.end as i64,
-                            quire_doc::CANONICAL_TEXT_VERSION,
-                            name,
-                            distance,
-                            hid
-                        ],
-                    )?;
+                    write_anchor(&tx, hid, &selector, position, kind)?;
                     reindex_highlight(&tx, hid)?;
                     (kind, selector.exact)
                 }
@@ -154,40 +134,45 @@ impl Library {
             .query_row("SELECT article_id FROM highlights WHERE id = ?", [id], |r| r.get(0))
             .optional()?
             .ok_or(Error::HighlightNotFound(id))?;
-        let text = self.canonical_text(article)?;
-        let text = Text::new(&text);
-        let position = match target {
-            HighlightTarget::Quote { exact, prefix, suffix, occurrence } => {
-                let req = QuoteRequest {
-                    exact,
-                    prefix: prefix.as_deref(),
-                    suffix: suffix.as_deref(),
-                    occurrence: *occurrence,
-                };
-                text.locate(&req).map_err(|e| anchor_error(article, e))?
-            }
-            HighlightTarget::Range { start, end } => TextPositionSelector { start: *start, end: *end },
-        };
-        let (selector, position) =
-            text.selectors(position.start, position.end).map_err(|e| anchor_error(article, e))?;
+        let (selector, position) = self.resolve_target(article, target)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE highlights SET exact = ?, prefix = ?, suffix = ?, start_offset = ?, end_offset = ?, text_version = ?,
-                    anchor = 'exact', anchor_distance = 0, updated_at = ? WHERE id = ?",
-            params![
-                selector.exact,
-                selector.prefix,
-                selector.suffix,
-                position.start as i64,
-                position.end as i64,
-                quire_doc::CANONICAL_TEXT_VERSION,
-                now(),
-                id
-            ],
-        )?;
+        write_anchor(&tx, id, &selector, position, AnchorKind::Exact)?;
+        tx.execute("UPDATE highlights SET updated_at = ? WHERE id = ?", params![now(), id])?;
         reindex_highlight(&tx, id)?;
         reindex_article(&tx, article)?;
         tx.commit()?;
         self.highlight(id)
     }
+}
+
+/// Stores where a highlight now anchors (its selectors on the current text) and how.
+fn write_anchor(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    selector: &TextQuoteSelector,
+    position: TextPositionSelector,
+    kind: AnchorKind,
+) -> Result<()> {
+    let (name, distance) = match kind {
+        AnchorKind::Exact => ("exact", 0),
+        AnchorKind::Moved => ("moved", 0),
+        AnchorKind::Fuzzy { distance } => ("fuzzy", distance),
+        AnchorKind::Orphan => ("orphan", 0),
+    };
+    tx.execute(
+        "UPDATE highlights SET exact = ?, prefix = ?, suffix = ?, start_offset = ?, end_offset = ?,
+                text_version = ?, anchor = ?, anchor_distance = ? WHERE id = ?",
+        params![
+            selector.exact,
+            selector.prefix,
+            selector.suffix,
+            position.start as i64,
+            position.end as i64,
+            quire_doc::CANONICAL_TEXT_VERSION,
+            name,
+            distance,
+            id
+        ],
+    )?;
+    Ok(())
 }
