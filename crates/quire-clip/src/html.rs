@@ -149,14 +149,31 @@ struct PageFacts {
 
 impl PageFacts {
     fn read(dom: &Dom) -> Self {
-        let attr = |sel: &str, name: &str| dom.select(sel).attr(name).as_deref().and_then(clean);
+        // `<title>` and the canonical `<link>` live in `<head>`: look there, not in the whole page.
+        let head = dom.select_single("head");
+        let in_head = |name: &str| {
+            head.nodes()
+                .first()
+                .into_iter()
+                .flat_map(|h| h.children_it(false))
+                .filter(move |n| is_element_named(n, name))
+                .collect::<Vec<_>>()
+        };
+        let title = in_head("title").first().map(|n| n.text()).as_deref().and_then(clean);
+        let canonical = in_head("link")
+            .iter()
+            .find(|l| l.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("canonical"))))
+            .and_then(|l| l.attr("href"))
+            .as_deref()
+            .and_then(clean)
+            .filter(|u| u.starts_with("http"));
         Self {
-            title: dom.select("title").nodes().first().map(|n| n.text()).as_deref().and_then(clean),
-            canonical: attr("link[rel=canonical]", "href").filter(|u| u.starts_with("http")),
-            lang: attr("html", "lang"),
+            title,
+            canonical,
+            lang: dom.select_single("html").attr("lang").as_deref().and_then(clean),
             // Only a `<time>` that says it is the publication date: the first `<time>` of a
             // page is as often a comment's, a related article's or the last modification's.
-            time: attr(PUBLISHED_TIME, "datetime"),
+            time: dom.select_single(PUBLISHED_TIME).attr("datetime").as_deref().and_then(clean),
         }
     }
 }
@@ -167,8 +184,10 @@ impl PageFacts {
 /// (`rel="author"`, `itemprop` author, a class or id like "byline" or "author") and holds 1 to
 /// 99 characters; its `itemprop="name"` descendant when it has one.
 fn dom_byline(dom: &Dom, strip_unlikely: bool) -> Option<String> {
-    let root = dom.select("html");
+    let root = dom.select_single("html");
     let mut stack: Vec<NodeRef<'_>> = root.nodes().iter().rev().cloned().collect();
+    // One buffer for every element's "class id" (this walk visits the whole page).
+    let mut match_string = String::new();
     while let Some(node) = stack.pop() {
         let Some(tag) = node.node_name().map(|n| n.to_ascii_lowercase()) else { continue };
         if matches!(tag.as_str(), "script" | "noscript" | "style" | "template") || !is_probably_visible(&node) {
@@ -178,12 +197,16 @@ fn dom_byline(dom: &Dom, strip_unlikely: bool) -> Option<String> {
         if role == "dialog" && node.attr("aria-modal").is_some_and(|m| &*m == "true") {
             continue;
         }
-        let match_string = format!(
-            "{} {}",
-            node.attr("class").as_deref().unwrap_or_default(),
-            node.attr("id").as_deref().unwrap_or_default()
-        )
-        .to_lowercase();
+        match_string.clear();
+        if let Some(class) = node.attr("class") {
+            match_string.push_str(&class);
+        }
+        match_string.push(' ');
+        if let Some(id) = node.attr("id") {
+            match_string.push_str(&id);
+        }
+        match_string.make_ascii_lowercase();
+        let match_string = match_string.as_str();
         let byline_marked = node.attr("rel").is_some_and(|r| &*r == "author")
             || node.attr("itemprop").is_some_and(|p| p.contains("author"))
             || ["byline", "author", "dateline", "writtenby", "p-author"].iter().any(|p| match_string.contains(p));
@@ -201,6 +224,7 @@ fn dom_byline(dom: &Dom, strip_unlikely: bool) -> Option<String> {
             }
         }
         let unlikely = strip_unlikely
+            && match_string.len() > 1
             && UNLIKELY_CANDIDATES.iter().any(|p| match_string.contains(p))
             && !MAYBE_CANDIDATE.iter().any(|p| match_string.contains(p))
             && !has_ancestor_within(&node, "table", 3)
@@ -210,8 +234,7 @@ fn dom_byline(dom: &Dom, strip_unlikely: bool) -> Option<String> {
         if unlikely || UNLIKELY_ROLES.contains(&role.as_str()) {
             continue;
         }
-        let children: Vec<NodeRef<'_>> = node.element_children();
-        stack.extend(children.into_iter().rev());
+        stack.extend(node.children_it(true).filter(NodeRef::is_element));
     }
     None
 }
