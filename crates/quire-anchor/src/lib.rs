@@ -5,10 +5,22 @@
 //! (see `quire-doc`). The UI, which counts in UTF-16 code units, converts with
 //! [`utf16_to_scalar`] / [`scalar_to_utf16`].
 //!
+//! [`Text::reanchor`] re-anchors a stored highlight against a possibly changed text and says
+//! what happened ([`AnchorKind`]: exact, moved, fuzzy with an edit distance, or orphan); see
+//! the `reanchor` module for the order of attempts and the matching normalization.
+//!
 //! This crate is pure: no I/O, no database.
+
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+mod myers;
+mod normalize;
+mod reanchor;
+
+pub use reanchor::{AnchorKind, Anchored};
 
 /// How many characters of context a [`TextQuoteSelector`] keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
@@ -65,18 +77,22 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// A canonical text prepared for anchoring: holds the char ↔ byte mapping.
+/// A canonical text prepared for anchoring: holds the char ↔ byte mapping and, built on first
+/// use by [`Text::reanchor`], a normalized copy for matching.
 pub struct Text<'a> {
     text: &'a str,
     /// Byte offset of each char, plus the total length at the end.
     char_bytes: Vec<usize>,
+    index: OnceLock<normalize::Normalized>,
+    /// Positions of every q-gram of the normalized text, built on the first far fuzzy search.
+    grams: OnceLock<reanchor::Grams>,
 }
 
 impl<'a> Text<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut char_bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         char_bytes.push(text.len());
-        Self { text, char_bytes }
+        Self { text, char_bytes, index: OnceLock::new(), grams: OnceLock::new() }
     }
 
     /// Length in scalar values.
@@ -155,26 +171,18 @@ impl<'a> Text<'a> {
     }
 
     /// Anchors a stored selector to this text when the text is unchanged or the quote is still
-    /// present verbatim: first the stored position if it still holds the exact quote, then the
-    /// occurrence whose context and position fit best. `None` when the quote is gone.
+    /// present verbatim (up to typography and whitespace): first the stored position if it still
+    /// holds the exact quote, then the occurrence whose context and position fit best. `None`
+    /// when the quote is gone or only approximately present (see [`Text::reanchor`] for that).
     pub fn anchor(
         &self,
         quote: &TextQuoteSelector,
         position: Option<TextPositionSelector>,
     ) -> Option<TextPositionSelector> {
-        if let Some(p) = position {
-            if p.end <= self.len() && p.start < p.end && self.slice(p.start, p.end) == quote.exact {
-                return Some(p);
-            }
+        match self.reanchor(quote, position) {
+            Anchored { kind: AnchorKind::Exact | AnchorKind::Moved, position } => position,
+            _ => None,
         }
-        let all = self.occurrences(&quote.exact);
-        all.into_iter().max_by_key(|p| {
-            let before = self.slice(p.start.saturating_sub(CONTEXT_CHARS), p.start);
-            let after = self.slice(p.end, (p.end + CONTEXT_CHARS).min(self.len()));
-            let context = common_suffix(before, &quote.prefix) + common_prefix(after, &quote.suffix);
-            let distance = position.map_or(0, |old| old.start.abs_diff(p.start));
-            (context, std::cmp::Reverse(distance))
-        })
     }
 
     fn occurrence(&self, p: TextPositionSelector) -> Occurrence {
@@ -195,14 +203,6 @@ impl<'a> Text<'a> {
     fn char_index(&self, byte: usize) -> usize {
         self.char_bytes.binary_search(&byte).unwrap_or_else(|i| i)
     }
-}
-
-fn common_suffix(a: &str, b: &str) -> usize {
-    a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count()
-}
-
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 /// Converts a UTF-16 code-unit offset in `text` to a scalar-value offset. An offset that falls
@@ -292,6 +292,23 @@ mod tests {
         assert!(matches!(t.selectors(5, 5), Err(Error::OutOfRange { .. })));
         assert!(matches!(t.selectors(40, 99), Err(Error::OutOfRange { .. })));
         assert_eq!(t.selectors(4, 5), Err(Error::EmptyQuote));
+    }
+
+    #[test]
+    fn anchored_wire_format() {
+        let fuzzy = Anchored {
+            kind: AnchorKind::Fuzzy { distance: 3 },
+            position: Some(TextPositionSelector { start: 1, end: 9 }),
+        };
+        let json = serde_json::to_string(&fuzzy).unwrap();
+        assert_eq!(json, r#"{"kind":{"kind":"fuzzy","distance":3},"position":{"start":1,"end":9}}"#);
+        assert_eq!(serde_json::from_str::<Anchored>(&json).unwrap(), fuzzy);
+        assert_eq!(serde_json::to_string(&Anchored::ORPHAN).unwrap(), r#"{"kind":{"kind":"orphan"},"position":null}"#);
+        assert_eq!(
+            AnchorKind::decl(),
+            r#"type AnchorKind = { "kind": "exact" } | { "kind": "moved" } | { "kind": "fuzzy", distance: number, } | { "kind": "orphan" };"#
+        );
+        assert_eq!(Anchored::decl(), "type Anchored = { kind: AnchorKind, position: TextPositionSelector | null, };");
     }
 
     #[test]

@@ -96,9 +96,11 @@ impl Library {
             .collect::<rusqlite::Result<_>>()?;
         let text = Text::new(&new_text);
         let mut report = ReanchorReport { article_id: id, text_changed, ..ReanchorReport::default() };
-        for (hid, quote, old, was) in olds {
-            let hint = (was != "orphan").then_some(old);
-            let anchored = text.reanchor(&quote, hint);
+        // In stored order, so that each search starts where the previous highlight moved to.
+        let items: Vec<(TextQuoteSelector, Option<TextPositionSelector>)> =
+            olds.iter().map(|(_, quote, old, was)| (quote.clone(), (was != "orphan").then_some(*old))).collect();
+        let anchored_all = text.reanchor_all(&items);
+        for ((hid, quote, _, _), anchored) in olds.into_iter().zip(anchored_all) {
             let (kind, after) = match (anchored.kind, anchored.position) {
                 (AnchorKind::Orphan, _) | (_, None) => {
                     tx.execute("UPDATE highlights SET anchor = 'orphan', anchor_distance = 0 WHERE id = ?", [hid])?;
