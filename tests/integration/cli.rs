@@ -170,3 +170,57 @@ fn errors_exit_codes_and_one_line_messages() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "added 2: From stdin\n");
 }
+
+/// `quire clip --update` and `quire reextract` report what happened to every highlight, and
+/// orphans are listed and re-attachable from the command line.
+#[test]
+fn update_reports_each_highlight_and_orphans_can_be_reattached() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let edited = Arc::new(AtomicBool::new(false));
+    let serve_edited = edited.clone();
+    let server = quire_tests::server::Server::start(move |path| {
+        (path == "/story").then(|| {
+            let page = std::fs::read_to_string(data("page.html")).unwrap();
+            let page = if serve_edited.load(Ordering::SeqCst) {
+                page.replace("after the war. And we", "once the war is over. And we").replace(
+                    "<p>In response, consider The Kremlin Security guarantees from Western powers will “undermine Russia’s security and make Europe much more dangerous for years.”</p>",
+                    "",
+                )
+            } else {
+                page
+            };
+            quire_tests::server::Reply::Body(200, Some("text/html"), page.into_bytes())
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("update.sqlite3");
+    let url = server.url("127.0.0.1", "/story");
+    assert_eq!(ok(&lib, &["clip", &url]), "added 1: Ukraine is now closer to NATO than ever before\n");
+    for q in reference_quotes() {
+        ok(&lib, &["highlight", "1", "--quote", &q.exact, "--note", &q.note]);
+    }
+    edited.store(true, Ordering::SeqCst);
+    expect_test::expect![[r#"
+        updated 1: Ukraine is now closer to NATO than ever before — highlights: 1 exact, 1 moved, 1 fuzzy, 1 orphaned
+          [1] exact   “I look forward to the day when we meet as allies,”
+          [2] fuzzy   “I am confident that Ukraine will become a member of NATO after the war.” → “I am confident that Ukraine will become a member of NATO once the war is over.” (12 edits)
+          [3] moved   “security guarantees are very important to the Ukrainian people, but they are guarantees for Ukraine towards its membership in NATO”
+          [4] orphan  “undermine Russia’s security and make Europe much more dangerous for years.” (kept; see `quire highlights --orphans`)
+    "#]]
+    .assert_eq(&ok(&lib, &["clip", "--update", &url]));
+    expect_test::expect![[r#"
+        Ukraine is now closer to NATO than ever before — World Desk Daily, 2023-07-12
+          [4] yellow “undermine Russia’s security and make Europe much more dangerous for years.” (orphan: no longer in the article)
+              note: Kremlin reaction to the G7 plan.
+
+    "#]]
+    .assert_eq(&ok(&lib, &["highlights", "--orphans"]));
+    let reattached = ok(&lib, &["reattach", "4", "--quote", "cluster munitions"]);
+    assert!(reattached.starts_with("highlight 4 on article 1 at "), "{reattached}");
+    assert_eq!(ok(&lib, &["highlights", "--orphans"]), "no highlights\n");
+    expect_test::expect![[r#"
+        article 1: Ukraine is now closer to NATO than ever before (the text has not changed; 4 highlights in place)
+    "#]]
+    .assert_eq(&ok(&lib, &["reextract", "1"]));
+}
