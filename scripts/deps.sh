@@ -8,6 +8,7 @@ QUIRE_APT_PACKAGES=(
   build-essential pkg-config file curl libssl-dev
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   xvfb xauth webkit2gtk-driver
+  qpdf poppler-utils
 )
 TAURI_DRIVER_VERSION=2.1.0
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod clip;
+mod export;
 mod extraction;
 mod highlights;
 mod library;

@@ -137,6 +137,29 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Export articles with their highlights and notes to one annotated PDF
+    Export {
+        /// The articles, in this order
+        ids: Vec<i64>,
+        /// Also every article with this tag or a sub-tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// The PDF to write (written beside it first, then renamed into place)
+        #[arg(long, short, value_name = "FILE.pdf")]
+        output: PathBuf,
+        /// a4 or letter
+        #[arg(long, default_value = "a4")]
+        paper: String,
+        /// Body text size in points
+        #[arg(long, default_value_t = 11.0)]
+        font_size: f32,
+        /// Ragged-right text instead of justified
+        #[arg(long)]
+        ragged: bool,
+        /// Leave out the "Annotations" section at the end
+        #[arg(long)]
+        no_annotations_section: bool,
+    },
     /// Set an article's reading status
     Status {
         id: i64,
@@ -353,6 +376,23 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             TagCommand::List => out.tags(&lib.tags()?),
         },
         Command::Search { query, limit } => out.search(&lib.search(&query.join(" "), *limit)?),
+        Command::Export { ids, tag, output, paper, font_size, ragged, no_annotations_section } => {
+            let paper = match paper.to_ascii_lowercase().as_str() {
+                "a4" => quire::Paper::A4,
+                "letter" | "us-letter" => quire::Paper::Letter,
+                other => anyhow::bail!("unknown paper {other:?}: use a4 or letter"),
+            };
+            let options = quire::PdfOptions {
+                paper,
+                font_size: *font_size,
+                justify: !ragged,
+                annotations_section: !no_annotations_section,
+                ..quire::PdfOptions::default()
+            };
+            let request = quire::ExportRequest { ids: ids.clone(), tag: tag.clone(), path: output.clone(), options };
+            let report = lib.export_pdf(&request)?;
+            out.exported(&report);
+        }
         Command::Status { id, status } => {
             let status: Status = status.parse()?;
             lib.set_status(*id, status)?;

@@ -128,6 +128,26 @@ impl Printer {
         }
     }
 
+    pub fn exported(&self, r: &quire::ExportReport) {
+        if self.json {
+            return self.json(r);
+        }
+        for w in &r.warnings {
+            eprintln!("quire: warning: {w}");
+        }
+        println!(
+            "wrote {}: {} article{}, {} highlight{}, {} page{}, {} KB",
+            r.path.display(),
+            r.articles,
+            if r.articles == 1 { "" } else { "s" },
+            r.highlights,
+            if r.highlights == 1 { "" } else { "s" },
+            r.pages,
+            if r.pages == 1 { "" } else { "s" },
+            r.bytes.div_ceil(1024)
+        );
+    }
+
     pub fn article_tags(&self, id: i64, tags: &[String]) {
         if self.json {
             return self.json(&serde_json::json!({ "id": id, "tags": tags }));

@@ -46,6 +46,10 @@ pub enum Error {
     NoSnapshot(i64),
     #[error("{0}")]
     Conflict(String),
+    #[error("cannot export: {0}")]
+    Export(#[from] quire_pdf::Error),
+    #[error("nothing to export: give article ids or a tag that articles carry")]
+    NothingToExport,
     #[error("stopped: {0}")]
     Cancelled(String),
     #[error("{}: {source}", .path.display())]
@@ -81,7 +85,8 @@ impl Error {
             Error::Network { .. } | Error::HttpStatus { .. } | Error::TooLarge { .. } => "network",
             Error::NotHtml { .. } | Error::NotImage { .. } => "unsupported",
             Error::Cancelled(_) => "cancelled",
-            Error::NoSnapshot(_) => "invalid_input",
+            Error::NoSnapshot(_) | Error::NothingToExport => "invalid_input",
+            Error::Export(_) => "export",
             Error::LibraryTooNew { .. } | Error::Open { .. } => "library",
             Error::Database(_) | Error::Corrupt(_) => "database",
         }

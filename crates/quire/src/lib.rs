@@ -6,6 +6,7 @@
 //! (`quire-doc`) and anchoring (`quire-anchor`) are pure crates it calls.
 
 mod error;
+mod export;
 mod fetch;
 mod import;
 mod migrate;
@@ -22,6 +23,7 @@ use quire_doc::Document;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 pub use error::{Error, Result};
+pub use export::{ExportReport, ExportRequest, Paper, PdfOptions};
 pub use fetch::FetchConfig;
 pub use import::{AddOptions, ImportEvent, ImportSummary, ItemOutcome, Source, StoredImage, IMAGE_SCHEME};
 pub use migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
