@@ -70,8 +70,7 @@ pub(crate) fn client(cfg: &FetchConfig) -> Result<reqwest::Client> {
         .connect_timeout(cfg.connect_timeout)
         .timeout(cfg.timeout)
         .redirect(reqwest::redirect::Policy::limited(cfg.max_redirects))
-        .user_agent(cfg.user_agent.clone())
-        .https_only(false);
+        .user_agent(cfg.user_agent.clone());
     if let Some(hosts) = &cfg.static_hosts {
         builder = builder.dns_resolver(Arc::new(StaticHosts(hosts.clone())));
     }

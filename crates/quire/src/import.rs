@@ -388,20 +388,6 @@ impl Library {
         self.store(Incoming { extracted, source, tags: options.tags.clone(), snapshot, images })
     }
 
-    /// Stores an extracted article (from another source, e.g. a test), or reports the existing one.
-    pub fn add_extracted(&mut self, extracted: Extracted, source: &Source, options: &AddOptions) -> Result<AddOutcome> {
-        if let Some(existing) = self.find_duplicate(&extracted, source)? {
-            return Ok(AddOutcome { created: false, warnings: extracted.warnings, ..existing });
-        }
-        self.store(Incoming {
-            extracted,
-            source: source.clone(),
-            tags: options.tags.clone(),
-            snapshot: None,
-            images: Vec::new(),
-        })
-    }
-
     /// The article with the same text, or whose normalized source or canonical URL matches.
     fn find_duplicate(&self, extracted: &Extracted, source: &Source) -> Result<Option<AddOutcome>> {
         let hash = content_hash(&extracted.document.canonical_text());

@@ -137,8 +137,7 @@ impl Library {
         if let Some(tag) = &filter.tag {
             let key = tags::key_of(&normalize_tag(tag)?);
             sql.push_str(&format!(" AND a.id IN ({})", tags::ARTICLES_WITH_TAG_SQL));
-            args.push(key.clone().into());
-            args.push(format!("{key}/%").into());
+            args.extend(tags::articles_with_tag_args(&key));
         }
         if let Some(status) = filter.status {
             sql.push_str(" AND a.status = ?");

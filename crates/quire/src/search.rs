@@ -218,9 +218,8 @@ impl Library {
         }
         for tag in &q.tags {
             let key = tags::key_of(tag);
-            let sub = tags::ARTICLES_WITH_TAG_SQL.replace("?1", "?").replace("?2", "?");
-            sql.push_str(&format!(" AND a.id IN ({sub})"));
-            args.extend([key.clone().into(), format!("{key}/%").into(), key.clone().into(), format!("{key}/%").into()]);
+            sql.push_str(&format!(" AND a.id IN ({})", tags::ARTICLES_WITH_TAG_SQL));
+            args.extend(tags::articles_with_tag_args(&key));
         }
         for site in &q.sites {
             sql.push_str(

@@ -6,13 +6,19 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::{now, Error, Library, Result, TagCount};
 
-/// Articles carrying a tag (`?1` = key) or a sub-tag (`?2` = key + "/%"), on the article or on
-/// one of its highlights.
+/// Articles carrying a tag or a sub-tag, on the article or on one of its highlights; bind
+/// [`articles_with_tag_args`] to its four `?`.
 pub(crate) const ARTICLES_WITH_TAG_SQL: &str = "
     SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.key = ? OR t.key LIKE ? ESCAPE '\\'
     UNION
     SELECT h.article_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id JOIN highlights h ON h.id = ht.highlight_id
-    WHERE t.key = ?1 OR t.key LIKE ?2 ESCAPE '\\'";
+    WHERE t.key = ? OR t.key LIKE ? ESCAPE '\\'";
+
+/// The parameters of [`ARTICLES_WITH_TAG_SQL`] for a tag key.
+pub(crate) fn articles_with_tag_args(key: &str) -> [rusqlite::types::Value; 4] {
+    let sub = format!("{key}/%");
+    [key.to_owned().into(), sub.clone().into(), key.to_owned().into(), sub.into()]
+}
 
 /// Highlights carrying a tag (`?` = key) or a sub-tag (`?` = key + "/%").
 pub(crate) const HIGHLIGHTS_WITH_TAG_SQL: &str = "
