@@ -111,3 +111,15 @@ before: string,
  * The quote now (for a fuzzy match, the edited text it now covers); empty for an orphan.
  */
 after: string, anchor: AnchorKind, };
+
+export type Sort = "clipped" | "published" | "title" | "site";
+
+export type SavedSearch = { id: number, name: string, query: string, created_at: string, };
+
+export type Topic = { tag: string, 
+/**
+ * Number of highlights in all groups.
+ */
+highlights: number, articles: Array<TopicArticle>, };
+
+export type TopicArticle = { article: ArticleSummary, highlights: Array<Highlight>, };

@@ -10,6 +10,8 @@ pub enum Error {
     ArticleNotFound(i64),
     #[error("highlight {0} not found (see `quire highlights`)")]
     HighlightNotFound(i64),
+    #[error("saved search {0} not found")]
+    SavedSearchNotFound(i64),
     #[error("tag \"{0}\" not found (see `quire tag list`)")]
     TagNotFound(String),
     #[error("tag \"{0}\" already exists: use `quire tag merge` to combine two tags")]
@@ -71,7 +73,10 @@ impl Error {
     /// its exit codes, and the desktop app's `{kind, message}` errors).
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::ArticleNotFound(_) | Error::HighlightNotFound(_) | Error::TagNotFound(_) => "not_found",
+            Error::ArticleNotFound(_)
+            | Error::HighlightNotFound(_)
+            | Error::TagNotFound(_)
+            | Error::SavedSearchNotFound(_) => "not_found",
             Error::QuoteNotFound { .. } => "quote_not_found",
             Error::AmbiguousQuote { .. } => "ambiguous_quote",
             Error::TagExists(_) | Error::Conflict(_) => "conflict",

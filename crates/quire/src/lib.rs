@@ -12,6 +12,8 @@ mod import;
 mod migrate;
 mod model;
 mod reanchor;
+mod sample;
+mod saved;
 mod search;
 mod tags;
 
@@ -57,6 +59,7 @@ pub struct ArticleFilter {
     pub tag: Option<String>,
     pub status: Option<Status>,
     pub favorite: Option<bool>,
+    pub sort: Sort,
     pub limit: Option<usize>,
 }
 
@@ -147,7 +150,12 @@ impl Library {
             sql.push_str(" AND a.favorite = ?");
             args.push(i64::from(fav).into());
         }
-        sql.push_str(" ORDER BY a.clipped_at DESC, a.id DESC");
+        sql.push_str(match filter.sort {
+            Sort::Clipped => " ORDER BY a.clipped_at DESC, a.id DESC",
+            Sort::Published => " ORDER BY a.published_at IS NULL, a.published_at DESC, a.clipped_at DESC, a.id DESC",
+            Sort::Title => " ORDER BY a.title COLLATE NOCASE, a.id",
+            Sort::Site => " ORDER BY a.site_name IS NULL, a.site_name COLLATE NOCASE, a.clipped_at DESC, a.id DESC",
+        });
         if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
@@ -156,6 +164,18 @@ impl Library {
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         self.fill_article_tags(&mut out)?;
         Ok(out)
+    }
+
+    /// One article's row of the list.
+    pub fn article_summary(&self, id: i64) -> Result<ArticleSummary> {
+        let summary = self
+            .conn
+            .query_row(&format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id = ?"), [id], summary_from_row)
+            .optional()?
+            .ok_or(Error::ArticleNotFound(id))?;
+        let mut summaries = vec![summary];
+        self.fill_article_tags(&mut summaries)?;
+        Ok(summaries.pop().expect("one summary was pushed"))
     }
 
     /// One article with its document and highlights.
@@ -553,6 +573,10 @@ mod bindings {
             quire_anchor::AnchorKind::decl(),
             ReanchorReport::decl(),
             ReanchoredHighlight::decl(),
+            Sort::decl(),
+            SavedSearch::decl(),
+            Topic::decl(),
+            TopicArticle::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_init.sql"),
     include_str!("../../../migrations/0002_clipping.sql"),
     include_str!("../../../migrations/0003_reanchoring.sql"),
+    include_str!("../../../migrations/0004_saved_searches.sql"),
 ];
 
 /// The schema version this build writes.

@@ -226,3 +226,46 @@ pub struct ReanchoredHighlight {
     pub after: String,
     pub anchor: AnchorKind,
 }
+
+/// Order of the library list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Newest clipped first.
+    #[default]
+    Clipped,
+    /// Newest published first; undated articles last.
+    Published,
+    /// By title, A to Z.
+    Title,
+    /// By site, A to Z; articles without a site last.
+    Site,
+}
+
+string_enum!(Sort, "sort", Clipped = "clipped", Published = "published", Title = "title", Site = "site");
+
+/// A search kept under a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SavedSearch {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub query: String,
+    pub created_at: String,
+}
+
+/// Every quote carrying a tag (or one of its sub-tags) across the library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Topic {
+    pub tag: String,
+    /// Number of highlights in all groups.
+    pub highlights: usize,
+    pub articles: Vec<TopicArticle>,
+}
+
+/// The highlights of one article in a topic, in text order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TopicArticle {
+    pub article: ArticleSummary,
+    pub highlights: Vec<Highlight>,
+}

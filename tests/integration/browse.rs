@@ -1,0 +1,113 @@
+//! What the desktop app's library screens ask of the facade: sorting, saved searches, topics
+//! and the bundled sample article.
+
+use quire::{AnchorKind, ArticleFilter, Library, Sort};
+use quire_tests::{add_reference_article, REFERENCE_TITLE};
+
+use crate::{add_text, temp_library};
+
+fn titles(lib: &Library, sort: Sort) -> Vec<String> {
+    lib.list_articles(&ArticleFilter { sort, ..Default::default() }).unwrap().into_iter().map(|a| a.title).collect()
+}
+
+fn add_html(lib: &mut Library, title: &str, site: &str, published: Option<&str>) -> i64 {
+    let date = published.map(|d| format!("<meta property=\"article:published_time\" content=\"{d}\">")).unwrap_or_default();
+    let html = format!(
+        "<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"{site}\">{date}</head>\
+         <body><article><h1>{title}</h1><p>{title} is a story with enough words to be an article of its own, \
+         about alliances, summits and the long road to membership.</p></article></body></html>"
+    );
+    lib.add_bytes(html.as_bytes(), &quire::AddOptions::default()).unwrap().id
+}
+
+#[test]
+fn list_sorts_by_clipped_published_title_and_site() {
+    let (_dir, mut lib) = temp_library();
+    add_html(&mut lib, "Beta summit", "Zeta News", Some("2023-07-10T08:00:00Z"));
+    add_html(&mut lib, "alpha talks", "Alpha Post", None);
+    add_html(&mut lib, "Gamma pledge", "alpha post", Some("2023-07-12T08:00:00Z"));
+    // Same second of clipping: the later id is the newer one.
+    assert_eq!(titles(&lib, Sort::Clipped), ["Gamma pledge", "alpha talks", "Beta summit"]);
+    assert_eq!(titles(&lib, Sort::Published), ["Gamma pledge", "Beta summit", "alpha talks"]);
+    assert_eq!(titles(&lib, Sort::Title), ["alpha talks", "Beta summit", "Gamma pledge"]);
+    assert_eq!(titles(&lib, Sort::Site), ["Gamma pledge", "alpha talks", "Beta summit"]);
+    assert_eq!("Title".parse::<Sort>().unwrap(), Sort::Title);
+    assert_eq!("newest".parse::<Sort>().unwrap_err().kind(), "invalid_input");
+}
+
+#[test]
+fn saved_searches_are_validated_renamed_by_upsert_and_deleted() {
+    let (_dir, mut lib) = temp_library();
+    let first = lib.save_search("Allies", "allies tag:\"NATO accession\"").unwrap();
+    assert_eq!(first.query, "allies tag:\"NATO accession\"");
+    lib.save_search("kremlin", "Kremlin").unwrap();
+    // The same name in another case replaces the query, keeping one entry.
+    let again = lib.save_search("allies", "allies OR partners").unwrap();
+    assert_eq!(again.id, first.id);
+    let saved: Vec<(String, String)> = lib.saved_searches().unwrap().into_iter().map(|s| (s.name, s.query)).collect();
+    assert_eq!(saved, [("Allies".to_owned(), "allies OR partners".to_owned()), ("kremlin".into(), "Kremlin".into())]);
+    // A query that does not parse, an empty one and a blank name are refused, and change nothing.
+    assert_eq!(lib.save_search("broken", "\"unclosed").unwrap_err().kind(), "invalid_query");
+    assert_eq!(lib.save_search("empty", "   ").unwrap_err().kind(), "invalid_query");
+    assert_eq!(lib.save_search("  ", "allies").unwrap_err().kind(), "invalid_input");
+    assert_eq!(lib.saved_searches().unwrap().len(), 2);
+    lib.delete_saved_search(first.id).unwrap();
+    assert_eq!(lib.delete_saved_search(first.id).unwrap_err().kind(), "not_found");
+    assert_eq!(lib.saved_searches().unwrap().len(), 1);
+}
+
+#[test]
+fn topic_groups_tagged_quotes_by_article_in_text_order() {
+    let (_dir, mut lib) = temp_library();
+    let (reference, highlights) = add_reference_article(&mut lib);
+    let other = add_text(&mut lib, "Finland\n\nFinland joined NATO in April 2023, after decades of neutrality.");
+    let finland = lib
+        .add_highlight(&quire::NewHighlight {
+            article_id: other,
+            target: quire::HighlightTarget::Quote {
+                exact: "Finland joined NATO".into(),
+                prefix: None,
+                suffix: None,
+                occurrence: None,
+            },
+            color: quire::Color::Green,
+            note: String::new(),
+            tags: vec!["NATO accession/Finland".into()],
+        })
+        .unwrap();
+    let topic = lib.topic("nato ACCESSION").unwrap();
+    assert_eq!(topic.tag, "nato ACCESSION".trim());
+    assert_eq!(topic.highlights, 4, "three reference quotes and one through the sub-tag");
+    let groups: Vec<(i64, Vec<i64>)> =
+        topic.articles.iter().map(|g| (g.article.id, g.highlights.iter().map(|h| h.id).collect())).collect();
+    let mut in_text_order: Vec<&quire::Highlight> =
+        highlights.iter().filter(|h| h.tags.iter().any(|t| t == "NATO accession")).collect();
+    in_text_order.sort_by_key(|h| h.position.start);
+    assert_eq!(
+        groups,
+        [(other, vec![finland.id]), (reference, in_text_order.iter().map(|h| h.id).collect())],
+        "newest article first, quotes in text order"
+    );
+    assert_eq!(topic.articles[1].article.title, REFERENCE_TITLE);
+    assert!(topic.articles.iter().flat_map(|g| &g.highlights).all(|h| h.anchor != AnchorKind::Orphan));
+    assert_eq!(lib.topic("no such tag").unwrap_err().kind(), "not_found");
+}
+
+#[test]
+fn the_sample_article_is_the_reference_story_added_once() {
+    let (_dir, mut lib) = temp_library();
+    let added = lib.add_sample_article().unwrap();
+    assert!(added.created);
+    assert_eq!(added.title, REFERENCE_TITLE);
+    let article = lib.article(added.id).unwrap();
+    assert_eq!(article.summary.source_url.as_deref(), Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/"));
+    // Every reference quote can be highlighted in it.
+    let text = lib.canonical_text(added.id).unwrap();
+    for quote in quire_tests::reference_quotes() {
+        assert!(text.contains(&quote.exact), "{:?} is in the sample", quote.exact);
+    }
+    let again = lib.add_sample_article().unwrap();
+    assert!(!again.created);
+    assert_eq!(again.id, added.id);
+    assert_eq!(lib.list_articles(&ArticleFilter::default()).unwrap().len(), 1);
+}
