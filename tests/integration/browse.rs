@@ -111,3 +111,51 @@ fn the_sample_article_is_the_reference_story_added_once() {
     assert_eq!(again.id, added.id);
     assert_eq!(lib.list_articles(&ArticleFilter::default()).unwrap().len(), 1);
 }
+
+#[test]
+fn dropped_files_and_folders_import_with_a_reason_for_each_failure() {
+    let (dir, mut lib) = temp_library();
+    let folder = dir.path().join("saved");
+    std::fs::create_dir_all(folder.join("nested")).unwrap();
+    std::fs::write(folder.join("one.txt"), "First note\n\nA plain text article about the summit.").unwrap();
+    std::fs::write(folder.join("nested/two.md"), "Second note\n\nAnother text about the alliance.").unwrap();
+    std::fs::write(folder.join("photo.jpg"), b"not an article").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let page = quire_tests::data("page.html");
+    let pdf = dir.path().join("paper.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7").unwrap();
+    let paths = vec![page.clone(), folder.clone(), empty, pdf, page];
+    let mut events = Vec::new();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let summary = lib.import_paths(&paths, &quire::AddOptions::default(), &mut |e| events.push(e.clone()), &cancel);
+    assert_eq!(summary.added.len(), 3, "the page and the two text files: {summary:?}");
+    assert_eq!(summary.duplicates.len(), 1, "the page given twice");
+    let failed: Vec<&str> = summary.failed.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(failed, ["empty", "paper.pdf"]);
+    assert!(summary.failed[0].1.contains("no .html"), "{}", summary.failed[0].1);
+    assert!(summary.failed[1].1.contains("only .txt, .md, .html"), "{}", summary.failed[1].1);
+    assert!(matches!(events[0], quire::ImportEvent::Started { total: 6 }), "{:?}", events[0]);
+    assert_eq!(events.len(), 7);
+
+    // Cancelled before the first item: nothing is added, and the summary says so.
+    cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    let summary = lib.import_paths(&[folder], &quire::AddOptions::default(), &mut |_| {}, &cancel);
+    assert!(summary.cancelled && summary.added.is_empty() && summary.duplicates.is_empty());
+}
+
+#[test]
+fn the_clip_box_takes_pasted_text_or_html_and_refuses_blank_input() {
+    let (_dir, mut lib) = temp_library();
+    let text = lib.add_input("Pasted note\n\nA paragraph pasted from somewhere.", &quire::AddOptions::default()).unwrap();
+    assert_eq!(text.title, "Pasted note");
+    let html = lib
+        .add_input("<p>Pasted <b>HTML</b> with enough text to make a paragraph of an article.</p>", &Default::default())
+        .unwrap();
+    assert!(lib.canonical_text(html.id).unwrap().contains("Pasted HTML with enough text"));
+    assert_eq!(lib.add_input("  \n ", &Default::default()).unwrap_err().kind(), "invalid_input");
+    // An address is clipped: an unsupported scheme is refused before any network use.
+    let err = lib.add_input("ftp://example.com/page", &Default::default()).unwrap_err();
+    assert_eq!(err.kind(), "invalid_input", "{err}");
+    assert_eq!(lib.list_articles(&ArticleFilter::default()).unwrap().len(), 2);
+}

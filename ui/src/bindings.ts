@@ -123,3 +123,17 @@ export type Topic = { tag: string,
 highlights: number, articles: Array<TopicArticle>, };
 
 export type TopicArticle = { article: ArticleSummary, highlights: Array<Highlight>, };
+
+export type ImportEvent = { "event": "started", total: number, } | { "event": "item", index: number, name: string, outcome: ItemOutcome, };
+
+export type ItemOutcome = { "result": "added", id: number, title: string, warnings: Array<string>, } | { "result": "duplicate", id: number, title: string, } | { "result": "failed", reason: string, };
+
+export type ImportSummary = { added: number[], duplicates: number[], 
+/**
+ * `(name, reason)` of each item that could not be added.
+ */
+failed: Array<[string, string]>, 
+/**
+ * True when the import was stopped before the end; what was added stays.
+ */
+cancelled: boolean, };

@@ -55,7 +55,7 @@ pub struct StoredImage {
 }
 
 /// Progress of a folder import or a multi-page clip.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ImportEvent {
     /// `total` items will be tried.
@@ -65,19 +65,31 @@ pub enum ImportEvent {
 }
 
 /// What happened to one item of a bulk import.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum ItemOutcome {
-    Added { id: i64, title: String, warnings: Vec<String> },
-    Duplicate { id: i64, title: String },
+    Added {
+        #[ts(type = "number")]
+        id: i64,
+        title: String,
+        warnings: Vec<String>,
+    },
+    Duplicate {
+        #[ts(type = "number")]
+        id: i64,
+        title: String,
+    },
     Failed { reason: String },
 }
 
 /// The end of a bulk import.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct ImportSummary {
+    #[ts(type = "number[]")]
     pub added: Vec<i64>,
+    #[ts(type = "number[]")]
     pub duplicates: Vec<i64>,
+    /// `(name, reason)` of each item that could not be added.
     pub failed: Vec<(String, String)>,
     /// True when the import was stopped before the end; what was added stays.
     pub cancelled: bool,
@@ -217,6 +229,67 @@ impl Library {
         files.sort();
         let names: Vec<String> = files.iter().map(|f| f.strip_prefix(dir).unwrap_or(f).display().to_string()).collect();
         Ok(self.bulk(&names, progress, cancel, |lib, i| lib.add_file(&files[i], options)))
+    }
+
+    /// Imports files and folders (what a user drops on the window or picks in a dialog): each
+    /// supported file, and every supported file under each folder, in the order given and then
+    /// by name, each in its own transaction. An unsupported or unreadable path is reported as
+    /// failed, never silently skipped.
+    pub fn import_paths(
+        &mut self,
+        paths: &[PathBuf],
+        options: &AddOptions,
+        progress: &mut dyn FnMut(&ImportEvent),
+        cancel: &AtomicBool,
+    ) -> ImportSummary {
+        // (path to add, name to show); a path that cannot be added keeps its error for the report.
+        let mut items: Vec<(Result<PathBuf, String>, String)> = Vec::new();
+        for path in paths {
+            let shown = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+            if path.is_dir() {
+                let mut files = Vec::new();
+                match collect_files(path, &mut files) {
+                    Ok(()) if files.is_empty() => items.push((
+                        Err("the folder holds no .html, .htm, .mhtml, .txt or .md files".to_owned()),
+                        shown,
+                    )),
+                    Ok(()) => {
+                        files.sort();
+                        for file in files {
+                            let inner = file.strip_prefix(path).unwrap_or(&file).display().to_string();
+                            items.push((Ok(file), format!("{shown}/{inner}")));
+                        }
+                    }
+                    Err(e) => items.push((Err(e.to_string()), shown)),
+                }
+            } else if format_of(path).is_none() {
+                items.push((Err(Error::UnsupportedFile(path.clone()).to_string()), shown));
+            } else {
+                items.push((Ok(path.clone()), shown));
+            }
+        }
+        let names: Vec<String> = items.iter().map(|(_, name)| name.clone()).collect();
+        self.bulk(&names, progress, cancel, |lib, i| match &items[i].0 {
+            Ok(file) => lib.add_file(file, options),
+            Err(reason) => Err(Error::Conflict(reason.clone())),
+        })
+    }
+
+    /// Adds what a user typed or pasted into the clip box: a web address is clipped (fetched),
+    /// anything else is taken as pasted HTML or text.
+    pub fn add_input(&mut self, input: &str, options: &AddOptions) -> Result<AddOutcome> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(Error::EmptyInput("the clip box: paste a web address, HTML or text".to_owned()));
+        }
+        let one_word = !trimmed.contains(char::is_whitespace);
+        let looks_like_address = one_word
+            && (trimmed.contains("://") || trimmed.starts_with("www.") || trimmed.split('/').next().is_some_and(|h| h.contains('.')));
+        if looks_like_address {
+            self.clip_url(trimmed, options)
+        } else {
+            self.add_bytes(input.as_bytes(), options)
+        }
     }
 
     /// Clips web pages one after another; `progress` hears about each, `cancel` stops before

@@ -577,6 +577,9 @@ mod bindings {
             SavedSearch::decl(),
             Topic::decl(),
             TopicArticle::decl(),
+            ImportEvent::decl(),
+            ItemOutcome::decl(),
+            ImportSummary::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\
