@@ -4,7 +4,34 @@
 use std::path::Path;
 
 /// Every command `src/commands.rs` exposes; a command missing here cannot be allowed.
-const COMMANDS: &[&str] = &["list_articles", "get_article"];
+const COMMANDS: &[&str] = &[
+    "list_articles",
+    "get_article",
+    "list_tags",
+    "search",
+    "topic",
+    "saved_searches",
+    "add_highlight",
+    "update_highlight",
+    "delete_highlight",
+    "reattach_highlight",
+    "set_status",
+    "set_favorite",
+    "set_progress",
+    "tag_article",
+    "untag_article",
+    "save_search",
+    "delete_saved_search",
+    "clip",
+    "add_sample",
+    "import_dialog",
+    "import_dropped",
+    "cancel_import",
+    "export_pdf",
+    "open_exported",
+    "open_link",
+    "subscribe",
+];
 
 /// The built frontend (`build.frontendDist` of the root config), embedded by
 /// `tauri::generate_context!`.

@@ -1,29 +1,97 @@
 //! The app's Tauri commands: each one is a thin call into the `quire` library.
 //!
 //! Every command is listed in `build.rs` (which generates its `allow-*` permission) and allowed
-//! in `capabilities/main.json`. Commands only *read* clipped content and hand it to the UI as
-//! the typed document model; nothing the webview sends is ever interpreted as HTML or a path.
+//! in `capabilities/main.json`. Commands hand clipped content to the UI only as the typed
+//! document model. Nothing the webview sends is ever used as a file path: files to import and
+//! the destination of an export come from native dialogs or drops, handled here in Rust.
+//!
+//! Reads run on Tauri's async runtime (`#[tauri::command(async)]`, never the UI thread);
+//! anything that may take long (clipping over the network, imports, exports, dialogs) runs
+//! with `spawn_blocking` and reports progress through a `Channel`.
 
-use std::sync::{Mutex, MutexGuard};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use quire::{
+    AddOutcome, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget, ImportEvent,
+    ImportSummary, NewHighlight, SavedSearch, SearchHit, Status, TagCount, Topic,
+};
 use serde::ser::SerializeStruct;
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 
-/// The open library, shared by all commands.
-pub struct LibraryState(pub Mutex<quire::Library>);
+use crate::dialogs;
+use crate::events::{AppEvent, Events};
+
+/// The open library and what the commands share.
+pub struct LibraryState {
+    library: Arc<Mutex<quire::Library>>,
+    /// Set by `cancel_import` to stop the running import before its next item.
+    cancel: Arc<AtomicBool>,
+    /// Paths of the last drop on the window, waiting for the UI to import them.
+    dropped: Mutex<Vec<PathBuf>>,
+    /// The last exported file: the only file `open_exported` opens.
+    last_export: Mutex<Option<PathBuf>>,
+    pub events: Events,
+}
 
 impl LibraryState {
     pub fn new(library: quire::Library) -> Self {
-        Self(Mutex::new(library))
+        Self {
+            library: Arc::new(Mutex::new(library)),
+            cancel: Arc::new(AtomicBool::new(false)),
+            dropped: Mutex::new(Vec::new()),
+            last_export: Mutex::new(None),
+            events: Events::default(),
+        }
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, quire::Library>, CommandError> {
-        self.0.lock().map_err(|_| CommandError::Poisoned)
+        self.library.lock().map_err(|_| CommandError::Poisoned)
     }
 
     /// A stored image, for the `quire-image` protocol.
     pub fn image(&self, hash: &str) -> Result<quire::StoredImage, CommandError> {
         Ok(self.lock()?.image(hash)?)
+    }
+
+    /// Keeps the paths dropped on the window and tells the UI, which asks to import them.
+    pub fn offer_drop(&self, paths: Vec<PathBuf>) {
+        let names = paths.iter().map(|p| p.file_name().unwrap_or(p.as_os_str()).to_string_lossy().into()).collect();
+        if let Ok(mut dropped) = self.dropped.lock() {
+            *dropped = paths;
+        }
+        self.events.send(AppEvent::Dropped { names });
+    }
+
+    /// Runs `work` with the library on a blocking thread (SQLite, network and files never run
+    /// on the UI thread or an async worker).
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut quire::Library) -> Result<T, CommandError> + Send + 'static,
+    ) -> CommandResult<T> {
+        let library = Arc::clone(&self.library);
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = library.lock().map_err(|_| CommandError::Poisoned)?;
+            work(&mut guard)
+        })
+        .await
+        .map_err(|e| CommandError::Internal(e.to_string()))?
+    }
+
+    /// Runs a bulk import, streaming its progress; `cancel_import` stops it.
+    async fn import(&self, paths: Vec<PathBuf>, on_event: Channel<ImportEvent>) -> CommandResult<ImportSummary> {
+        let cancel = Arc::clone(&self.cancel);
+        cancel.store(false, Ordering::SeqCst);
+        self.blocking(move |library| {
+            let mut progress = |event: &ImportEvent| {
+                // The window may be gone; the import goes on and its summary is the result.
+                let _ = on_event.send(event.clone());
+            };
+            Ok(library.import_paths(&paths, &quire::AddOptions::default(), &mut progress, &cancel))
+        })
+        .await
     }
 }
 
@@ -34,13 +102,21 @@ pub enum CommandError {
     Library(#[from] quire::Error),
     #[error("the library is unavailable after an earlier failure; restart Quire")]
     Poisoned,
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    System(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl CommandError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Library(error) => error.kind(),
-            Self::Poisoned => "internal",
+            Self::Refused(_) => "invalid_input",
+            Self::System(_) => "system",
+            Self::Poisoned | Self::Internal(_) => "internal",
         }
     }
 }
@@ -56,14 +132,201 @@ impl serde::Serialize for CommandError {
 
 type CommandResult<T> = Result<T, CommandError>;
 
-/// Every article of the library, newest first.
+// ---- reading -----------------------------------------------------------------------------
+
+/// The articles of the library that pass the filter, in its order.
 #[tauri::command(async)]
-pub fn list_articles(library: State<'_, LibraryState>) -> CommandResult<Vec<quire::ArticleSummary>> {
-    Ok(library.lock()?.list_articles(&quire::ArticleFilter::default())?)
+pub fn list_articles(state: State<'_, LibraryState>, filter: ArticleFilter) -> CommandResult<Vec<ArticleSummary>> {
+    Ok(state.lock()?.list_articles(&filter)?)
 }
 
 /// One article with its document and highlights, for the reader.
 #[tauri::command(async)]
-pub fn get_article(library: State<'_, LibraryState>, id: i64) -> CommandResult<quire::ArticleView> {
-    Ok(library.lock()?.article(id)?)
+pub fn get_article(state: State<'_, LibraryState>, id: i64) -> CommandResult<ArticleView> {
+    Ok(state.lock()?.article(id)?)
+}
+
+/// Every tag with its counts, for the sidebar.
+#[tauri::command(async)]
+pub fn list_tags(state: State<'_, LibraryState>) -> CommandResult<Vec<TagCount>> {
+    Ok(state.lock()?.tags()?)
+}
+
+/// Full-text search over articles, quotes and notes.
+#[tauri::command(async)]
+pub fn search(state: State<'_, LibraryState>, query: String, limit: usize) -> CommandResult<Vec<SearchHit>> {
+    Ok(state.lock()?.search(&query, limit)?)
+}
+
+/// Every quote carrying a tag or one of its sub-tags, grouped by article.
+#[tauri::command(async)]
+pub fn topic(state: State<'_, LibraryState>, tag: String) -> CommandResult<Topic> {
+    Ok(state.lock()?.topic(&tag)?)
+}
+
+#[tauri::command(async)]
+pub fn saved_searches(state: State<'_, LibraryState>) -> CommandResult<Vec<SavedSearch>> {
+    Ok(state.lock()?.saved_searches()?)
+}
+
+// ---- highlights --------------------------------------------------------------------------
+
+#[tauri::command(async)]
+pub fn add_highlight(state: State<'_, LibraryState>, highlight: NewHighlight) -> CommandResult<Highlight> {
+    Ok(state.lock()?.add_highlight(&highlight)?)
+}
+
+#[tauri::command(async)]
+pub fn update_highlight(state: State<'_, LibraryState>, id: i64, edit: HighlightEdit) -> CommandResult<Highlight> {
+    Ok(state.lock()?.update_highlight(id, &edit)?)
+}
+
+#[tauri::command(async)]
+pub fn delete_highlight(state: State<'_, LibraryState>, id: i64) -> CommandResult<()> {
+    Ok(state.lock()?.delete_highlight(id)?)
+}
+
+/// Attaches an orphan (or any highlight) to new text of its article.
+#[tauri::command(async)]
+pub fn reattach_highlight(
+    state: State<'_, LibraryState>,
+    id: i64,
+    target: HighlightTarget,
+) -> CommandResult<Highlight> {
+    Ok(state.lock()?.reattach_highlight(id, &target)?)
+}
+
+// ---- articles ----------------------------------------------------------------------------
+
+#[tauri::command(async)]
+pub fn set_status(state: State<'_, LibraryState>, id: i64, status: Status) -> CommandResult<()> {
+    Ok(state.lock()?.set_status(id, status)?)
+}
+
+#[tauri::command(async)]
+pub fn set_favorite(state: State<'_, LibraryState>, id: i64, favorite: bool) -> CommandResult<()> {
+    Ok(state.lock()?.set_favorite(id, favorite)?)
+}
+
+/// Remembers how far the article was read (0..=1).
+#[tauri::command(async)]
+pub fn set_progress(state: State<'_, LibraryState>, id: i64, progress: f64) -> CommandResult<()> {
+    Ok(state.lock()?.set_progress(id, progress)?)
+}
+
+/// Adds tags to an article; returns its tags.
+#[tauri::command(async)]
+pub fn tag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<String>) -> CommandResult<Vec<String>> {
+    Ok(state.lock()?.tag_article(id, &tags)?)
+}
+
+/// Removes tags from an article; returns its tags.
+#[tauri::command(async)]
+pub fn untag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<String>) -> CommandResult<Vec<String>> {
+    Ok(state.lock()?.untag_article(id, &tags)?)
+}
+
+#[tauri::command(async)]
+pub fn save_search(state: State<'_, LibraryState>, name: String, query: String) -> CommandResult<SavedSearch> {
+    Ok(state.lock()?.save_search(&name, &query)?)
+}
+
+#[tauri::command(async)]
+pub fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> CommandResult<()> {
+    Ok(state.lock()?.delete_saved_search(id)?)
+}
+
+// ---- adding ------------------------------------------------------------------------------
+
+/// The clip box: a web address is fetched and clipped, anything else is pasted HTML or text.
+#[tauri::command]
+pub async fn clip(state: State<'_, LibraryState>, input: String) -> CommandResult<AddOutcome> {
+    state.blocking(move |library| Ok(library.add_input(&input, &quire::AddOptions::default())?)).await
+}
+
+/// Adds the bundled sample article (the empty library's one-click start).
+#[tauri::command]
+pub async fn add_sample(state: State<'_, LibraryState>) -> CommandResult<AddOutcome> {
+    state.blocking(|library| Ok(library.add_sample_article()?)).await
+}
+
+/// Asks for files (or a folder) in a native dialog and imports them; `None` when the user
+/// cancelled the dialog.
+#[tauri::command]
+pub async fn import_dialog(
+    app: AppHandle,
+    state: State<'_, LibraryState>,
+    folder: bool,
+    on_event: Channel<ImportEvent>,
+) -> CommandResult<Option<ImportSummary>> {
+    let picked = tauri::async_runtime::spawn_blocking(move || dialogs::pick_import(&app, folder))
+        .await
+        .map_err(|e| CommandError::Internal(e.to_string()))?;
+    match picked {
+        Some(paths) => Ok(Some(state.import(paths, on_event).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Imports what was last dropped on the window.
+#[tauri::command]
+pub async fn import_dropped(
+    state: State<'_, LibraryState>,
+    on_event: Channel<ImportEvent>,
+) -> CommandResult<ImportSummary> {
+    let paths = std::mem::take(&mut *state.dropped.lock().map_err(|_| CommandError::Poisoned)?);
+    if paths.is_empty() {
+        return Err(CommandError::Refused("nothing was dropped on the window to import".into()));
+    }
+    state.import(paths, on_event).await
+}
+
+/// Stops the running import before its next item; what was added stays.
+#[tauri::command]
+pub fn cancel_import(state: State<'_, LibraryState>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+// ---- export and the outside world --------------------------------------------------------
+
+/// Exports articles (in this order, then every article with `tag`) to a PDF whose place the
+/// user picks in the native save dialog; `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_pdf(
+    app: AppHandle,
+    state: State<'_, LibraryState>,
+    ids: Vec<i64>,
+    tag: Option<String>,
+    suggested_name: String,
+) -> CommandResult<Option<quire::ExportReport>> {
+    let Some(path) = tauri::async_runtime::spawn_blocking(move || dialogs::pick_export(&app, &suggested_name))
+        .await
+        .map_err(|e| CommandError::Internal(e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    let request = quire::ExportRequest { ids, tag, path, options: quire::PdfOptions::default() };
+    let report = state.blocking(move |library| Ok(library.export_pdf(&request)?)).await?;
+    *state.last_export.lock().map_err(|_| CommandError::Poisoned)? = Some(report.path.clone());
+    Ok(Some(report))
+}
+
+/// Opens the last exported PDF in the system's viewer.
+#[tauri::command]
+pub fn open_exported(app: AppHandle, state: State<'_, LibraryState>) -> CommandResult<()> {
+    let path = state.last_export.lock().map_err(|_| CommandError::Poisoned)?.clone();
+    let path = path.ok_or_else(|| CommandError::Refused("nothing has been exported yet".into()))?;
+    dialogs::open_path(&app, &path)
+}
+
+/// Opens an article's link in the system browser: http and https addresses only.
+#[tauri::command]
+pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
+    dialogs::open_web_link(&app, &url)
+}
+
+/// Subscribes the window to app events (drops, menu items); the last subscriber wins.
+#[tauri::command]
+pub fn subscribe(state: State<'_, LibraryState>, on_event: Channel<AppEvent>) {
+    state.events.subscribe(on_event);
 }

@@ -5,7 +5,10 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dialogs;
+mod events;
 mod images;
+mod menu;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,12 +35,52 @@ fn main() -> ExitCode {
     };
 
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(commands::LibraryState::new(library))
         .register_uri_scheme_protocol(images::SCHEME, |ctx, request| {
             use tauri::Manager;
             images::respond(&ctx.app_handle().state::<commands::LibraryState>(), &request)
         })
-        .invoke_handler(tauri::generate_handler![commands::list_articles, commands::get_article])
+        .menu(menu::build)
+        .on_menu_event(|app, event| {
+            use tauri::Manager;
+            let id = event.id().0.clone();
+            app.state::<commands::LibraryState>().events.send(events::AppEvent::Menu { id });
+        })
+        .on_window_event(|window, event| {
+            use tauri::Manager;
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window.state::<commands::LibraryState>().offer_drop(paths.clone());
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::list_articles,
+            commands::get_article,
+            commands::list_tags,
+            commands::search,
+            commands::topic,
+            commands::saved_searches,
+            commands::add_highlight,
+            commands::update_highlight,
+            commands::delete_highlight,
+            commands::reattach_highlight,
+            commands::set_status,
+            commands::set_favorite,
+            commands::set_progress,
+            commands::tag_article,
+            commands::untag_article,
+            commands::save_search,
+            commands::delete_saved_search,
+            commands::clip,
+            commands::add_sample,
+            commands::import_dialog,
+            commands::import_dropped,
+            commands::cancel_import,
+            commands::export_pdf,
+            commands::open_exported,
+            commands::open_link,
+            commands::subscribe,
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {
         Ok(()) => ExitCode::SUCCESS,

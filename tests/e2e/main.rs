@@ -9,6 +9,7 @@
 //! Screenshots of the screens it visits are saved to `docs/screenshots/`.
 
 mod harness;
+mod scenario;
 mod webdriver;
 
 use std::collections::BTreeMap;
@@ -82,7 +83,7 @@ fn add_picture_article(path: &Path, folder: &Path) -> Vec<(i64, String)> {
 }
 
 /// The text of each highlight's marks in the reader, in document order, by highlight id.
-fn marked_texts(s: &Session) -> BTreeMap<i64, String> {
+pub(crate) fn marked_texts(s: &Session) -> BTreeMap<i64, String> {
     let mut texts: BTreeMap<i64, String> = BTreeMap::new();
     for mark in s.find_all("article.reader mark[data-highlight-id]").expect("find marks") {
         let id = s.attribute(&mark, "data-highlight-id").expect("attribute").expect("the mark has an id");
@@ -96,14 +97,19 @@ fn marked_texts(s: &Session) -> BTreeMap<i64, String> {
 }
 
 /// Everything the test starts, killed in reverse order when dropped.
-struct App {
+pub(crate) struct App {
     // Field order is drop order: the session goes first, then the driver, then X.
-    session: Session,
+    pub(crate) session: Session,
     _driver: Guarded,
     _xvfb: Guarded,
 }
 
-fn launch(library: &Path, logs: &Path) -> Result<App, String> {
+pub(crate) fn launch(library: &Path, logs: &Path) -> Result<App, String> {
+    launch_with(library, logs, &[])
+}
+
+/// [`launch`] with extra environment for the app (e.g. scripted dialog answers).
+pub(crate) fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Result<App, String> {
     let binary = harness::app_binary()?;
     let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
     let tauri_driver = find_program("tauri-driver", &home_bin.into_iter().collect::<Vec<_>>())?;
@@ -123,6 +129,7 @@ fn launch(library: &Path, logs: &Path) -> Result<App, String> {
         // tauri-driver's environment is the app's: it reaches it through WebKitWebDriver.
         .env("DISPLAY", format!(":{display}"))
         .env("QUIRE_LIBRARY", library)
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
         .env("GDK_BACKEND", "x11")
         .env_remove("WAYLAND_DISPLAY");
     let driver_log = logs.join("tauri-driver.log");
@@ -137,7 +144,9 @@ fn launch(library: &Path, logs: &Path) -> Result<App, String> {
     Ok(App { session, _driver: driver, _xvfb: xvfb })
 }
 
-fn save_screenshot(session: &Session, name: &str) {
+pub(crate) fn save_screenshot(session: &Session, name: &str) {
+    // A screenshot shows the last painted frame: give the webview a moment to paint.
+    std::thread::sleep(std::time::Duration::from_millis(400));
     let png = session.screenshot_png().expect("take a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
     let dir = quire_tests::workspace_root().join("docs/screenshots");
@@ -160,8 +169,9 @@ fn library_list_and_reader_show_the_reference_article_and_its_highlights() {
     // The library list shows the article with its highlight count.
     let rows = s.wait_for("button.row", wait).expect("the library list shows articles");
     assert_eq!(rows.len(), 2, "two articles in the library");
+    save_screenshot(s, "library.png");
     // Newest first: the reference article was added last.
-    let row_text = s.text(&rows[0]).expect("row text");
+    let row_text = s.property(&rows[0], "textContent").expect("row text");
     assert!(row_text.contains(TITLE), "the first row shows the title; it says {row_text:?}");
     let count = s.find_all("button.row [data-testid=highlight-count]").expect("find the count");
     assert_eq!(count.len(), 2, "each row shows a highlight count");
@@ -191,7 +201,7 @@ fn library_list_and_reader_show_the_reference_article_and_its_highlights() {
 
     // The picture article's image comes from the library through the quire-image protocol.
     let rows = s.find_all("button.row").expect("find the rows");
-    assert!(s.text(&rows[1]).expect("row text").contains(PICTURES_TITLE));
+    assert!(s.property(&rows[1], "textContent").expect("row text").contains(PICTURES_TITLE));
     s.click(&rows[1]).expect("open the picture article");
     let images = s.wait_for("article.reader figure img", wait).expect("the reader shows the figure");
     let src = s.attribute(&images[0], "src").expect("src").unwrap_or_default();

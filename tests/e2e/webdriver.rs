@@ -103,6 +103,17 @@ impl Session {
         Ok(())
     }
 
+    /// Runs a script in the page (`arguments[i]` are `args`) and returns its result.
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    /// Types `text` into an element (it gets the focus first).
+    pub fn send_keys(&self, element: &Element, text: &str) -> Result<()> {
+        self.call("POST", &format!("/element/{}/value", element.0), Some(json!({"text": text})))?;
+        Ok(())
+    }
+
     /// A PNG screenshot of the page.
     pub fn screenshot_png(&self) -> Result<Vec<u8>> {
         use base64::Engine as _;

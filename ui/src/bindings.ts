@@ -137,3 +137,19 @@ failed: Array<[string, string]>,
  * True when the import was stopped before the end; what was added stays.
  */
 cancelled: boolean, };
+
+export type ArticleFilter = { 
+/**
+ * Only articles carrying this tag or one of its sub-tags.
+ */
+tag?: string, status?: Status, favorite?: boolean, sort?: Sort, limit?: number, };
+
+export type HighlightTarget = { "type": "quote", exact: string, prefix: string | null, suffix: string | null, occurrence: number | null, } | { "type": "range", start: number, end: number, };
+
+export type NewHighlight = { article_id: number, target: HighlightTarget, color: Color, note: string, tags: Array<string>, };
+
+export type HighlightEdit = { note?: string, color?: Color, 
+/**
+ * Replaces the highlight's tags.
+ */
+tags?: Array<string>, };

@@ -52,19 +52,26 @@ pub struct Library {
     path: PathBuf,
 }
 
-/// Which articles to list.
-#[derive(Debug, Clone, Default)]
+/// Which articles to list (also the desktop app's request, hence the serde and TS twins).
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
 pub struct ArticleFilter {
     /// Only articles carrying this tag or one of its sub-tags.
+    #[ts(optional)]
     pub tag: Option<String>,
+    #[ts(optional)]
     pub status: Option<Status>,
+    #[ts(optional)]
     pub favorite: Option<bool>,
+    #[ts(as = "Option<Sort>", optional)]
     pub sort: Sort,
+    #[ts(optional)]
     pub limit: Option<usize>,
 }
 
 /// How to pick the text of a new highlight.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum HighlightTarget {
     /// By quoting it; it must occur once, or be told apart by prefix/suffix/occurrence.
     Quote { exact: String, prefix: Option<String>, suffix: Option<String>, occurrence: Option<usize> },
@@ -73,8 +80,9 @@ pub enum HighlightTarget {
 }
 
 /// A highlight to create.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 pub struct NewHighlight {
+    #[ts(type = "number")]
     pub article_id: i64,
     pub target: HighlightTarget,
     pub color: Color,
@@ -83,11 +91,15 @@ pub struct NewHighlight {
 }
 
 /// Changes to a highlight; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
 pub struct HighlightEdit {
+    #[ts(optional)]
     pub note: Option<String>,
+    #[ts(optional)]
     pub color: Option<Color>,
     /// Replaces the highlight's tags.
+    #[ts(optional)]
     pub tags: Option<Vec<String>>,
 }
 
@@ -580,6 +592,10 @@ mod bindings {
             ImportEvent::decl(),
             ItemOutcome::decl(),
             ImportSummary::decl(),
+            ArticleFilter::decl(),
+            HighlightTarget::decl(),
+            NewHighlight::decl(),
+            HighlightEdit::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

@@ -1,11 +1,38 @@
 /** Typed wrappers over the app's Tauri commands (see src-tauri/src/commands.rs). */
-import { invoke } from "@tauri-apps/api/core";
-import type { ArticleSummary, ArticleView } from "../bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AddOutcome,
+  ArticleFilter,
+  ArticleSummary,
+  ArticleView,
+  Highlight,
+  HighlightEdit,
+  HighlightTarget,
+  ImportEvent,
+  ImportSummary,
+  NewHighlight,
+  SavedSearch,
+  SearchHit,
+  Status,
+  TagCount,
+  Topic,
+} from "../bindings";
+import type { AppEvent } from "../desktop-bindings";
 
 /** The one error shape every command rejects with. */
 export interface CommandError {
   kind: string;
   message: string;
+}
+
+/** What an export wrote (`quire::ExportReport`). */
+export interface ExportReport {
+  path: string;
+  articles: number;
+  highlights: number;
+  pages: number;
+  bytes: number;
+  warnings: string[];
 }
 
 /** Normalizes anything a command rejected with into a {@link CommandError}. */
@@ -16,10 +43,44 @@ export function toCommandError(error: unknown): CommandError {
   return { kind: "internal", message: String(error) };
 }
 
-export function listArticles(): Promise<ArticleSummary[]> {
-  return invoke<ArticleSummary[]>("list_articles");
+export const listArticles = (filter: ArticleFilter) => invoke<ArticleSummary[]>("list_articles", { filter });
+export const getArticle = (id: number) => invoke<ArticleView>("get_article", { id });
+export const listTags = () => invoke<TagCount[]>("list_tags");
+export const search = (query: string, limit = 200) => invoke<SearchHit[]>("search", { query, limit });
+export const topic = (tag: string) => invoke<Topic>("topic", { tag });
+export const savedSearches = () => invoke<SavedSearch[]>("saved_searches");
+export const saveSearch = (name: string, query: string) => invoke<SavedSearch>("save_search", { name, query });
+export const deleteSavedSearch = (id: number) => invoke<void>("delete_saved_search", { id });
+
+export const addHighlight = (highlight: NewHighlight) => invoke<Highlight>("add_highlight", { highlight });
+export const updateHighlight = (id: number, edit: HighlightEdit) => invoke<Highlight>("update_highlight", { id, edit });
+export const deleteHighlight = (id: number) => invoke<void>("delete_highlight", { id });
+export const reattachHighlight = (id: number, target: HighlightTarget) =>
+  invoke<Highlight>("reattach_highlight", { id, target });
+
+export const setStatus = (id: number, status: Status) => invoke<void>("set_status", { id, status });
+export const setFavorite = (id: number, favorite: boolean) => invoke<void>("set_favorite", { id, favorite });
+export const setProgress = (id: number, progress: number) => invoke<void>("set_progress", { id, progress });
+export const tagArticle = (id: number, tags: string[]) => invoke<string[]>("tag_article", { id, tags });
+export const untagArticle = (id: number, tags: string[]) => invoke<string[]>("untag_article", { id, tags });
+
+export const clip = (input: string) => invoke<AddOutcome>("clip", { input });
+export const addSample = () => invoke<AddOutcome>("add_sample");
+
+function channel<T>(onEvent: (event: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = onEvent;
+  return c;
 }
 
-export function getArticle(id: number): Promise<ArticleView> {
-  return invoke<ArticleView>("get_article", { id });
-}
+export const importDialog = (folder: boolean, onEvent: (e: ImportEvent) => void) =>
+  invoke<ImportSummary | null>("import_dialog", { folder, onEvent: channel(onEvent) });
+export const importDropped = (onEvent: (e: ImportEvent) => void) =>
+  invoke<ImportSummary>("import_dropped", { onEvent: channel(onEvent) });
+export const cancelImport = () => invoke<void>("cancel_import");
+
+export const exportPdf = (ids: number[], tag: string | null, suggestedName: string) =>
+  invoke<ExportReport | null>("export_pdf", { ids, tag, suggestedName });
+export const openExported = () => invoke<void>("open_exported");
+export const openLink = (url: string) => invoke<void>("open_link", { url });
+export const subscribe = (onEvent: (e: AppEvent) => void) => invoke<void>("subscribe", { onEvent: channel(onEvent) });

@@ -18,3 +18,17 @@ describe("images", () => {
     expect(imageUrl("data:image/png;base64,AAAA", false)).toBe("data:image/png;base64,AAAA");
   });
 });
+
+import { textBetween } from "./article";
+
+describe("textBetween", () => {
+  it("cuts the quote out of the blocks, joining blocks with a blank line", () => {
+    const blocks = [
+      { start: 0, end: 11, kind: { type: "paragraph" }, spans: [{ start: 0, text: "Alpha ", marks: null }, { start: 6, text: "beta😀", marks: null }] },
+      { start: 13, end: 18, kind: { type: "paragraph" }, spans: [{ start: 13, text: "gamma", marks: null }] },
+    ] as never;
+    expect(textBetween(blocks, 2, 8)).toBe("pha be");
+    expect(textBetween(blocks, 9, 15)).toBe("a😀\n\nga");
+    expect(textBetween(blocks, 11, 13)).toBe("");
+  });
+});

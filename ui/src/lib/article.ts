@@ -70,3 +70,28 @@ export function imageUrl(src: string, windows: boolean): string {
   if (hash === undefined) return src;
   return windows ? `http://quire-image.localhost/${hash}` : `quire-image://localhost/${hash}`;
 }
+
+/** What the highlight popover edits. */
+export interface Draft {
+  color: Highlight["color"];
+  note: string;
+  tags: string[];
+}
+
+/** The text of `[start, end)` (scalar offsets) of the canonical text built from the blocks. */
+export function textBetween(blocks: Block[], start: number, end: number): string {
+  let out = "";
+  let previousEnd: number | null = null;
+  for (const block of blocks) {
+    if (block.end <= start || block.start >= end) continue;
+    if (previousEnd !== null) out += "\n\n";
+    previousEnd = block.end;
+    for (const span of block.spans) {
+      const chars = Array.from(span.text);
+      const from = Math.max(start, span.start) - span.start;
+      const to = Math.min(end, span.start + chars.length) - span.start;
+      if (to > from) out += chars.slice(from, to).join("");
+    }
+  }
+  return out;
+}

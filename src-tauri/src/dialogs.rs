@@ -1,0 +1,120 @@
+//! Native dialogs and hand-offs to the system (browser, PDF viewer).
+//!
+//! Paths always come from here, never from the webview. For automation (the end-to-end tests,
+//! scripts), `QUIRE_DIALOG_OPEN` (paths joined like `PATH`) and `QUIRE_DIALOG_SAVE` (one path)
+//! answer the open and save dialogs without showing them.
+
+use std::path::{Path, PathBuf};
+
+use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt;
+
+use crate::commands::CommandError;
+
+/// Scripted answer to the open dialog.
+pub const OPEN_ENV: &str = "QUIRE_DIALOG_OPEN";
+/// Scripted answer to the save dialog.
+pub const SAVE_ENV: &str = "QUIRE_DIALOG_SAVE";
+
+const IMPORTABLE: &[&str] = &["html", "htm", "xhtml", "mhtml", "mht", "txt", "md", "markdown"];
+
+/// Files (or one folder) to import; `None` when the user cancelled.
+pub fn pick_import(app: &AppHandle, folder: bool) -> Option<Vec<PathBuf>> {
+    if let Some(scripted) = std::env::var_os(OPEN_ENV) {
+        return Some(std::env::split_paths(&scripted).collect());
+    }
+    let dialog = app.dialog().file().set_title(if folder { "Import a folder" } else { "Import files" });
+    let picked = if folder {
+        dialog.blocking_pick_folder().map(|p| vec![p])
+    } else {
+        dialog.add_filter("Web pages and text", IMPORTABLE).blocking_pick_files()
+    };
+    picked.map(|paths| paths.into_iter().filter_map(|p| p.into_path().ok()).collect())
+}
+
+/// Where to write an export; `None` when the user cancelled. Always ends in `.pdf`.
+pub fn pick_export(app: &AppHandle, suggested_name: &str) -> Option<PathBuf> {
+    let path = match std::env::var_os(SAVE_ENV) {
+        Some(scripted) => PathBuf::from(scripted),
+        None => app
+            .dialog()
+            .file()
+            .set_title("Export PDF")
+            .set_file_name(pdf_file_name(suggested_name))
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()?
+            .into_path()
+            .ok()?,
+    };
+    Some(if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) { path } else { path.with_extension("pdf") })
+}
+
+/// A file name from an article title: no path separators or characters Windows refuses.
+pub fn pdf_file_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let short: String = cleaned.chars().take(80).collect();
+    let short = short.trim_end_matches(['.', ' ']);
+    format!("{}.pdf", if short.is_empty() { "Quire export" } else { short })
+}
+
+/// Opens a file with the system's default application.
+pub fn open_path(_app: &AppHandle, path: &Path) -> Result<(), CommandError> {
+    tauri_plugin_opener::open_path(path, None::<&str>)
+        .map_err(|e| CommandError::System(format!("cannot open {}: {e}", path.display())))
+}
+
+/// Opens a web address in the system browser after checking it is http or https.
+pub fn open_web_link(_app: &AppHandle, url: &str) -> Result<(), CommandError> {
+    let checked = checked_web_link(url)?;
+    tauri_plugin_opener::open_url(checked, None::<&str>)
+        .map_err(|e| CommandError::System(format!("cannot open the browser: {e}")))
+}
+
+/// The link if it is an absolute http(s) address without credentials.
+pub fn checked_web_link(url: &str) -> Result<&str, CommandError> {
+    let trimmed = url.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let host_part = rest.and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
+    if host_part.is_empty() || host_part.contains('@') || trimmed.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(CommandError::Refused(format!(
+            "Quire only opens web links (http or https) in your browser; {url:?} is not one"
+        )));
+    }
+    Ok(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{checked_web_link, pdf_file_name};
+
+    #[test]
+    fn only_plain_web_links_are_opened() {
+        assert!(checked_web_link("https://worlddesk.example/2023/07/12/ukraine/").is_ok());
+        assert!(checked_web_link("HTTP://example.com").is_ok());
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://",
+            "https://user:pw@example.com/",
+            "ftp://example.com",
+            "https://exa mple.com",
+            "/relative",
+        ] {
+            assert!(checked_web_link(bad).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn file_names_from_titles() {
+        assert_eq!(pdf_file_name("Ukraine is now closer to NATO: a/b?"), "Ukraine is now closer to NATO a b.pdf");
+        assert_eq!(pdf_file_name("  ..."), "Quire export.pdf");
+        assert_eq!(pdf_file_name(&"x".repeat(200)).len(), 84);
+    }
+}

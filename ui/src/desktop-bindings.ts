@@ -1,0 +1,4 @@
+// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`
+// (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.
+
+export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, };
