@@ -323,6 +323,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 status: status.as_deref().map(str::parse).transpose()?,
                 favorite: favorite.then_some(true),
                 limit: *limit,
+                ..ArticleFilter::default()
             };
             out.articles(&lib.list_articles(&filter)?);
         }

@@ -1,6 +1,8 @@
 //! `cargo bench -p quire-pdf --bench export`: exports a ~300-page article (the reference
 //! article's paragraphs repeated, a sub-heading every 12 paragraphs, a highlight with a note in
-//! every 10th paragraph) and prints the median time, the page count and the file size.
+//! every 10th paragraph) and prints the median time, the page count, the file size and the
+//! peak memory (Linux: the process's resident set high-water mark, `VmHWM`, before and after
+//! the exports).
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -39,6 +41,7 @@ fn main() {
         })
         .collect();
     let article = Article { title: "A very long article".into(), document, highlights, ..Article::default() };
+    let rss_before = status_mib("VmHWM");
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..5 {
@@ -55,12 +58,23 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     let out = last.expect("five runs");
+    let show = |mib: Option<f64>| mib.map_or("?".to_owned(), |m| format!("{m:.0}"));
     println!(
-        "pages={} highlights={} size_kib={} median_ms={:.0} min_ms={:.0}",
+        "pages={} highlights={} size_kib={} median_ms={:.0} min_ms={:.0} peak_rss_mib={} (before exporting: {})",
         out.pages,
         article.highlights.len(),
         out.pdf.len() / 1024,
         times[times.len() / 2],
-        times[0]
+        times[0],
+        show(status_mib("VmHWM")),
+        show(rss_before),
     );
+}
+
+/// A `kB` field of `/proc/self/status` in MiB; `None` where there is no such file.
+fn status_mib(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?;
+    let kib: f64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib / 1024.0)
 }

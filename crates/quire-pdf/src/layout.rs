@@ -8,8 +8,8 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use crate::date::display_date;
 use crate::image::{prepare, Prepared};
-use crate::shape::{FontSet, MONO, SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC};
-use crate::{Article, ExportInput};
+use crate::shape::{visual_order, Bidi, FontSet, Shaped, MONO, SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC};
+use crate::{Article, ExportInput, Highlight};
 
 const TEXT: [f32; 3] = [0.1, 0.1, 0.1];
 const GRAY: [f32; 3] = [0.42, 0.42, 0.42];
@@ -22,19 +22,31 @@ pub enum Item {
     Image { index: usize, x: f32, y: f32, w: f32, h: f32 },
 }
 
+/// Where a link goes.
+pub enum Target {
+    Uri(String),
+    /// A place in this PDF: page index and the y of the top of the view.
+    Page {
+        page: usize,
+        y: f32,
+    },
+}
+
 #[derive(Default)]
 pub struct Page {
-    pub article: usize,
+    /// `None` for the contents pages.
+    pub article: Option<usize>,
     pub items: Vec<Item>,
     /// Highlight tints, drawn with multiply blending below everything.
     pub tints: Vec<([f32; 4], [f32; 3])>,
-    pub links: Vec<([f32; 4], String)>,
+    /// Link areas (x1, y1, x2, y2).
+    pub links: Vec<([f32; 4], Target)>,
     /// (article, highlight index, quad x1 y1 x2 y2 x3 y3 x4 y4).
     pub quads: Vec<(usize, usize, [f32; 8])>,
 }
 
 pub struct OutlineEntry {
-    /// 0 = article, 1.. = below it.
+    /// 0 = article; 1 = its top-level headings and its "Annotations"; 2.. = deeper headings.
     pub level: u8,
     pub title: String,
     pub page: usize,
@@ -79,6 +91,8 @@ struct Glyph {
     link: Option<usize>,
     rise: f32,
     is_space: bool,
+    missing: bool,
+    bidi: Bidi,
 }
 
 struct Line {
@@ -108,7 +122,8 @@ struct L<'i, 'f, 'a> {
     page_w: f32,
     page_h: f32,
     size: f32,
-    article: usize,
+    /// The article being laid out; `None` on the contents pages.
+    article: Option<usize>,
     warnings: Vec<String>,
     outline: Vec<OutlineEntry>,
     images: Vec<Prepared>,
@@ -117,6 +132,8 @@ struct L<'i, 'f, 'a> {
     hl_page: Vec<Option<usize>>,
     /// Note number of each highlight of the current article.
     hl_number: Vec<Option<usize>>,
+    /// The highest (smallest) heading level of the current article.
+    top_heading: u8,
     fresh: bool,
 }
 
@@ -136,18 +153,34 @@ pub fn layout(input: &ExportInput<'_>, fonts: &mut FontSet<'_>) -> Laid {
         page_w: pw,
         page_h: ph,
         size: o.font_size,
-        article: 0,
+        article: None,
         warnings: Vec::new(),
         outline: Vec::new(),
         images: Vec::new(),
         image_ids: HashMap::new(),
         hl_page: Vec::new(),
         hl_number: Vec::new(),
+        top_heading: 1,
         fresh: true,
     };
+    // Several articles: a contents page first. Its length is known before the articles are
+    // laid out (the page numbers do not change how titles wrap), so that every page number
+    // printed later, in the contents and in the "Annotations" sections, is final.
+    let contents_pages = if input.articles.len() > 1 { l.contents_length() } else { 0 };
+    for _ in 0..contents_pages {
+        l.new_page();
+    }
+    let mut first_pages = Vec::with_capacity(input.articles.len());
     for (i, a) in input.articles.iter().enumerate() {
-        l.article = i;
+        l.article = Some(i);
+        first_pages.push(l.pages.len());
         l.article_body(a);
+    }
+    if contents_pages > 0 {
+        let articles = std::mem::take(&mut l.pages);
+        l.contents(&first_pages);
+        debug_assert_eq!(l.pages.len(), contents_pages, "the contents took as many pages as counted");
+        l.pages.extend(articles.into_iter().skip(contents_pages));
     }
     l.running_heads();
     if !l.fonts.missing.is_empty() {
@@ -210,11 +243,11 @@ impl L<'_, '_, '_> {
         }
 
         // Header block.
-        let title = if a.title.trim().is_empty() { "Untitled".to_owned() } else { a.title.trim().to_owned() };
+        let title = display_title(a);
         self.outline.push(OutlineEntry { level: 0, title: title.clone(), page: self.pages.len() - 1, y: self.y });
         let ts = (s * 2.1).round();
-        let p = self.para(&[Piece::new(title, SANS_BOLD, ts, TEXT)], self.width, false, a);
-        self.place(&p, self.left, ts * 1.18, ts, a);
+        let p = self.para(&[Piece::new(title, SANS_BOLD, ts, TEXT)], self.width, false);
+        self.place(&p, self.left, ts * 1.18, ts, &a.highlights);
         self.y -= s * 0.5;
         let ms = s * 0.82;
         let mut meta: Vec<Vec<Piece>> = Vec::new();
@@ -245,8 +278,8 @@ impl L<'_, '_, '_> {
             meta.push(vec![Piece::new("Tags  ", SANS_BOLD, ms, GRAY), Piece::new(a.tags.join(", "), SANS, ms, GRAY)]);
         }
         for pieces in meta {
-            let p = self.para(&pieces, self.width, false, a);
-            self.place(&p, self.left, ms * 1.45, ms, a);
+            let p = self.para(&pieces, self.width, false);
+            self.place(&p, self.left, ms * 1.45, ms, &a.highlights);
         }
         self.y -= s * 0.9;
         let y = self.y;
@@ -258,6 +291,14 @@ impl L<'_, '_, '_> {
         // Body.
         let mut numbers: Vec<usize> = Vec::new();
         let blocks = &a.document.blocks;
+        self.top_heading = blocks
+            .iter()
+            .filter_map(|b| match b.kind {
+                BlockKind::Heading { level } => Some(level),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(1);
         for (bi, b) in blocks.iter().enumerate() {
             if !matches!(b.kind, BlockKind::ListItem { .. }) {
                 numbers.clear();
@@ -328,29 +369,31 @@ impl L<'_, '_, '_> {
                 })
                 .round();
                 let pieces = self.spans_to_pieces(a, b, SANS_BOLD, hs, TEXT);
-                let p = self.para(&pieces, self.width, false, a);
+                let p = self.para(&pieces, self.width, false);
                 self.space(s * 0.9);
                 // Keep with the next block: the heading and three lines must fit.
                 let need = p.lines.len() as f32 * hs * 1.25 + if next_is_text { 3.0 * lead } else { 0.0 };
                 if self.y - need < self.bottom && !self.fresh {
                     self.new_page();
                 }
-                self.outline.push(OutlineEntry { level: 1, title: b.text(), page: self.pages.len() - 1, y: self.y });
-                self.place(&p, self.left, hs * 1.25, hs, a);
+                // The article's highest heading level is the outline's level 1.
+                let level = 1 + level.saturating_sub(self.top_heading);
+                self.outline.push(OutlineEntry { level, title: b.text(), page: self.pages.len() - 1, y: self.y });
+                self.place(&p, self.left, hs * 1.25, hs, &a.highlights);
                 self.y -= s * 0.35;
             }
             BlockKind::Paragraph => {
                 let pieces = self.spans_to_pieces(a, b, SERIF, s, TEXT);
-                let p = self.para(&pieces, self.width, self.input.options.justify, a);
-                self.place(&p, self.left, lead, s, a);
+                let p = self.para(&pieces, self.width, self.input.options.justify);
+                self.place(&p, self.left, lead, s, &a.highlights);
                 self.y -= after;
             }
             BlockKind::Quote => {
                 let indent = s * 1.8;
                 let pieces = self.spans_to_pieces(a, b, SERIF_ITALIC, s, [0.25, 0.25, 0.25]);
-                let p = self.para(&pieces, self.width - indent, self.input.options.justify, a);
+                let p = self.para(&pieces, self.width - indent, self.input.options.justify);
                 self.space(s * 0.2);
-                let placed = self.place(&p, self.left + indent, lead, s, a);
+                let placed = self.place(&p, self.left + indent, lead, s, &a.highlights);
                 for pl in placed {
                     let x = self.left + s * 0.3;
                     self.pages[pl.page].items.push(Item::Rect {
@@ -380,15 +423,14 @@ impl L<'_, '_, '_> {
                     "–".into()
                 };
                 let pieces = self.spans_to_pieces(a, b, SERIF, s, TEXT);
-                let p = self.para(&pieces, self.width - indent, false, a);
+                let p = self.para(&pieces, self.width - indent, false);
                 let mw = self.fonts.width(SERIF, s, &marker);
-                let placed = self.place(&p, self.left + indent, lead, s, a);
+                let placed = self.place(&p, self.left + indent, lead, s, &a.highlights);
                 if let Some(first) = placed.first() {
                     let y = first.top - self.baseline_drop(lead, s);
-                    let glyphs =
-                        self.fonts.shape(SERIF, s, &marker).iter().map(|g| (g.gid, g.adv, g.nominal)).collect();
+                    let shaped = self.fonts.shape(SERIF, s, &marker);
                     let x = self.left + indent - mw - s * 0.5;
-                    self.pages[first.page].items.push(Item::Run { font: SERIF, size: s, x, y, color: TEXT, glyphs });
+                    self.pages[first.page].items.extend(runs(&shaped, s, x, y, TEXT));
                 }
                 self.y -= s * 0.3;
             }
@@ -402,7 +444,7 @@ impl L<'_, '_, '_> {
                     let n = src.chars().count();
                     let mut piece = Piece::new(src.replace('\t', "    "), MONO, ps, [0.2, 0.2, 0.2]);
                     piece.offset = Some(off);
-                    let mut p = self.para(&[piece], self.width - s, false, a);
+                    let mut p = self.para(&[piece], self.width - s, false);
                     if p.lines.is_empty() {
                         p.lines.push(Line { glyphs: Vec::new() });
                     }
@@ -411,7 +453,7 @@ impl L<'_, '_, '_> {
                     off += n + 1;
                 }
                 self.space(s * 0.2);
-                let placed = self.place(&Para { lines, links }, self.left + s * 0.5, ps * 1.35, ps, a);
+                let placed = self.place(&Para { lines, links }, self.left + s * 0.5, ps * 1.35, ps, &a.highlights);
                 for pl in placed {
                     let (x, w) = (self.left, self.width);
                     self.pages[pl.page].items.insert(
@@ -457,7 +499,7 @@ impl L<'_, '_, '_> {
             }
         };
         let caption = self.spans_to_pieces(a, b, SANS, s * 0.82, GRAY);
-        let cap = self.para(&caption, self.width, false, a);
+        let cap = self.para(&caption, self.width, false);
         let cap_h = cap.lines.len() as f32 * s * 0.82 * 1.4;
         self.space(s * 0.4);
         match index {
@@ -484,7 +526,7 @@ impl L<'_, '_, '_> {
                 } else {
                     format!("Image: {}", alt.trim())
                 };
-                let p = self.para(&[Piece::new(label, SANS, s * 0.85, GRAY)], self.width - 2.0 * s, false, a);
+                let p = self.para(&[Piece::new(label, SANS, s * 0.85, GRAY)], self.width - 2.0 * s, false);
                 let h = p.lines.len() as f32 * s * 0.85 * 1.4 + s * 1.6;
                 if self.y - h < self.bottom && !self.fresh {
                     self.new_page();
@@ -493,13 +535,13 @@ impl L<'_, '_, '_> {
                 let top = self.y;
                 self.page().items.push(Item::Rect { x, y: top - h, w, h, color: [0.75, 0.75, 0.75], stroke: true });
                 self.y -= s * 0.8;
-                self.place(&p, self.left + s, s * 0.85 * 1.4, s * 0.85, a);
+                self.place(&p, self.left + s, s * 0.85 * 1.4, s * 0.85, &a.highlights);
                 self.y = top - h;
             }
         }
         if !cap.lines.is_empty() {
             self.y -= s * 0.35;
-            self.place(&cap, self.left, s * 0.82 * 1.4, s * 0.82, a);
+            self.place(&cap, self.left, s * 0.82 * 1.4, s * 0.82, &a.highlights);
         }
         self.y -= s * 0.9;
     }
@@ -517,8 +559,8 @@ impl L<'_, '_, '_> {
             y: self.y,
         });
         let hs = (s * 1.3).round();
-        let p = self.para(&[Piece::new("Annotations", SANS_BOLD, hs, TEXT)], self.width, false, a);
-        self.place(&p, self.left, hs * 1.25, hs, a);
+        let p = self.para(&[Piece::new("Annotations", SANS_BOLD, hs, TEXT)], self.width, false);
+        self.place(&p, self.left, hs * 1.25, hs, &a.highlights);
         self.y -= s * 0.6;
         let indent = s * 2.4;
         let w = self.width - indent;
@@ -531,17 +573,17 @@ impl L<'_, '_, '_> {
             if !h.tags.is_empty() {
                 head.push(Piece::new(format!("   {}", h.tags.join(", ")), SANS, s * 0.8, GRAY));
             }
-            let head = self.para(&head, w, false, a);
-            let q = self.para(&[Piece::new(format!("“{quote}”"), SERIF_ITALIC, s * 0.95, TEXT)], w, false, a);
+            let head = self.para(&head, w, false);
+            let q = self.para(&[Piece::new(format!("“{quote}”"), SERIF_ITALIC, s * 0.95, TEXT)], w, false);
             let note = (!h.note.trim().is_empty())
-                .then(|| self.para(&[Piece::new(h.note.trim(), SERIF, s * 0.95, TEXT)], w, false, a));
+                .then(|| self.para(&[Piece::new(h.note.trim(), SERIF, s * 0.95, TEXT)], w, false));
             let lead = s * 0.95 * 1.42;
             let total = (head.lines.len() + q.lines.len().min(3)) as f32 * lead;
             if self.y - total < self.bottom {
                 self.new_page();
             }
             let x = self.left + indent;
-            let placed = self.place(&head, x, s * 0.8 * 1.5, s * 0.8, a);
+            let placed = self.place(&head, x, s * 0.8 * 1.5, s * 0.8, &a.highlights);
             if let Some(first) = placed.first() {
                 let y = first.top - self.baseline_drop(s * 0.8 * 1.5, s * 0.8);
                 let label = self.hl_number[i].map(|n| n.to_string()).unwrap_or_default();
@@ -556,27 +598,16 @@ impl L<'_, '_, '_> {
                     stroke: false,
                 });
                 if !label.is_empty() {
-                    let glyphs: Vec<(u16, f32, f32)> = self
-                        .fonts
-                        .shape(SANS_BOLD, s * 0.8, &label)
-                        .iter()
-                        .map(|g| (g.gid, g.adv, g.nominal))
-                        .collect();
-                    let gw: f32 = glyphs.iter().map(|g| g.1).sum();
-                    self.pages[first.page].items.push(Item::Run {
-                        font: SANS_BOLD,
-                        size: s * 0.8,
-                        x: self.left + s * 1.3 + (s - gw).max(0.0) / 2.0 - s * 0.2,
-                        y,
-                        color: LINK,
-                        glyphs,
-                    });
+                    let shaped = self.fonts.shape(SANS_BOLD, s * 0.8, &label);
+                    let gw: f32 = shaped.iter().map(|g| g.adv).sum();
+                    let x = self.left + s * 1.3 + (s - gw).max(0.0) / 2.0 - s * 0.2;
+                    self.pages[first.page].items.extend(runs(&shaped, s * 0.8, x, y, LINK));
                 }
             }
-            self.place(&q, x, lead, s * 0.95, a);
+            self.place(&q, x, lead, s * 0.95, &a.highlights);
             if let Some(note) = note {
                 self.y -= s * 0.15;
-                self.place(&note, x, lead, s * 0.95, a);
+                self.place(&note, x, lead, s * 0.95, &a.highlights);
             }
             self.y -= s * 0.9;
         }
@@ -588,7 +619,7 @@ impl L<'_, '_, '_> {
     }
 
     /// Breaks styled pieces into lines of at most `width` points.
-    fn para(&mut self, pieces: &[Piece], width: f32, justify: bool, _a: &Article) -> Para {
+    fn para(&mut self, pieces: &[Piece], width: f32, justify: bool) -> Para {
         let full: String = pieces.iter().map(|p| p.text.as_str()).collect();
         let nchars = full.chars().count();
         let mut allowed = vec![false; nchars + 1];
@@ -614,7 +645,7 @@ impl L<'_, '_, '_> {
                 let breakable = g.cluster_start && allowed[base + g.cluster] && base + g.cluster > 0;
                 glyphs.push((
                     Glyph {
-                        font: p.font,
+                        font: g.font,
                         size: p.size,
                         gid: g.gid,
                         adv: g.adv,
@@ -625,6 +656,8 @@ impl L<'_, '_, '_> {
                         link,
                         rise: p.rise,
                         is_space: g.is_space,
+                        missing: g.missing,
+                        bidi: g.bidi,
                     },
                     breakable,
                 ));
@@ -692,6 +725,7 @@ impl L<'_, '_, '_> {
                 } else {
                     0.0
                 };
+                visual_order(&mut gl, |g| g.bidi);
                 let mut x = 0.0;
                 for g in &mut gl {
                     g.x = x;
@@ -707,7 +741,7 @@ impl L<'_, '_, '_> {
     }
 
     /// Places lines at `x`, page by page, with widow and orphan control.
-    fn place(&mut self, p: &Para, x: f32, lead: f32, size: f32, a: &Article) -> Vec<Placed> {
+    fn place(&mut self, p: &Para, x: f32, lead: f32, size: f32, highlights: &[Highlight]) -> Vec<Placed> {
         let n = p.lines.len();
         let mut placed = Vec::new();
         let mut i = 0;
@@ -733,7 +767,7 @@ impl L<'_, '_, '_> {
             let top = self.y;
             for line in &p.lines[i..i + k] {
                 let base = self.y - self.baseline_drop(lead, size);
-                self.emit_line(line, x, base, &p.links, a);
+                self.emit_line(line, x, base, &p.links, highlights);
                 self.y -= lead;
             }
             self.fresh = false;
@@ -746,7 +780,7 @@ impl L<'_, '_, '_> {
         placed
     }
 
-    fn emit_line(&mut self, line: &Line, x0: f32, base: f32, links: &[String], a: &Article) {
+    fn emit_line(&mut self, line: &Line, x0: f32, base: f32, links: &[String], highlights: &[Highlight]) {
         let page_index = self.pages.len() - 1;
         // Glyph runs.
         let mut items = Vec::new();
@@ -773,10 +807,13 @@ impl L<'_, '_, '_> {
             });
             k = j;
         }
+        for g in gl.iter().filter(|g| g.missing) {
+            items.push(replacement_box(x0 + g.x, base + g.rise, g.adv, g.size));
+        }
         // Highlight fragments.
         let mut tints = Vec::new();
         let mut quads = Vec::new();
-        for (hi, h) in a.highlights.iter().enumerate() {
+        for (hi, h) in highlights.iter().enumerate() {
             if h.start >= h.end {
                 continue;
             }
@@ -796,7 +833,9 @@ impl L<'_, '_, '_> {
                 let x2 = x0 + gl[j].x + gl[j].adv;
                 let (y1, y2) = (base - size * 0.28, base + size * 0.98);
                 tints.push(([x1, y1, x2 - x1, y2 - y1], h.color.tint()));
-                quads.push((self.article, hi, [x1, y2, x2, y2, x1, y1, x2, y1]));
+                if let Some(article) = self.article {
+                    quads.push((article, hi, [x1, y2, x2, y2, x1, y1, x2, y1]));
+                }
                 if self.hl_page[hi].is_none() {
                     self.hl_page[hi] = Some(page_index);
                 }
@@ -818,7 +857,7 @@ impl L<'_, '_, '_> {
             let size = gl[k].size;
             link_rects.push((
                 [x0 + gl[k].x, base - size * 0.25, x0 + gl[j].x + gl[j].adv, base + size * 0.9],
-                links[li].clone(),
+                Target::Uri(links[li].clone()),
             ));
             k = j + 1;
         }
@@ -829,47 +868,170 @@ impl L<'_, '_, '_> {
         page.links.extend(link_rects);
     }
 
-    /// Running head (article title) and folio "n / N" on every page.
+    /// Running head (article title) and folio "n / N" on every page; no head on the first
+    /// page of an article or on the contents.
     fn running_heads(&mut self) {
         let total = self.pages.len();
         let fs = self.size * 0.72;
         let m = self.input.options.margins;
-        let mut first_of_article = vec![false; total];
-        let mut last = usize::MAX;
+        let mut with_head = vec![false; total];
+        let mut last = None;
         for (i, p) in self.pages.iter().enumerate() {
-            first_of_article[i] = p.article != last;
+            with_head[i] = p.article.is_some() && p.article == last;
             last = p.article;
         }
-        for (i, first) in first_of_article.into_iter().enumerate() {
-            let folio = format!("{} / {}", i + 1, total);
-            let fw = self.fonts.width(SANS, fs, &folio);
-            let glyphs = self.fonts.shape(SANS, fs, &folio).iter().map(|g| (g.gid, g.adv, g.nominal)).collect();
+        for (i, head) in with_head.into_iter().enumerate() {
+            let folio = self.fonts.shape(SANS, fs, &format!("{} / {}", i + 1, total));
+            let fw: f32 = folio.iter().map(|g| g.adv).sum();
             let y = (m.bottom * 0.5).max(fs);
             let x = (self.page_w - fw) / 2.0;
-            self.pages[i].items.push(Item::Run { font: SANS, size: fs, x, y, color: GRAY, glyphs });
-            if first {
-                continue;
-            }
-            let title = self.input.articles[self.pages[i].article].title.trim().to_owned();
-            let mut shaped = self.fonts.shape(SANS, fs, &title);
-            let mut w: f32 = shaped.iter().map(|g| g.adv).sum();
-            if w > self.width {
-                let ell = self.fonts.shape(SANS, fs, "…");
-                let ew: f32 = ell.iter().map(|g| g.adv).sum();
-                while w + ew > self.width && !shaped.is_empty() {
-                    w -= shaped.pop().map(|g| g.adv).unwrap_or(0.0);
-                }
-                while shaped.last().is_some_and(|g| g.is_space) {
-                    w -= shaped.pop().map(|g| g.adv).unwrap_or(0.0);
-                }
-                shaped.extend(ell);
-            }
+            self.pages[i].items.extend(runs(&folio, fs, x, y, GRAY));
+            let Some(article) = self.pages[i].article.filter(|_| head) else { continue };
+            let title = display_title(&self.input.articles[article]);
+            let shaped = self.shape_to_width(SANS, fs, &title, self.width);
             let y = self.page_h - (m.top * 0.55).max(fs * 1.5);
-            let glyphs = shaped.iter().map(|g| (g.gid, g.adv, g.nominal)).collect();
             let (x, width) = (self.left, self.width);
             let page = &mut self.pages[i];
-            page.items.push(Item::Run { font: SANS, size: fs, x, y, color: GRAY, glyphs });
+            page.items.extend(runs(&shaped, fs, x, y, GRAY));
             page.items.push(Item::Rect { x, y: y - fs * 0.7, w: width, h: 0.4, color: RULE, stroke: false });
         }
     }
+
+    /// `text` shaped on one line, cut with an ellipsis if it is wider than `width`.
+    fn shape_to_width(&mut self, font: usize, size: f32, text: &str, width: f32) -> Vec<Shaped> {
+        let mut shaped = self.fonts.shape(font, size, text);
+        let mut w: f32 = shaped.iter().map(|g| g.adv).sum();
+        if w <= width {
+            return shaped;
+        }
+        let ell = self.fonts.shape(font, size, "…");
+        let ew: f32 = ell.iter().map(|g| g.adv).sum();
+        while w + ew > width && !shaped.is_empty() {
+            w -= shaped.pop().map(|g| g.adv).unwrap_or(0.0);
+        }
+        while shaped.last().is_some_and(|g| g.is_space) {
+            shaped.pop();
+        }
+        shaped.extend(ell);
+        shaped
+    }
+
+    /// How many pages the contents take: [`Self::contents`] laid out aside and thrown away.
+    fn contents_length(&mut self) -> usize {
+        let pages = std::mem::take(&mut self.pages);
+        let firsts = vec![0; self.input.articles.len()];
+        self.contents(&firsts);
+        std::mem::replace(&mut self.pages, pages).len()
+    }
+
+    /// The contents: each article's title (a link to its first page), where it comes from,
+    /// and its page number after a dot leader. `first_pages` are page indexes.
+    fn contents(&mut self, first_pages: &[usize]) {
+        self.article = None;
+        self.new_page();
+        let s = self.size;
+        let hs = (s * 1.55).round();
+        let heading = self.para(&[Piece::new("Contents", SANS_BOLD, hs, TEXT)], self.width, false);
+        self.place(&heading, self.left, hs * 1.25, hs, &[]);
+        self.y -= s * 1.2;
+        let lead = s * 1.45;
+        let ms = s * 0.8;
+        let number_w = s * 3.5;
+        let input = self.input;
+        for (a, &page) in input.articles.iter().zip(first_pages) {
+            let title = self.para(&[Piece::new(display_title(a), SERIF, s, TEXT)], self.width - number_w, false);
+            let source =
+                source_line(a).map(|t| self.para(&[Piece::new(t, SANS, ms, GRAY)], self.width - number_w, false));
+            let need = (title.lines.len() as f32 * lead).min(3.0 * lead) + source.as_ref().map_or(0.0, |_| ms * 1.4);
+            if self.y - need < self.bottom && !self.fresh {
+                self.new_page();
+            }
+            let placed = self.place(&title, self.left, lead, s, &[]);
+            let Some(last) = placed.last() else { continue };
+            let line_end = title.lines.last().and_then(|l| l.glyphs.last()).map_or(0.0, |g| g.x + g.adv);
+            let base = last.bottom + lead - self.baseline_drop(lead, s);
+            self.page_number(page, last.page, self.left + line_end, base);
+            let mut areas: Vec<Placed> = placed;
+            if let Some(source) = source {
+                areas.extend(self.place(&source, self.left, ms * 1.4, ms, &[]));
+            }
+            for area in areas {
+                let rect = [self.left, area.bottom, self.left + self.width, area.top];
+                self.pages[area.page].links.push((rect, Target::Page { page, y: self.top }));
+            }
+            self.y -= s * 0.7;
+        }
+    }
+
+    /// A contents entry's page number, right-aligned, after dots from `from_x` on the baseline.
+    fn page_number(&mut self, page: usize, on: usize, from_x: f32, base: f32) {
+        let s = self.size;
+        let number = self.fonts.shape(SERIF, s, &(page + 1).to_string());
+        let nw: f32 = number.iter().map(|g| g.adv).sum();
+        let right = self.left + self.width;
+        let dot = self.fonts.shape(SERIF, s, ".");
+        // Dots on a grid from the left margin, so that the leaders of all entries line up,
+        // ending before the widest page number there can be.
+        let step = s * 0.55;
+        let first = ((from_x + s * 0.6 - self.left) / step).ceil();
+        let last = ((right - s * 2.6 - self.left) / step).floor();
+        let count = (last - first + 1.0).max(0.0) as usize;
+        let mut leader: Vec<Shaped> = Vec::with_capacity(count);
+        for _ in 0..count {
+            leader.extend(dot.iter().map(|g| Shaped { adv: step, ..*g }));
+        }
+        let items = &mut self.pages[on].items;
+        items.extend(runs(&leader, s, self.left + first * step, base, GRAY));
+        items.extend(runs(&number, s, right - nw, base, TEXT));
+    }
+}
+
+/// An article's title as shown: trimmed, "Untitled" when empty.
+fn display_title(a: &Article) -> String {
+    let t = a.title.trim();
+    if t.is_empty() {
+        "Untitled".to_owned()
+    } else {
+        t.to_owned()
+    }
+}
+
+/// "Byline · Site · 2023-07-12" for the contents, if any of them is known.
+fn source_line(a: &Article) -> Option<String> {
+    let date = a.published_at.as_deref().filter(|d| !d.trim().is_empty()).map(display_date);
+    let parts: Vec<String> = [a.byline.clone(), a.site_name.clone(), date]
+        .into_iter()
+        .flatten()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("  ·  "))
+}
+
+/// Glyph runs, one per font, in visual order, starting at `x` on the baseline `y`.
+fn runs(shaped: &[Shaped], size: f32, x: f32, y: f32, color: [f32; 3]) -> Vec<Item> {
+    let mut shaped = shaped.to_vec();
+    visual_order(&mut shaped, |g| g.bidi);
+    let mut items = Vec::new();
+    let mut x = x;
+    for run in shaped.chunk_by(|a, b| a.font == b.font) {
+        let glyphs: Vec<(u16, f32, f32)> = run.iter().map(|g| (g.gid, g.adv, g.nominal)).collect();
+        let mut gx = x;
+        for g in run {
+            if g.missing {
+                items.push(replacement_box(gx, y, g.adv, size));
+            }
+            gx += g.adv;
+        }
+        items.push(Item::Run { font: run[0].font, size, x, y, color, glyphs });
+        x = gx;
+    }
+    items
+}
+
+/// The visible stand-in for a character no font has: an outlined box where its glyph would be
+/// (the fonts' own `.notdef` glyphs are blank).
+fn replacement_box(x: f32, base: f32, adv: f32, size: f32) -> Item {
+    let inset = (adv * 0.12).min(size * 0.08);
+    Item::Rect { x: x + inset, y: base - size * 0.02, w: adv - 2.0 * inset, h: size * 0.72, color: GRAY, stroke: true }
 }

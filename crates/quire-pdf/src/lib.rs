@@ -3,10 +3,12 @@
 //! [`export`] lays out one or more articles (their [`quire_doc::Document`], metadata and
 //! highlights) on pages and writes a PDF: embedded, subset fonts with ToUnicode maps (so the
 //! text can be extracted), highlight tints drawn behind the text and real `/Highlight`
-//! annotations over it, link annotations, an outline and document info.
+//! annotations over it, link annotations, an outline, document info and XMP metadata. Several
+//! articles get a contents page first.
 //!
 //! This crate is pure: it never does I/O. Fonts and images are handed in as bytes
-//! ([`fonts::bundled`] gives the fonts committed in `fonts/`).
+//! ([`fonts::bundled`] gives the fonts committed in `fonts/`; the caller may add fallback faces
+//! for characters those lack, see [`Fonts::lacking`]).
 
 mod date;
 pub mod fonts;
@@ -17,7 +19,7 @@ mod write;
 
 use std::collections::HashMap;
 
-pub use fonts::Fonts;
+pub use fonts::{FallbackFace, Fonts};
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -152,6 +154,10 @@ pub struct Options {
     pub annotations_section: bool,
     /// `/T` of annotations whose highlight has no author.
     pub default_author: String,
+    /// When the PDF was made (RFC 3339), for the creation and modification dates of the
+    /// document info and XMP metadata; none are written without it, so the same input gives
+    /// the same bytes.
+    pub created_at: Option<String>,
 }
 
 impl Default for Options {
@@ -163,6 +169,7 @@ impl Default for Options {
             justify: true,
             annotations_section: true,
             default_author: "Quire".into(),
+            created_at: None,
         }
     }
 }
@@ -179,10 +186,10 @@ pub struct ExportOutput {
 /// Errors: only unusable input (fonts that do not parse, absurd options).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("font {0} could not be parsed")]
-    Font(&'static str),
+    #[error("font {0} could not be parsed, or has no outlines a PDF can embed")]
+    Font(String),
     #[error("font {0} could not be subset: {1}")]
-    Subset(&'static str, String),
+    Subset(String, String),
     #[error("invalid options: {0}")]
     Options(String),
     #[error("nothing to export: no articles")]
@@ -210,7 +217,6 @@ pub fn export(input: &ExportInput<'_>) -> Result<ExportOutput> {
     }
     let mut fonts = shape::FontSet::new(&input.fonts)?;
     let laid = layout::layout(input, &mut fonts);
-    let mut warnings = laid.warnings.clone();
-    let pdf = write::write(input, &laid, &fonts, &mut warnings)?;
-    Ok(ExportOutput { pdf, warnings, pages: laid.pages.len() })
+    let pdf = write::write(input, &laid, &fonts)?;
+    Ok(ExportOutput { pdf, pages: laid.pages.len(), warnings: laid.warnings })
 }

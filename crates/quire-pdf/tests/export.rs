@@ -7,7 +7,7 @@ use std::process::Command;
 
 use quire_anchor::{QuoteRequest, Text};
 use quire_doc::{BlockKind, Document, DocumentBuilder};
-use quire_pdf::{export, fonts, Article, Color, ExportInput, ExportOutput, Highlight, Options};
+use quire_pdf::{export, fonts, Article, Color, ExportInput, ExportOutput, FallbackFace, Highlight, Options, Paper};
 
 const CYRILLIC_GREEK: &str = "Україна ближче до НАТО, ніж будь-коли. Η Ουκρανία είναι πιο κοντά στο ΝΑΤΟ από ποτέ.";
 
@@ -90,7 +90,12 @@ fn run_export(
     articles: Vec<Article>,
     images: HashMap<String, (String, Vec<u8>)>,
 ) -> (PathBuf, ExportOutput) {
-    let out = export(&ExportInput { articles, options: Options::default(), images, fonts: fonts::bundled() }).unwrap();
+    run_export_input(name, &ExportInput { articles, options: Options::default(), images, fonts: fonts::bundled() })
+}
+
+/// Exports, writes `NAME.pdf` to the test folder and checks it with `qpdf --check`.
+fn run_export_input(name: &str, input: &ExportInput<'_>) -> (PathBuf, ExportOutput) {
+    let out = export(input).unwrap();
     let path = out_dir().join(format!("{name}.pdf"));
     std::fs::write(&path, &out.pdf).unwrap();
     let check = Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf is installed (Debian: qpdf)");
@@ -470,4 +475,493 @@ fn long_article_stays_valid() {
     let info = String::from_utf8_lossy(&info.stdout).into_owned();
     let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(|n| n.trim().to_owned());
     assert_eq!(pages, Some(out.pages.to_string()));
+}
+
+/// A file of this crate's `tests/data/`.
+fn crate_data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// The text of one page as `pdftotext -layout` gives it.
+fn page_text(path: &Path, page: u32) -> String {
+    let p = page.to_string();
+    let o = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8", "-f", &p, "-l", &p])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (Debian: poppler-utils)");
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// An outline item as lopdf reads it back: title, destination page (1-based), children.
+#[derive(Debug)]
+struct OutlineItem {
+    title: String,
+    page: u32,
+    count: Option<i64>,
+    children: Vec<OutlineItem>,
+}
+
+fn page_numbers(doc: &lopdf::Document) -> HashMap<lopdf::ObjectId, u32> {
+    doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect()
+}
+
+fn outline(doc: &lopdf::Document) -> Vec<OutlineItem> {
+    let pages = page_numbers(doc);
+    let root = doc.catalog().unwrap().get_deref(b"Outlines", doc).unwrap().as_dict().unwrap();
+    outline_items(doc, &pages, root)
+}
+
+fn outline_items(
+    doc: &lopdf::Document,
+    pages: &HashMap<lopdf::ObjectId, u32>,
+    parent: &lopdf::Dictionary,
+) -> Vec<OutlineItem> {
+    let mut out = Vec::new();
+    let mut next = parent.get(b"First").ok().map(|r| r.as_reference().unwrap());
+    while let Some(id) = next {
+        let item = doc.get_dictionary(id).unwrap();
+        let dest = item.get(b"Dest").unwrap().as_array().unwrap();
+        out.push(OutlineItem {
+            title: decode_text(item.get(b"Title").unwrap()),
+            page: pages[&dest[0].as_reference().unwrap()],
+            count: item.get(b"Count").ok().map(|c| c.as_i64().unwrap()),
+            children: outline_items(doc, pages, item),
+        });
+        next = item.get(b"Next").ok().map(|r| r.as_reference().unwrap());
+    }
+    out
+}
+
+/// The target pages (1-based) of a page's internal (GoTo) link annotations, top to bottom.
+fn goto_links(doc: &lopdf::Document, page: u32) -> Vec<u32> {
+    let pages = page_numbers(doc);
+    let dict = doc.get_dictionary(doc.get_pages()[&page]).unwrap();
+    let Ok(annots) = dict.get_deref(b"Annots", doc) else { return Vec::new() };
+    let mut links: Vec<(f32, u32)> = Vec::new();
+    for a in annots.as_array().unwrap() {
+        let a = doc.dereference(a).unwrap().1.as_dict().unwrap();
+        let Ok(action) = a.get_deref(b"A", doc).and_then(|o| o.as_dict()) else { continue };
+        if action.get(b"S").unwrap().as_name().unwrap() != b"GoTo" {
+            continue;
+        }
+        let dest = action.get(b"D").unwrap().as_array().unwrap();
+        let top = a.get(b"Rect").unwrap().as_array().unwrap()[3].as_float().unwrap();
+        links.push((top, pages[&dest[0].as_reference().unwrap()]));
+    }
+    links.sort_by(|x, y| y.0.total_cmp(&x.0));
+    links.dedup_by_key(|l| l.1);
+    links.into_iter().map(|l| l.1).collect()
+}
+
+fn info_text(doc: &lopdf::Document, key: &[u8]) -> Option<String> {
+    let info = doc.trailer.get_deref(b"Info", doc).unwrap().as_dict().unwrap();
+    info.get(key).ok().map(decode_text)
+}
+
+/// The text of the first `<tag>…</tag>` element of an XML document, as it is written.
+fn xml_element<'x>(xml: &'x str, tag: &str) -> Option<&'x str> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{tag}>"))? + start;
+    Some(&xml[start..end])
+}
+
+/// The `<rdf:li>` values of an XMP property, in order.
+fn xmp_list(xml: &str, tag: &str) -> Vec<String> {
+    let Some(inner) = xml_element(xml, tag) else { return Vec::new() };
+    inner
+        .split("<rdf:li")
+        .skip(1)
+        .filter_map(|li| li.split_once('>').and_then(|(_, rest)| rest.split("</rdf:li>").next()))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn titled(mut a: Article, title: &str) -> Article {
+    a.title = title.to_owned();
+    a
+}
+
+#[test]
+fn several_articles_get_a_contents_page_and_one_bookmark_each() {
+    let articles = vec![
+        reference_article(),
+        titled(long_article(60), "A long article without highlights"),
+        Article {
+            tags: vec!["Ukraine".into(), "Vilnius".into()],
+            ..titled(reference_article(), "The same article again")
+        },
+    ];
+    let (path, out) = run_export("dossier", articles.clone(), HashMap::new());
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+
+    // One top-level bookmark per article, in order, closed, with the article's headings below.
+    let items = outline(&doc);
+    let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, articles.iter().map(|a| a.title.as_str()).collect::<Vec<_>>());
+    assert!(items.iter().all(|i| i.count.is_some_and(|c| c < 0)), "articles are closed");
+    assert_eq!(items[0].page, 2, "the contents take page 1");
+    assert!(items.windows(2).all(|w| w[0].page < w[1].page));
+    assert_eq!(items[0].children.last().map(|c| c.title.as_str()), Some("Annotations"));
+    assert!(items[1].children.iter().all(|c| c.title.starts_with("Part ")), "no highlights, no annotations section");
+
+    // The contents page lists each title with the page the article starts on.
+    let contents = page_text(&path, 1);
+    assert_eq!(contents.split_whitespace().next(), Some("Contents"), "{contents}");
+    for item in &items {
+        let line = contents.lines().find(|l| l.contains(&item.title)).unwrap_or_else(|| panic!("{contents}"));
+        let number: u32 = line.split_whitespace().last().unwrap().parse().unwrap();
+        assert_eq!(number, item.page, "{line}");
+        let first = norm(&page_text(&path, item.page));
+        assert!(first.starts_with(&item.title), "page {} starts with {}: {first}", item.page, item.title);
+    }
+    assert!(contents.contains("Staff writer · Example News · 2023-07-12"), "{contents}");
+    // …and each entry links to that page.
+    assert_eq!(goto_links(&doc, 1), items.iter().map(|i| i.page).collect::<Vec<_>>());
+
+    // The "Annotations" section of the first article gives the pages its highlights are on,
+    // counted with the contents page.
+    let annotated: std::collections::BTreeSet<u32> =
+        highlight_annots(&out.pdf).iter().filter(|a| a.page < items[1].page).map(|a| a.page).collect();
+    let section: String = (items[0].page..items[1].page).map(|p| page_text(&path, p)).collect();
+    let section = &section[section.rfind("Annotations").unwrap()..];
+    let listed: std::collections::BTreeSet<u32> =
+        section.split("p. ").skip(1).map(|t| t.split_whitespace().next().unwrap().parse().unwrap()).collect();
+    assert_eq!(listed, annotated);
+
+    // The document info covers all articles: tags without repeats.
+    assert_eq!(info_text(&doc, b"Keywords").as_deref(), Some("NATO, Ukraine, Vilnius"));
+}
+
+#[test]
+fn outline_has_the_article_its_headings_and_the_annotations() {
+    let article = reference_article();
+    let (_, blocks) = reference_parts();
+    let (path, out) = run_export("outline", vec![article.clone()], HashMap::new());
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+    let items = outline(&doc);
+    assert_eq!(items.len(), 1);
+    assert_eq!((items[0].title.as_str(), items[0].page), (article.title.as_str(), 1));
+    let mut expected: Vec<&str> = blocks.iter().filter(|b| b.0).map(|b| b.1.as_str()).collect();
+    expected.push("Annotations");
+    let got: Vec<&str> = items[0].children.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(got, expected);
+    let total = items[0].children.len() as i64;
+    assert_eq!(items[0].count, Some(total), "one article: open");
+    for child in &items[0].children {
+        let text = norm(&page_text(&path, child.page));
+        assert!(text.contains(&child.title), "{} is on page {}", child.title, child.page);
+    }
+    assert!(items[0].children.windows(2).all(|w| w[0].page <= w[1].page));
+
+    // Deeper headings nest under the one before them.
+    let mut b = DocumentBuilder::new();
+    for (kind, text) in [(3, "One"), (0, "Text."), (4, "One point one"), (0, "More text."), (3, "Two")] {
+        let kind = if kind == 0 { BlockKind::Paragraph } else { BlockKind::Heading { level: kind } };
+        b.push_block(kind, text);
+    }
+    let a = Article { title: "Nested".into(), document: b.finish(), ..Article::default() };
+    let (_, out) = run_export("nested-outline", vec![a], HashMap::new());
+    let items = outline(&lopdf::Document::load_mem(&out.pdf).unwrap());
+    let tree: Vec<(&str, Vec<&str>)> = items[0]
+        .children
+        .iter()
+        .map(|c| (c.title.as_str(), c.children.iter().map(|g| g.title.as_str()).collect()))
+        .collect();
+    assert_eq!(tree, vec![("One", vec!["One point one"]), ("Two", vec![])]);
+}
+
+#[test]
+fn letter_paper_is_612_by_792_points() {
+    let input = ExportInput {
+        articles: vec![long_article(30)],
+        options: Options { paper: Paper::Letter, ..Options::default() },
+        images: HashMap::new(),
+        fonts: fonts::bundled(),
+    };
+    let (path, out) = run_export_input("letter", &input);
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+    assert!(out.pages > 1);
+    for (n, id) in doc.get_pages() {
+        let b = doc.get_dictionary(id).unwrap().get(b"MediaBox").unwrap().as_array().unwrap();
+        let b: Vec<f32> = b.iter().map(|v| v.as_float().unwrap()).collect();
+        assert_eq!(b, [0.0, 0.0, 612.0, 792.0], "page {n}");
+    }
+    let o = Command::new("pdfinfo").arg(&path).output().unwrap();
+    let info = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    assert!(norm(&page_text(&path, 1)).contains("Part 1"));
+}
+
+/// A PNG of `w`×`h` RGBA pixels, half transparent on the right.
+fn rgba_png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut wr = enc.write_header().unwrap();
+    let px: Vec<u8> =
+        (0..h).flat_map(|_| (0..w).flat_map(move |x| [200, 40, 40, if x < w / 2 { 255 } else { 64 }])).collect();
+    wr.write_image_data(&px).unwrap();
+    wr.finish().unwrap();
+    bytes
+}
+
+#[test]
+fn jpeg_passes_through_as_dct_and_png_alpha_becomes_an_smask() {
+    let jpeg = std::fs::read(crate_data("figure.jpg")).unwrap();
+    let mut b = DocumentBuilder::new();
+    b.push_block(BlockKind::Image { src: "quire-image:jpg".into(), alt: "a page".into() }, "A JPEG figure");
+    b.push_block(BlockKind::Image { src: "quire-image:png".into(), alt: "a square".into() }, "A PNG with alpha");
+    let a = Article { title: "Two figures".into(), document: b.finish(), ..Article::default() };
+    let images = HashMap::from([
+        ("jpg".to_owned(), ("image/jpeg".to_owned(), jpeg.clone())),
+        ("png".to_owned(), ("image/png".to_owned(), rgba_png(40, 20))),
+    ]);
+    let (path, out) = run_export("jpeg-png", vec![a], images);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+    let xobjects: Vec<&lopdf::Stream> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).is_ok_and(|t| t == b"Image"))
+        .collect();
+    let int = |s: &lopdf::Stream, k: &[u8]| s.dict.get(k).unwrap().as_i64().unwrap();
+    let name = |s: &lopdf::Stream, k: &[u8]| s.dict.get(k).unwrap().as_name().unwrap().to_vec();
+
+    let dct: Vec<&&lopdf::Stream> = xobjects.iter().filter(|s| name(s, b"Filter") == b"DCTDecode").collect();
+    assert_eq!(dct.len(), 1);
+    assert_eq!(dct[0].content, jpeg, "the JPEG bytes as they are");
+    assert_eq!((int(dct[0], b"Width"), int(dct[0], b"Height")), (199, 281));
+    assert_eq!(name(dct[0], b"ColorSpace"), b"DeviceRGB");
+
+    let png = xobjects.iter().find(|s| s.dict.get(b"SMask").is_ok()).expect("the PNG has an SMask");
+    assert_eq!(name(png, b"Filter"), b"FlateDecode");
+    let mask = doc.get_object(png.dict.get(b"SMask").unwrap().as_reference().unwrap()).unwrap().as_stream().unwrap();
+    assert_eq!((int(mask, b"Width"), int(mask, b"Height")), (40, 20));
+    assert_eq!(name(mask, b"ColorSpace"), b"DeviceGray");
+    let alpha = mask.decompressed_content().unwrap();
+    assert_eq!((alpha[0], alpha[39]), (255, 64), "opaque on the left, see-through on the right");
+
+    // poppler decodes both.
+    let o = Command::new("pdfimages").arg("-list").arg(&path).output().unwrap();
+    let list = String::from_utf8_lossy(&o.stdout).into_owned();
+    let kinds: Vec<(String, String)> = list
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[2].to_owned(), f[8].to_owned())
+        })
+        .collect();
+    let has = |t: &str, e: &str| kinds.iter().any(|(a, b)| a == t && b == e);
+    assert!(has("image", "jpeg") && has("image", "image") && has("smask", "image"), "{list}");
+}
+
+#[test]
+fn xmp_metadata_says_what_the_document_info_says() {
+    let article = reference_article();
+    let input = ExportInput {
+        articles: vec![article.clone()],
+        options: Options { created_at: Some("2024-05-06T07:08:09+02:00".into()), ..Options::default() },
+        images: HashMap::new(),
+        fonts: fonts::bundled(),
+    };
+    let (path, out) = run_export_input("xmp", &input);
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+    let meta = doc.catalog().unwrap().get_deref(b"Metadata", &doc).unwrap().as_stream().unwrap();
+    assert_eq!(meta.dict.get(b"Type").unwrap().as_name().unwrap(), b"Metadata");
+    assert_eq!(meta.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"XML");
+    let xmp = String::from_utf8(meta.content.clone()).unwrap();
+
+    assert_eq!(xmp_list(&xmp, "dc:title"), [article.title.as_str()]);
+    assert_eq!(xmp_list(&xmp, "dc:creator"), ["Staff writer"]);
+    assert_eq!(xmp_list(&xmp, "dc:description"), ["Example News"]);
+    assert_eq!(xmp_list(&xmp, "dc:subject"), ["NATO", "Ukraine"]);
+    assert_eq!(xml_element(&xmp, "pdf:Keywords"), Some("NATO, Ukraine"));
+    assert_eq!(xml_element(&xmp, "xmp:CreateDate"), Some("2024-05-06T07:08:09+02:00"));
+    assert_eq!(xml_element(&xmp, "xmp:ModifyDate"), Some("2024-05-06T07:08:09+02:00"));
+    let producer = xml_element(&xmp, "pdf:Producer").unwrap();
+    assert!(producer.starts_with("quire-pdf "), "{producer}");
+
+    assert_eq!(info_text(&doc, b"Title"), Some(article.title.clone()));
+    assert_eq!(info_text(&doc, b"Author").as_deref(), Some("Staff writer"));
+    assert_eq!(info_text(&doc, b"Subject").as_deref(), Some("Example News"));
+    assert_eq!(info_text(&doc, b"Keywords").as_deref(), Some("NATO, Ukraine"));
+    assert_eq!(info_text(&doc, b"Producer").as_deref(), Some(producer));
+    assert_eq!(info_text(&doc, b"CreationDate").as_deref(), Some("D:20240506070809+02'00"));
+    assert_eq!(info_text(&doc, b"ModDate").as_deref(), Some("D:20240506070809+02'00"));
+
+    // poppler reads the XMP packet.
+    let o = Command::new("pdfinfo").arg("-meta").arg(&path).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("<pdf:Keywords>NATO, Ukraine</pdf:Keywords>"));
+
+    // Without a time, no dates at all: the same input gives the same bytes.
+    let (_, undated) = run_export("xmp-undated", vec![article.clone()], HashMap::new());
+    let doc = lopdf::Document::load_mem(&undated.pdf).unwrap();
+    assert_eq!(info_text(&doc, b"CreationDate"), None);
+    let meta = doc.catalog().unwrap().get_deref(b"Metadata", &doc).unwrap().as_stream().unwrap();
+    assert!(!String::from_utf8_lossy(&meta.content).contains("CreateDate"));
+    let (_, again) = run_export("xmp-undated-again", vec![article], HashMap::new());
+    assert_eq!(undated.pdf, again.pdf);
+}
+
+/// An article whose title and text hold `text`.
+fn article_with(text: &str) -> Article {
+    let mut b = DocumentBuilder::new();
+    b.push_block(BlockKind::Paragraph, &format!("Before {text} after."));
+    Article { title: format!("Title {text}"), document: b.finish(), ..Article::default() }
+}
+
+fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).is_ok_and(|s| s == b"Type0"))
+        .map(|d| String::from_utf8_lossy(d.get(b"BaseFont").unwrap().as_name().unwrap()).into_owned())
+        .map(|n| n.split_once('+').map_or(n.clone(), |(_, name)| name.to_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn fallback_faces_supply_the_glyphs_the_fonts_lack() {
+    // The bundled serif and sans lack arrows and geometric shapes; the bundled mono has them,
+    // which makes it a fallback face every machine has.
+    let bundled = fonts::bundled();
+    let mono = FallbackFace { data: bundled.mono, index: 0 };
+    assert_eq!(bundled.lacking("Ab ■→ 中\u{200D}".chars()).unwrap(), ['→', '■', '中']);
+    assert_eq!(mono.covers(&['→', '■', '中']), ['→', '■']);
+    assert!(FallbackFace { data: b"not a font", index: 0 }.covers(&['→']).is_empty());
+
+    // Without a fallback: replacement boxes and a warning that names the characters.
+    let (path, out) = run_export("no-fallback", vec![article_with("x → y ■ z")], HashMap::new());
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(out.warnings[0].contains('→') && out.warnings[0].contains('■'), "{:?}", out.warnings);
+    assert!(!norm(&pdftotext_body(&path)).contains("x → y ■ z"));
+
+    // With one: the characters come back out of the PDF, set in the fallback face.
+    let fonts = fonts::Fonts { fallbacks: vec![mono], ..fonts::bundled() };
+    let input = ExportInput {
+        articles: vec![article_with("x → y ■ z")],
+        options: Options::default(),
+        images: HashMap::new(),
+        fonts: fonts.clone(),
+    };
+    let (path, out) = run_export_input("fallback", &input);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let body = norm(&pdftotext_body(&path));
+    assert!(body.contains("Title x → y ■ z"), "{body}");
+    assert!(body.contains("Before x → y ■ z after."), "{body}");
+    assert_eq!(
+        embedded_fonts(&out.pdf),
+        ["NotoSans-Bold", "NotoSans-Regular", "NotoSansMono-Regular", "NotoSerif-Regular"],
+        "the fallback face is embedded; unused fonts are not"
+    );
+
+    // A character no face has: still a box and a warning, for that character only.
+    let input = ExportInput { articles: vec![article_with("x → 中 z")], ..input };
+    let (_, out) = run_export_input("fallback-missing", &input);
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(out.warnings[0].contains('中') && !out.warnings[0].contains('→'), "{:?}", out.warnings);
+
+    // Unused fallback faces are not embedded.
+    let input = ExportInput { articles: vec![article_with("plain")], ..input };
+    let (_, out) = run_export_input("fallback-unused", &input);
+    assert!(!embedded_fonts(&out.pdf).contains(&"NotoSansMono-Regular".to_owned()));
+}
+
+#[test]
+fn cjk_from_a_cff_collection_face_is_embedded_and_extracts() {
+    let ttc = std::fs::read(crate_data("NotoSansCJK-subset.ttc")).unwrap();
+    let sc = FallbackFace { data: &ttc, index: 1 };
+    assert_eq!(sc.covers(&['中', '文', '→']), ['中', '文']);
+    let long = "北大西洋公约组织".repeat(12);
+    let mut b = DocumentBuilder::new();
+    b.push_block(BlockKind::Paragraph, "NATO is 北约 in Chinese (中文).");
+    b.push_block(BlockKind::Paragraph, &long);
+    let a = Article {
+        title: "北约 and 中文".into(),
+        tags: vec!["中文".into()],
+        document: b.finish(),
+        ..Article::default()
+    };
+    let input = ExportInput {
+        articles: vec![a],
+        options: Options::default(),
+        images: HashMap::new(),
+        fonts: fonts::Fonts { fallbacks: vec![sc], ..fonts::bundled() },
+    };
+    let (path, out) = run_export_input("cjk", &input);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let body = pdftotext_body(&path);
+    assert!(norm(&body).contains("NATO is 北约 in Chinese (中文)."), "{body}");
+    assert!(nospace(&body).contains(&long), "the long line wraps between ideographs: {body}");
+    assert!(body.lines().filter(|l| l.contains("北大西洋")).count() > 1, "{body}");
+
+    // The face of index 1 (SC), embedded as an OpenType CFF font.
+    assert!(embedded_fonts(&out.pdf).contains(&"NotoSansCJKsc-Regular".to_owned()), "{:?}", embedded_fonts(&out.pdf));
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+    let dicts: Vec<&lopdf::Dictionary> = doc.objects.values().filter_map(|o| o.as_dict().ok()).collect();
+    let cid = dicts
+        .iter()
+        .find(|d| {
+            d.get(b"BaseFont").and_then(|n| n.as_name()).is_ok_and(|n| n.ends_with(b"+NotoSansCJKsc-Regular"))
+                && d.get(b"Subtype").unwrap().as_name().unwrap() != b"Type0"
+        })
+        .expect("the CID font");
+    assert_eq!(cid.get(b"Subtype").unwrap().as_name().unwrap(), b"CIDFontType0");
+    let descriptor = doc.get_dictionary(cid.get(b"FontDescriptor").unwrap().as_reference().unwrap()).unwrap();
+    let file = doc.get_object(descriptor.get(b"FontFile3").unwrap().as_reference().unwrap()).unwrap();
+    assert_eq!(file.as_stream().unwrap().dict.get(b"Subtype").unwrap().as_name().unwrap(), b"OpenType");
+    let fonts = Command::new("pdffonts").arg(&path).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    assert!(fonts.lines().any(|l| l.contains("NotoSansCJKsc-Regular") && l.contains("CID Type 0C (OT)")), "{fonts}");
+}
+
+#[test]
+fn a_long_contents_spans_pages_and_its_numbers_stay_right() {
+    let articles: Vec<Article> = (1..=70)
+        .map(|i| {
+            let mut b = DocumentBuilder::new();
+            b.push_block(BlockKind::Paragraph, &"A short article. ".repeat(i % 7 * 40 + 1));
+            let title = format!(
+                "Article number {i}{}",
+                if i % 9 == 0 {
+                    ", with a title long enough to wrap onto a second line of the contents page"
+                } else {
+                    ""
+                }
+            );
+            Article { title, document: b.finish(), ..Article::default() }
+        })
+        .collect();
+    let (path, out) = run_export("long-contents", articles, HashMap::new());
+    let doc = lopdf::Document::load_mem(&out.pdf).unwrap();
+    let items = outline(&doc);
+    assert_eq!(items.len(), 70);
+    let contents_pages = items[0].page - 1;
+    assert!(contents_pages >= 2, "{contents_pages} contents pages");
+    let mut listed = Vec::new();
+    let mut links = Vec::new();
+    for page in 1..=contents_pages {
+        let text = page_text(&path, page);
+        let entries = text.lines().filter(|l| !l.contains(" / ")); // not the folio "n / N"
+        listed.extend(entries.filter_map(|l| l.split_whitespace().last()?.parse::<u32>().ok()));
+        links.extend(goto_links(&doc, page));
+    }
+    let firsts: Vec<u32> = items.iter().map(|i| i.page).collect();
+    assert_eq!(listed, firsts, "the contents list every article's first page");
+    assert_eq!(links, firsts);
+    for item in items.iter().step_by(10) {
+        assert!(norm(&page_text(&path, item.page)).starts_with(&item.title), "{}", item.title);
+    }
 }

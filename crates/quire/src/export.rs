@@ -1,7 +1,9 @@
-//! Annotated PDF export: gathers articles, their anchored highlights and stored images, hands
-//! them to the pure `quire-pdf` exporter, and writes the file atomically.
+//! Annotated PDF export: gathers articles, their anchored highlights and stored images, finds
+//! system fonts for characters the bundled fonts lack, hands it all to the pure `quire-pdf`
+//! exporter, and writes the file atomically.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -10,6 +12,7 @@ use serde::Serialize;
 
 use crate::{AnchorKind, ArticleFilter, Error, Library, Result, IMAGE_SCHEME};
 
+use quire_pdf::FallbackFace;
 pub use quire_pdf::{Options as PdfOptions, Paper};
 
 /// What to export, and where.
@@ -58,7 +61,8 @@ impl Library {
                     if let Some(hash) = src.strip_prefix(IMAGE_SCHEME) {
                         match self.image(hash) {
                             Ok(image) => {
-                                images.insert(src.clone(), (image.mime, image.data));
+                                // quire-pdf looks images up by hash, the part after the scheme.
+                                images.insert(hash.to_owned(), (image.mime, image.data));
                             }
                             Err(_) => warnings.push(format!("article {id}: image {hash} is missing from the library")),
                         }
@@ -101,12 +105,12 @@ impl Library {
             });
         }
         let highlights = articles.iter().map(|a| a.highlights.len()).sum();
-        let input = quire_pdf::ExportInput {
-            articles,
-            options: request.options.clone(),
-            images,
-            fonts: quire_pdf::fonts::bundled(),
-        };
+        let fallback_data = fallback_faces(&articles)?;
+        let mut fonts = quire_pdf::fonts::bundled();
+        fonts.fallbacks = fallback_data.iter().map(|(data, index)| FallbackFace { data, index: *index }).collect();
+        let mut options = request.options.clone();
+        options.created_at = options.created_at.or_else(|| Some(crate::now()));
+        let input = quire_pdf::ExportInput { articles, options, images, fonts };
         let out = quire_pdf::export(&input)?;
         write_atomically(&request.path, &out.pdf)?;
         warnings.extend(out.warnings);
@@ -119,6 +123,105 @@ impl Library {
             warnings,
         })
     }
+}
+
+/// Fallback faces (file bytes and face index) for the characters some bundled font lacks:
+/// the bundled monospace font for those it has (arrows, geometric shapes), then faces of the
+/// installed fonts, found with fontdb, for the rest. The system's fonts are looked at only
+/// when there are characters left; those no installed font has are left to quire-pdf, which
+/// draws a box and warns.
+fn fallback_faces(articles: &[quire_pdf::Article]) -> Result<Vec<(Cow<'static, [u8]>, u32)>> {
+    let bundled = quire_pdf::fonts::bundled();
+    let mut lacking = bundled.lacking(exported_chars(articles))?;
+    let mut faces = Vec::new();
+    let in_mono = FallbackFace { data: bundled.mono, index: 0 }.covers(&lacking);
+    if !in_mono.is_empty() {
+        faces.push((Cow::Borrowed(bundled.mono), 0));
+        lacking.retain(|c| !in_mono.contains(c));
+    }
+    if !lacking.is_empty() {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        faces.extend(choose_faces(&db, lacking).into_iter().map(|(data, index)| (Cow::Owned(data), index)));
+    }
+    Ok(faces)
+}
+
+/// Every character the PDF may show: titles, metadata, text, image descriptions, notes, tags.
+fn exported_chars(articles: &[quire_pdf::Article]) -> BTreeSet<char> {
+    let mut chars = BTreeSet::new();
+    for a in articles {
+        let fields = [Some(&a.title), a.byline.as_ref(), a.site_name.as_ref(), a.url.as_ref(), a.published_at.as_ref()];
+        let texts = fields.into_iter().flatten().map(String::as_str).chain(a.tags.iter().map(String::as_str));
+        chars.extend(texts.flat_map(str::chars));
+        for block in &a.document.blocks {
+            chars.extend(block.spans.iter().flat_map(|s| s.text.chars()));
+            if let BlockKind::Image { alt, .. } = &block.kind {
+                chars.extend(alt.chars());
+            }
+        }
+        for h in &a.highlights {
+            chars.extend(h.note.chars().chain(h.tags.iter().flat_map(|t| t.chars())));
+        }
+    }
+    chars
+}
+
+/// Picks installed faces for the wanted characters, greedily: the face that has the most of
+/// those still wanted, among upright regular faces first, ties going to the most fitting
+/// (proportional, Noto before others, general before specialised), until none is left or no
+/// face has any of them.
+fn choose_faces(db: &fontdb::Database, wanted: Vec<char>) -> Vec<(Vec<u8>, u32)> {
+    let mut candidates: Vec<(&fontdb::FaceInfo, Vec<char>)> = db
+        .faces()
+        .filter_map(|f| {
+            let covered = db.with_face_data(f.id, |data, index| FallbackFace { data, index }.covers(&wanted))?;
+            (!covered.is_empty()).then_some((f, covered))
+        })
+        .collect();
+    candidates.sort_by_cached_key(|(f, _)| preference(f));
+    let mut wanted: BTreeSet<char> = wanted.into_iter().collect();
+    let mut chosen = Vec::new();
+    for regular in [true, false] {
+        loop {
+            let best = candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, (f, _))| is_regular(f) == regular)
+                .map(|(i, (_, covered))| (i, covered.iter().filter(|c| wanted.contains(c)).count()))
+                .filter(|(_, n)| *n > 0)
+                .max_by_key(|(i, n)| (*n, std::cmp::Reverse(*i)));
+            let Some((i, _)) = best else { break };
+            let (face, covered) = candidates.remove(i);
+            for c in &covered {
+                wanted.remove(c);
+            }
+            if let Some(data) = db.with_face_data(face.id, |data, index| (data.to_vec(), index)) {
+                chosen.push(data);
+            }
+        }
+    }
+    chosen
+}
+
+fn is_regular(f: &fontdb::FaceInfo) -> bool {
+    f.style == fontdb::Style::Normal && f.weight.0.abs_diff(400) <= 100 && f.stretch == fontdb::Stretch::Normal
+}
+
+/// Sort key of a face as a fallback: smaller is better.
+fn preference(f: &fontdb::FaceInfo) -> (bool, u16, bool, usize, usize, String, u32) {
+    let family = f.families.first().map(|(name, _)| name.as_str()).unwrap_or_default();
+    let rank =
+        ["Noto Sans", "Noto Serif", "Noto", "DejaVu Sans"].iter().position(|p| family.starts_with(p)).unwrap_or(4);
+    (
+        f.style != fontdb::Style::Normal,
+        f.weight.0.abs_diff(400),
+        f.monospaced,
+        rank,
+        family.len(),
+        family.to_owned(),
+        f.index,
+    )
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
