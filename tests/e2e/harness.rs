@@ -17,8 +17,12 @@ pub const HOW_TO_BUILD: &str = "build it with `scripts/e2e.sh`, or by hand: \
     `cargo install tauri-driver --locked --version 2.1.0`; \
     Xvfb and WebKitWebDriver come from the Debian packages `xvfb` and `webkit2gtk-driver`";
 
-/// The debug build of the desktop app.
+/// The desktop app: `$QUIRE_APP_BINARY` if set (the benchmark runs the release build), else
+/// the debug build.
 pub fn app_binary() -> Result<PathBuf, String> {
+    if let Some(binary) = std::env::var_os("QUIRE_APP_BINARY") {
+        return Ok(PathBuf::from(binary));
+    }
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     let target = if target.is_absolute() { target } else { workspace_root().join(target) };

@@ -127,7 +127,7 @@ fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
     expected.sort();
     got.sort();
     assert_eq!(got, expected, "each highlight is drawn over exactly its quote");
-    std::thread::sleep(Duration::from_millis(400));
+    s.execute("document.querySelector('article.reader mark').scrollIntoView({ block: 'start' })", vec![]).unwrap();
     save_screenshot(s, "reader-highlights.png");
 
     // The library agrees with what the reader shows.

@@ -108,6 +108,12 @@ impl Session {
         self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
     }
 
+    /// Runs an asynchronous script: it ends by calling its last argument with the result.
+    #[allow(dead_code)] // used by the desktop benchmark
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.call("POST", "/execute/async", Some(json!({"script": script, "args": args})))
+    }
+
     /// Types `text` into an element (it gets the focus first).
     pub fn send_keys(&self, element: &Element, text: &str) -> Result<()> {
         self.call("POST", &format!("/element/{}/value", element.0), Some(json!({"text": text})))?;

@@ -1,0 +1,72 @@
+//! Starting the real app under Xvfb through tauri-driver (shared by the E2E tests and the
+//! desktop benchmark).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::harness::{self, find_program, Guarded};
+use crate::webdriver::Session;
+
+/// Everything the test starts, killed in reverse order when dropped.
+pub struct App {
+    // Field order is drop order: the session goes first, then the driver, then X.
+    pub session: Session,
+    /// When the app was asked to start (the WebDriver session starts it); read by the benchmark.
+    #[allow(dead_code)]
+    pub started: Instant,
+    _driver: Guarded,
+    _xvfb: Guarded,
+}
+
+pub fn launch(library: &Path, logs: &Path) -> Result<App, String> {
+    launch_with(library, logs, &[])
+}
+
+/// [`launch`] with extra environment for the app (e.g. scripted dialog answers).
+pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Result<App, String> {
+    let binary = harness::app_binary()?;
+    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
+    let tauri_driver = find_program("tauri-driver", &home_bin.into_iter().collect::<Vec<_>>())?;
+    let native_driver = find_program("WebKitWebDriver", &[PathBuf::from("/usr/bin/WebKitWebDriver")])?;
+    let xvfb = find_program("Xvfb", &[])?;
+
+    let display = harness::free_display()?;
+    let xvfb = harness::start_xvfb(&xvfb, display, &logs.join("xvfb.log"))?;
+
+    let port = harness::free_port()?;
+    let native_port = harness::free_port()?;
+    let mut command = Command::new(&tauri_driver);
+    command
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .arg("--native-driver")
+        .arg(&native_driver)
+        // tauri-driver's environment is the app's: it reaches it through WebKitWebDriver.
+        .env("DISPLAY", format!(":{display}"))
+        .env("QUIRE_LIBRARY", library)
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
+        .env("GDK_BACKEND", "x11")
+        .env_remove("WAYLAND_DISPLAY");
+    let driver_log = logs.join("tauri-driver.log");
+    let mut driver = Guarded::spawn("tauri-driver", command, &driver_log)?;
+    harness::wait_for_port(&mut driver, port, &driver_log)?;
+    // tauri-driver listens before its WebKitWebDriver does; a session started in between fails.
+    harness::wait_for_port(&mut driver, native_port, &driver_log)?;
+
+    let application = binary.to_str().ok_or("the app path is not UTF-8")?;
+    let started = Instant::now();
+    let session = Session::new(&format!("http://127.0.0.1:{port}"), application)
+        .map_err(|e| format!("{e}; tauri-driver log: {}", harness::read_log(&driver_log)))?;
+    Ok(App { session, started, _driver: driver, _xvfb: xvfb })
+}
+
+pub fn save_screenshot(session: &Session, name: &str) {
+    // A screenshot shows the last painted frame: give the webview a moment to paint.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let png = session.screenshot_png().expect("take a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
+    let dir = quire_tests::workspace_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("create docs/screenshots");
+    std::fs::write(dir.join(name), png).expect("save the screenshot");
+}
+
