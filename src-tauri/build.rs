@@ -6,6 +6,7 @@ use std::path::Path;
 /// Every command `src/commands.rs` exposes; a command missing here cannot be allowed.
 const COMMANDS: &[&str] = &[
     "list_articles",
+    "count_articles",
     "get_article",
     "list_tags",
     "search",

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use quire::{
-    AddOutcome, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget, ImportEvent,
-    ImportSummary, NewHighlight, SavedSearch, SearchHit, Status, TagCount, Topic,
+    AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
+    ImportEvent, ImportSummary, NewHighlight, SavedSearch, SearchHit, Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
@@ -138,6 +138,12 @@ type CommandResult<T> = Result<T, CommandError>;
 #[tauri::command(async)]
 pub fn list_articles(state: State<'_, LibraryState>, filter: ArticleFilter) -> CommandResult<Vec<ArticleSummary>> {
     Ok(state.lock()?.list_articles(&filter)?)
+}
+
+/// How many articles the filter selects (the list loads them a page at a time).
+#[tauri::command(async)]
+pub fn count_articles(state: State<'_, LibraryState>, filter: ArticleFilter) -> CommandResult<ArticleCount> {
+    Ok(state.lock()?.count_articles(&filter)?)
 }
 
 /// One article with its document and highlights, for the reader.

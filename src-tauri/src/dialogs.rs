@@ -46,7 +46,11 @@ pub fn pick_export(app: &AppHandle, suggested_name: &str) -> Option<PathBuf> {
             .into_path()
             .ok()?,
     };
-    Some(if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) { path } else { path.with_extension("pdf") })
+    Some(if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        path
+    } else {
+        path.with_extension("pdf")
+    })
 }
 
 /// A file name from an article title: no path separators or characters Windows refuses.

@@ -9,15 +9,13 @@ mod dialogs;
 mod events;
 mod images;
 mod menu;
+mod webview;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Extraction allocates a DOM node at a time; mimalloc makes it ~8% faster (BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    webview::prepare_environment();
     let path = match library_path_from_args(std::env::args_os().skip(1)) {
         Ok(Some(path)) => path,
         Ok(None) => quire::default_library_path(),
@@ -36,6 +34,10 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            webview::tune(app)?;
+            Ok(())
+        })
         .manage(commands::LibraryState::new(library))
         .register_uri_scheme_protocol(images::SCHEME, |ctx, request| {
             use tauri::Manager;
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_articles,
+            commands::count_articles,
             commands::get_article,
             commands::list_tags,
             commands::search,

@@ -23,15 +23,94 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const RUNS: usize = 5;
+/// Times single commands from the page (`QUIRE_BENCH_DETAIL=1`), to see where the time goes.
+const DETAIL: &str = r#"
+const done = arguments[arguments.length - 1];
+const invoke = window.__TAURI_INTERNALS__.invoke;
+(async () => {
+  const out = {};
+  const time = async (name, f) => { const t0 = performance.now(); const r = await f(); out[name] = +(performance.now() - t0).toFixed(1); return r; };
+  const list = await time("list_articles", () => invoke("list_articles", { filter: {} }));
+  await time("get_article", () => invoke("get_article", { id: list[0].id }));
+  for (const q of ["a*", "al*", "all*", "allies*", "allies"]) await time(`search ${q}`, () => invoke("search", { query: q, limit: 200 }));
+  const t0 = performance.now();
+  const seen = {};
+  const mo = new MutationObserver(() => {
+    for (const css of [".reader-screen", ".reader-screen .loading", "article.reader", "article.reader mark", "aside.panel [data-highlight-card]"]) {
+      if (!(css in seen) && document.querySelector(css)) seen[css] = +(performance.now() - t0).toFixed(1);
+    }
+  });
+  mo.observe(document.body, { childList: true, subtree: true });
+  document.querySelector("button.row").click();
+  await new Promise((r) => setTimeout(r, 600));
+  mo.disconnect();
+  out.open = seen;
+  document.querySelector("button.back")?.click();
+  await new Promise((r) => setTimeout(r, 600));
+  done(out);
+})().catch((e) => done(String(e)));
+"#;
+
+fn runs() -> usize {
+    std::env::var("QUIRE_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5)
+}
 
 /// Words for generated articles (the reference article's vocabulary plus filler).
 const WORDS: &[&str] = &[
-    "alliance", "summit", "membership", "security", "guarantees", "ukraine", "vilnius", "leaders", "talks",
-    "defence", "policy", "minister", "treaty", "europe", "border", "support", "weapons", "council", "members",
-    "statement", "future", "accession", "conference", "partners", "reform", "budget", "election", "energy",
-    "market", "report", "analysis", "history", "research", "campaign", "agreement", "the", "of", "and", "to",
-    "in", "a", "for", "on", "with", "that", "is", "was", "as", "by", "at", "from", "its", "their", "which",
+    "alliance",
+    "summit",
+    "membership",
+    "security",
+    "guarantees",
+    "ukraine",
+    "vilnius",
+    "leaders",
+    "talks",
+    "defence",
+    "policy",
+    "minister",
+    "treaty",
+    "europe",
+    "border",
+    "support",
+    "weapons",
+    "council",
+    "members",
+    "statement",
+    "future",
+    "accession",
+    "conference",
+    "partners",
+    "reform",
+    "budget",
+    "election",
+    "energy",
+    "market",
+    "report",
+    "analysis",
+    "history",
+    "research",
+    "campaign",
+    "agreement",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "for",
+    "on",
+    "with",
+    "that",
+    "is",
+    "was",
+    "as",
+    "by",
+    "at",
+    "from",
+    "its",
+    "their",
+    "which",
 ];
 
 /// A deterministic pseudo-random article of about 450 words.
@@ -113,7 +192,7 @@ check();
 /// Types a query into the search box one character at a time (as a user would, 60 ms apart)
 /// and measures from the last keystroke until the results are on screen.
 const TYPE_SEARCH: &str = r##"
-const [query] = arguments;
+const [query, expected] = arguments;
 const done = arguments[arguments.length - 1];
 const box = document.querySelector("#search");
 box.focus();
@@ -125,8 +204,8 @@ const type = () => {
   if (i < query.length) { setTimeout(type, 60); return; }
   const t0 = performance.now();
   const check = () => {
-    const summary = document.querySelector(".summary")?.textContent ?? "";
-    if (document.querySelector("button.result") && /result/.test(summary) && !document.querySelector("[aria-busy=true]")) {
+    const results = document.querySelector("ol.results");
+    if (results && results.dataset.query === expected && results.querySelector("button.result")) {
       requestAnimationFrame(() => done(performance.now() - t0));
     } else {
       setTimeout(check, 1);
@@ -190,6 +269,7 @@ fn main() {
         // `cargo test` lists benches; there are no tests to list here.
         return;
     }
+    std::env::set_var("QUIRE_BENCH", "1");
     let n: usize = std::env::var("QUIRE_BENCH_ARTICLES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     if std::env::var_os("QUIRE_APP_BINARY").is_none() {
         let release = quire_tests::workspace_root().join("target/release/quire-desktop");
@@ -201,16 +281,20 @@ fn main() {
     let logs = tempfile::tempdir().expect("a temporary directory");
     let (mut start, mut open, mut search, mut pss) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut breakdown = Vec::new();
-    for _ in 0..RUNS {
+    let runs = runs();
+    for _ in 0..runs {
         let app = app::launch(&library, logs.path()).unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
         let s = &app.session;
         wait_for(s, "button.row");
         start.push(app.started.elapsed().as_secs_f64() * 1000.0);
         let ms = |v: Value| v.as_f64().expect("a number of milliseconds");
+        if std::env::var_os("QUIRE_BENCH_DETAIL").is_some() {
+            println!("detail {}", s.execute_async(DETAIL, vec![]).expect("time the commands"));
+        }
         open.push(ms(s.execute_async(OPEN_ARTICLE, vec![]).expect("open an article")));
         s.press_key(webdriver::ESCAPE).expect("back to the list");
         wait_for(s, "button.row");
-        search.push(ms(s.execute_async(TYPE_SEARCH, vec![json!("allies")]).expect("search")));
+        search.push(ms(s.execute_async(TYPE_SEARCH, vec![json!("allies"), json!("allies*")]).expect("search")));
         std::thread::sleep(Duration::from_millis(1500));
         let pid = app_pid(&binary).expect("the app's process");
         let (total, each) = pss_tree_kb(pid);
@@ -219,7 +303,7 @@ fn main() {
         drop(app);
     }
     println!(
-        "articles={} runs={RUNS} cold_start_ms={:.0} open_article_ms={:.1} search_ms={:.1} pss_mb={:.0}",
+        "articles={} runs={runs} cold_start_ms={:.0} open_article_ms={:.1} search_ms={:.1} pss_mb={:.0}",
         n + 1,
         median(start),
         median(open),

@@ -47,6 +47,10 @@ pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]
         .envs(env.iter().map(|(k, v)| (*k, *v)))
         .env("GDK_BACKEND", "x11")
         .env_remove("WAYLAND_DISPLAY");
+    if screenshots() {
+        // Screenshots need WebKit's compositing, which the app turns off to save memory.
+        command.env("QUIRE_COMPOSITING", "1");
+    }
     let driver_log = logs.join("tauri-driver.log");
     let mut driver = Guarded::spawn("tauri-driver", command, &driver_log)?;
     harness::wait_for_port(&mut driver, port, &driver_log)?;
@@ -60,6 +64,11 @@ pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]
     Ok(App { session, started, _driver: driver, _xvfb: xvfb })
 }
 
+/// False in the benchmark (`QUIRE_BENCH`), which measures the app as users run it.
+fn screenshots() -> bool {
+    std::env::var_os("QUIRE_BENCH").is_none()
+}
+
 pub fn save_screenshot(session: &Session, name: &str) {
     // A screenshot shows the last painted frame: give the webview a moment to paint.
     std::thread::sleep(std::time::Duration::from_millis(400));
@@ -69,4 +78,3 @@ pub fn save_screenshot(session: &Session, name: &str) {
     std::fs::create_dir_all(&dir).expect("create docs/screenshots");
     std::fs::write(dir.join(name), png).expect("save the screenshot");
 }
-

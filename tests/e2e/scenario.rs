@@ -67,7 +67,8 @@ fn sorted(tags: &[String]) -> Vec<String> {
 }
 
 fn qpdf_check(path: &Path) {
-    let out = std::process::Command::new("qpdf").arg("--check").arg(path).output().expect("run qpdf (apt install qpdf)");
+    let out =
+        std::process::Command::new("qpdf").arg("--check").arg(path).output().expect("run qpdf (apt install qpdf)");
     assert!(out.status.success(), "qpdf --check {}: {}", path.display(), String::from_utf8_lossy(&out.stdout));
 }
 
@@ -77,7 +78,8 @@ fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
     let library = temp.path().join("library.sqlite3");
     let page = std::fs::read(quire_tests::data("page.html")).expect("the reference page");
     let server = Server::start(move |path| {
-        (path == "/2023/07/12/ukraine-closer-to-nato/").then(|| Reply::Body(200, Some("text/html; charset=utf-8"), page.clone()))
+        (path == "/2023/07/12/ukraine-closer-to-nato/")
+            .then(|| Reply::Body(200, Some("text/html; charset=utf-8"), page.clone()))
     });
     let url = server.url("127.0.0.1", "/2023/07/12/ukraine-closer-to-nato/");
     let pdf = temp.path().join("out").join("NATO accession.pdf");
@@ -220,12 +222,8 @@ fn keyboard_only_list_navigation_and_import_through_the_open_dialog() {
     let s = &app.session;
     wait_count(s, "button.row", 3);
     let focused = || s.execute("return document.activeElement?.dataset?.articleId ?? null", vec![]).unwrap();
-    let rows: Vec<String> = s
-        .find_all("button.row")
-        .unwrap()
-        .iter()
-        .map(|r| s.attribute(r, "data-article-id").unwrap().unwrap())
-        .collect();
+    let rows: Vec<String> =
+        s.find_all("button.row").unwrap().iter().map(|r| s.attribute(r, "data-article-id").unwrap().unwrap()).collect();
     s.press_key("j").unwrap();
     assert_eq!(focused(), json!(rows[0]), "j focuses the list");
     s.press_key("j").unwrap();

@@ -11,7 +11,8 @@ fn titles(lib: &Library, sort: Sort) -> Vec<String> {
 }
 
 fn add_html(lib: &mut Library, title: &str, site: &str, published: Option<&str>) -> i64 {
-    let date = published.map(|d| format!("<meta property=\"article:published_time\" content=\"{d}\">")).unwrap_or_default();
+    let date =
+        published.map(|d| format!("<meta property=\"article:published_time\" content=\"{d}\">")).unwrap_or_default();
     let html = format!(
         "<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"{site}\">{date}</head>\
          <body><article><h1>{title}</h1><p>{title} is a story with enough words to be an article of its own, \
@@ -100,7 +101,10 @@ fn the_sample_article_is_the_reference_story_added_once() {
     assert!(added.created);
     assert_eq!(added.title, REFERENCE_TITLE);
     let article = lib.article(added.id).unwrap();
-    assert_eq!(article.summary.source_url.as_deref(), Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/"));
+    assert_eq!(
+        article.summary.source_url.as_deref(),
+        Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/")
+    );
     // Every reference quote can be highlighted in it.
     let text = lib.canonical_text(added.id).unwrap();
     for quote in quire_tests::reference_quotes() {
@@ -147,7 +151,8 @@ fn dropped_files_and_folders_import_with_a_reason_for_each_failure() {
 #[test]
 fn the_clip_box_takes_pasted_text_or_html_and_refuses_blank_input() {
     let (_dir, mut lib) = temp_library();
-    let text = lib.add_input("Pasted note\n\nA paragraph pasted from somewhere.", &quire::AddOptions::default()).unwrap();
+    let text =
+        lib.add_input("Pasted note\n\nA paragraph pasted from somewhere.", &quire::AddOptions::default()).unwrap();
     assert_eq!(text.title, "Pasted note");
     let html = lib
         .add_input("<p>Pasted <b>HTML</b> with enough text to make a paragraph of an article.</p>", &Default::default())
@@ -158,4 +163,28 @@ fn the_clip_box_takes_pasted_text_or_html_and_refuses_blank_input() {
     let err = lib.add_input("ftp://example.com/page", &Default::default()).unwrap_err();
     assert_eq!(err.kind(), "invalid_input", "{err}");
     assert_eq!(lib.list_articles(&ArticleFilter::default()).unwrap().len(), 2);
+}
+
+#[test]
+fn the_list_loads_in_pages_and_counts_what_the_filter_selects() {
+    let (_dir, mut lib) = temp_library();
+    for i in 0..7 {
+        add_html(&mut lib, &format!("Story {i}"), "Site", None);
+    }
+    let (reference, _) = add_reference_article(&mut lib);
+    lib.set_status(reference, quire::Status::Read).unwrap();
+    let page = |offset, limit| -> Vec<String> {
+        let filter =
+            ArticleFilter { sort: Sort::Title, offset: Some(offset), limit: Some(limit), ..Default::default() };
+        lib.list_articles(&filter).unwrap().into_iter().map(|a| a.title).collect()
+    };
+    assert_eq!(page(0, 3), ["Story 0", "Story 1", "Story 2"]);
+    assert_eq!(page(6, 3), ["Story 6", REFERENCE_TITLE]);
+    assert!(page(8, 3).is_empty());
+    let all = lib.count_articles(&ArticleFilter { limit: Some(1), ..Default::default() }).unwrap();
+    assert_eq!((all.articles, all.highlights), (8, 4));
+    let read = lib.count_articles(&ArticleFilter { status: Some(quire::Status::Read), ..Default::default() }).unwrap();
+    assert_eq!((read.articles, read.highlights), (1, 4));
+    let tagged = lib.count_articles(&ArticleFilter { tag: Some("nothing".into()), ..Default::default() }).unwrap();
+    assert_eq!(tagged.articles, 0);
 }

@@ -142,7 +142,11 @@ export type ArticleFilter = {
 /**
  * Only articles carrying this tag or one of its sub-tags.
  */
-tag?: string, status?: Status, favorite?: boolean, sort?: Sort, limit?: number, };
+tag?: string, status?: Status, favorite?: boolean, sort?: Sort, 
+/**
+ * At most this many, after skipping `offset` (the desktop list loads pages).
+ */
+limit?: number, offset?: number, };
 
 export type HighlightTarget = { "type": "quote", exact: string, prefix: string | null, suffix: string | null, occurrence: number | null, } | { "type": "range", start: number, end: number, };
 
@@ -153,3 +157,5 @@ export type HighlightEdit = { note?: string, color?: Color,
  * Replaces the highlight's tags.
  */
 tags?: Array<string>, };
+
+export type ArticleCount = { articles: number, highlights: number, };

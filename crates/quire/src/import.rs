@@ -79,7 +79,9 @@ pub enum ItemOutcome {
         id: i64,
         title: String,
     },
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 /// The end of a bulk import.
@@ -249,10 +251,8 @@ impl Library {
             if path.is_dir() {
                 let mut files = Vec::new();
                 match collect_files(path, &mut files) {
-                    Ok(()) if files.is_empty() => items.push((
-                        Err("the folder holds no .html, .htm, .mhtml, .txt or .md files".to_owned()),
-                        shown,
-                    )),
+                    Ok(()) if files.is_empty() => items
+                        .push((Err("the folder holds no .html, .htm, .mhtml, .txt or .md files".to_owned()), shown)),
                     Ok(()) => {
                         files.sort();
                         for file in files {
@@ -284,7 +284,9 @@ impl Library {
         }
         let one_word = !trimmed.contains(char::is_whitespace);
         let looks_like_address = one_word
-            && (trimmed.contains("://") || trimmed.starts_with("www.") || trimmed.split('/').next().is_some_and(|h| h.contains('.')));
+            && (trimmed.contains("://")
+                || trimmed.starts_with("www.")
+                || trimmed.split('/').next().is_some_and(|h| h.contains('.')));
         if looks_like_address {
             self.clip_url(trimmed, options)
         } else {

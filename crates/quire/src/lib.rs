@@ -65,8 +65,11 @@ pub struct ArticleFilter {
     pub favorite: Option<bool>,
     #[ts(as = "Option<Sort>", optional)]
     pub sort: Sort,
+    /// At most this many, after skipping `offset` (the desktop list loads pages).
     #[ts(optional)]
     pub limit: Option<usize>,
+    #[ts(optional)]
+    pub offset: Option<usize>,
 }
 
 /// How to pick the text of a new highlight.
@@ -145,37 +148,38 @@ impl Library {
 
     // ---- articles -------------------------------------------------------------------------
 
-    /// Lists articles, newest clipped first.
+    /// Lists the articles that pass the filter, in its order.
     pub fn list_articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>> {
-        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE 1");
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(tag) = &filter.tag {
-            let key = tags::key_of(&normalize_tag(tag)?);
-            sql.push_str(&format!(" AND a.id IN ({})", tags::ARTICLES_WITH_TAG_SQL));
-            args.extend(tags::articles_with_tag_args(&key));
-        }
-        if let Some(status) = filter.status {
-            sql.push_str(" AND a.status = ?");
-            args.push(status.as_str().to_owned().into());
-        }
-        if let Some(fav) = filter.favorite {
-            sql.push_str(" AND a.favorite = ?");
-            args.push(i64::from(fav).into());
-        }
+        let (cond, args) = filter_condition(filter)?;
+        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {cond}");
         sql.push_str(match filter.sort {
             Sort::Clipped => " ORDER BY a.clipped_at DESC, a.id DESC",
             Sort::Published => " ORDER BY a.published_at IS NULL, a.published_at DESC, a.clipped_at DESC, a.id DESC",
             Sort::Title => " ORDER BY a.title COLLATE NOCASE, a.id",
             Sort::Site => " ORDER BY a.site_name IS NULL, a.site_name COLLATE NOCASE, a.clipped_at DESC, a.id DESC",
         });
-        if let Some(limit) = filter.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
+        match (filter.limit, filter.offset) {
+            (Some(limit), offset) => sql.push_str(&format!(" LIMIT {limit} OFFSET {}", offset.unwrap_or(0))),
+            (None, Some(offset)) => sql.push_str(&format!(" LIMIT -1 OFFSET {offset}")),
+            (None, None) => {}
         }
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), summary_from_row)?;
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         self.fill_article_tags(&mut out)?;
         Ok(out)
+    }
+
+    /// How many articles pass the filter (its `limit` and `offset` aside), and their highlights.
+    pub fn count_articles(&self, filter: &ArticleFilter) -> Result<ArticleCount> {
+        let (cond, args) = filter_condition(filter)?;
+        let sql = format!(
+            "SELECT count(*), coalesce(sum((SELECT count(*) FROM highlights h WHERE h.article_id = a.id)), 0)
+             FROM articles a WHERE {cond}"
+        );
+        Ok(self.conn.query_row(&sql, rusqlite::params_from_iter(args), |r| {
+            Ok(ArticleCount { articles: r.get::<_, i64>(0)? as usize, highlights: r.get::<_, i64>(1)? as usize })
+        })?)
     }
 
     /// One article's row of the list.
@@ -494,6 +498,26 @@ impl Library {
     }
 }
 
+/// The `WHERE` condition of a list filter and its parameters.
+fn filter_condition(filter: &ArticleFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
+    let mut cond = String::from("1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(tag) = &filter.tag {
+        let key = tags::key_of(&normalize_tag(tag)?);
+        cond.push_str(&format!(" AND a.id IN ({})", tags::ARTICLES_WITH_TAG_SQL));
+        args.extend(tags::articles_with_tag_args(&key));
+    }
+    if let Some(status) = filter.status {
+        cond.push_str(" AND a.status = ?");
+        args.push(status.as_str().to_owned().into());
+    }
+    if let Some(fav) = filter.favorite {
+        cond.push_str(" AND a.favorite = ?");
+        args.push(i64::from(fav).into());
+    }
+    Ok((cond, args))
+}
+
 pub(crate) fn anchor_error(article: i64, e: quire_anchor::Error) -> Error {
     match e {
         quire_anchor::Error::NotFound => Error::QuoteNotFound { article },
@@ -596,6 +620,7 @@ mod bindings {
             HighlightTarget::decl(),
             NewHighlight::decl(),
             HighlightEdit::decl(),
+            ArticleCount::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

@@ -269,3 +269,10 @@ pub struct TopicArticle {
     pub article: ArticleSummary,
     pub highlights: Vec<Highlight>,
 }
+
+/// How many articles a list filter selects, and how many highlights they have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ArticleCount {
+    pub articles: usize,
+    pub highlights: usize,
+}

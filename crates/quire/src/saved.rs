@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::{
-    parse_query, Error, Highlight, HighlightFilter, Library, Result, SavedSearch, Topic, TopicArticle,
-};
+use crate::{parse_query, Error, Highlight, HighlightFilter, Library, Result, SavedSearch, Topic, TopicArticle};
 
 impl Library {
     /// Saved searches, by name.
@@ -25,7 +23,11 @@ impl Library {
     pub fn save_search(&mut self, name: &str, query: &str) -> Result<SavedSearch> {
         let (name, query) = (name.trim(), query.trim());
         if name.is_empty() {
-            return Err(Error::InvalidValue { what: "search name", value: name.to_owned(), expected: "a non-blank name" });
+            return Err(Error::InvalidValue {
+                what: "search name",
+                value: name.to_owned(),
+                expected: "a non-blank name",
+            });
         }
         parse_query(query)?;
         if query.is_empty() {
@@ -37,11 +39,10 @@ impl Library {
              ON CONFLICT (name) DO UPDATE SET query = excluded.query",
             params![name, query, crate::now()],
         )?;
-        let saved = tx.query_row(
-            "SELECT id, name, query, created_at FROM saved_searches WHERE name = ?1",
-            [name],
-            |r| Ok(SavedSearch { id: r.get(0)?, name: r.get(1)?, query: r.get(2)?, created_at: r.get(3)? }),
-        )?;
+        let saved =
+            tx.query_row("SELECT id, name, query, created_at FROM saved_searches WHERE name = ?1", [name], |r| {
+                Ok(SavedSearch { id: r.get(0)?, name: r.get(1)?, query: r.get(2)?, created_at: r.get(3)? })
+            })?;
         tx.commit()?;
         Ok(saved)
     }

@@ -7,6 +7,8 @@
 //! `AND`, `(`, `NEAR` are searched for literally (punctuation alone is ignored, as FTS5's
 //! tokenizer would). Unclosed quotes and empty or unknown filters are clear errors.
 
+use std::collections::HashMap;
+
 use rusqlite::types::Value;
 
 use crate::{tags, Error, Field, Library, Result, SearchHit, SnippetPart, Status};
@@ -197,20 +199,18 @@ impl Library {
         let q = parse_query(input)?;
         let mut sql = String::new();
         let mut args: Vec<Value> = Vec::new();
-        match q.match_all() {
+        // Ranks first and makes snippets afterwards, only for the rows kept: SQLite evaluates
+        // every selected column before it sorts, and a snippet costs far more than a rank.
+        let matching = q.match_all();
+        match &matching {
             Some(expr) => {
-                let snippets: Vec<String> = FIELDS
-                    .iter()
-                    .map(|(_, col)| format!("snippet(articles_fts, {col}, char(2), char(3), '…', 16)"))
-                    .collect();
-                sql.push_str(&format!(
-                    "SELECT a.id, bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank, {} FROM articles_fts
+                sql.push_str(
+                    "SELECT a.id, bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank FROM articles_fts
                      JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?",
-                    snippets.join(", ")
-                ));
-                args.push(expr.into());
+                );
+                args.push(expr.clone().into());
             }
-            None => sql.push_str("SELECT a.id, 0.0 AS rank, '', '', '', '', '' FROM articles a WHERE 1"),
+            None => sql.push_str("SELECT a.id, 0.0 AS rank FROM articles a WHERE 1"),
         }
         if let Some(excluded) = join_terms(&q.excluded, " OR ") {
             sql.push_str(" AND a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
@@ -249,12 +249,17 @@ impl Library {
         sql.push_str(&format!(" LIMIT {}", limit.max(1)));
 
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                let snippets: Vec<String> = (0..FIELDS.len()).map(|i| r.get(2 + i)).collect::<rusqlite::Result<_>>()?;
-                Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?, snippets))
-            })?
+        let ranked = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut snippets = match &matching {
+            Some(expr) => self.snippets(expr, ranked.iter().map(|(id, _)| *id))?,
+            None => HashMap::new(),
+        };
+        let rows: Vec<(i64, f64, Vec<String>)> = ranked
+            .into_iter()
+            .map(|(id, rank)| (id, rank, snippets.remove(&id).unwrap_or_else(|| vec![String::new(); FIELDS.len()])))
+            .collect();
 
         let any_term = join_terms(&q.terms, " OR ");
         let mut hits = Vec::with_capacity(rows.len());
@@ -283,10 +288,33 @@ impl Library {
                 }
                 None => Vec::new(),
             };
-            let article = self.article(id)?.summary;
+            let article = self.article_summary(id)?;
             hits.push(SearchHit { article, rank, matched_in, snippet, highlights });
         }
         Ok(hits)
+    }
+
+    /// The snippet of each field (empty where it did not match) of the given articles for an
+    /// FTS5 expression: one pass over the match. (`+rowid` keeps the id list away from FTS5,
+    /// which would otherwise run the whole match once per id.)
+    fn snippets(&self, expr: &str, ids: impl Iterator<Item = i64>) -> Result<HashMap<i64, Vec<String>>> {
+        let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let columns: Vec<String> =
+            FIELDS.iter().map(|(_, col)| format!("snippet(articles_fts, {col}, char(2), char(3), '…', 16)")).collect();
+        let sql = format!(
+            "SELECT rowid, {} FROM articles_fts WHERE articles_fts MATCH ?1 AND +rowid IN ({})",
+            columns.join(", "),
+            ids.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([expr], |r| {
+            let texts = (1..=FIELDS.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok((r.get::<_, i64>(0)?, texts))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

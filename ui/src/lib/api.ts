@@ -2,6 +2,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AddOutcome,
+  ArticleCount,
   ArticleFilter,
   ArticleSummary,
   ArticleView,
@@ -44,6 +45,7 @@ export function toCommandError(error: unknown): CommandError {
 }
 
 export const listArticles = (filter: ArticleFilter) => invoke<ArticleSummary[]>("list_articles", { filter });
+export const countArticles = (filter: ArticleFilter) => invoke<ArticleCount>("count_articles", { filter });
 export const getArticle = (id: number) => invoke<ArticleView>("get_article", { id });
 export const listTags = () => invoke<TagCount[]>("list_tags");
 export const search = (query: string, limit = 200) => invoke<SearchHit[]>("search", { query, limit });

@@ -15,6 +15,8 @@ describe("asYouType", () => {
     expect(asYouType("tag:NATO")).toBe("tag:NATO");
     expect(asYouType("nato*")).toBe("nato*");
     expect(asYouType("e.g")).toBe("e.g");
+    expect(asYouType("a")).toBe("a");
+    expect(asYouType("nato a")).toBe("nato a");
     expect(asYouType("   ")).toBe("");
   });
 });

@@ -30,8 +30,9 @@ export function asYouType(text: string): string {
   const match = /(^|\s)([^\s"*:\-][^\s"*:]*)$/.exec(text);
   if (!match) return text.trim();
   const word = match[2];
-  // Only letters and digits get a star: "NATO." or "e.g" stay as they are.
-  if (!/^[\p{L}\p{N}]+$/u.test(word)) return text.trim();
+  // Only letters and digits get a star: "NATO." or "e.g" stay as they are. One letter is
+  // not a useful prefix (it matches nearly every article), so it waits for the next.
+  if (!/^[\p{L}\p{N}]+$/u.test(word) || Array.from(word).length < 2) return text.trim();
   return `${text.trim()}*`;
 }
 
