@@ -31,11 +31,14 @@ pub fn tune(app: &tauri::App) -> tauri::Result<()> {
     window.with_webview(|webview| {
         let view = webview.inner();
         if let Some(settings) = WebViewExt::settings(&view) {
-            // WebKitWebDriver's screenshots wait for a composited frame and never get one
-            // without compositing: the end-to-end tests keep it (`QUIRE_COMPOSITING=1`).
-            if std::env::var_os(COMPOSITING_ENV).is_none_or(|v| v.is_empty()) {
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-            }
+            // WebKitWebDriver's screenshots wait for a composited frame: without compositing
+            // they never get one, and when WebKit switches it on and off by itself they can
+            // show an old frame. The end-to-end tests (`QUIRE_COMPOSITING=1`) keep it always on.
+            let policy = match std::env::var_os(COMPOSITING_ENV) {
+                Some(v) if !v.is_empty() => HardwareAccelerationPolicy::Always,
+                _ => HardwareAccelerationPolicy::Never,
+            };
+            settings.set_hardware_acceleration_policy(policy);
             settings.set_enable_page_cache(false);
         }
         if let Some(context) = view.context() {

@@ -44,6 +44,11 @@ pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]
         // tauri-driver's environment is the app's: it reaches it through WebKitWebDriver.
         .env("DISPLAY", format!(":{display}"))
         .env("QUIRE_LIBRARY", library)
+        // The webview's own storage (theme, text size) lives beside the test's library, so
+        // tests start from the defaults and a restart finds what the last run left.
+        .env("XDG_DATA_HOME", logs.join("xdg-data"))
+        .env("XDG_CACHE_HOME", logs.join("xdg-cache"))
+        .env("XDG_CONFIG_HOME", logs.join("xdg-config"))
         .envs(env.iter().map(|(k, v)| (*k, *v)))
         .env("GDK_BACKEND", "x11")
         .env_remove("WAYLAND_DISPLAY");

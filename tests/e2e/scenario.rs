@@ -129,7 +129,12 @@ fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
     expected.sort();
     got.sort();
     assert_eq!(got, expected, "each highlight is drawn over exactly its quote");
-    s.execute("document.querySelector('article.reader mark').scrollIntoView({ block: 'start' })", vec![]).unwrap();
+    s.execute(
+        "const sc = document.querySelector('.scroller'); const m = document.querySelector('article.reader mark');
+         sc.scrollTop += m.getBoundingClientRect().top - sc.getBoundingClientRect().top - 120;",
+        vec![],
+    )
+    .unwrap();
     save_screenshot(s, "reader-highlights.png");
 
     // The library agrees with what the reader shows.
@@ -194,6 +199,8 @@ fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
     assert_eq!(s.text(&count).unwrap(), "4");
     s.click(&first(s, "button.row")).unwrap();
     wait_count(s, "aside.panel [data-highlight-card]", 4);
+    let theme = s.execute("return document.documentElement.dataset.theme", vec![]).unwrap();
+    assert_eq!(theme, json!("dark"), "the theme is remembered");
     drop(app);
 }
 

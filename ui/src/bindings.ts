@@ -159,3 +159,5 @@ export type HighlightEdit = { note?: string, color?: Color,
 tags?: Array<string>, };
 
 export type ArticleCount = { articles: number, highlights: number, };
+
+export type ExportReport = { path: string, articles: number, highlights: number, pages: number, bytes: number, warnings: Array<string>, };

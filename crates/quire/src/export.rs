@@ -27,8 +27,9 @@ pub struct ExportRequest {
 }
 
 /// What an export did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ExportReport {
+    #[ts(type = "string")]
     pub path: PathBuf,
     pub articles: usize,
     pub highlights: usize,

@@ -621,6 +621,7 @@ mod bindings {
             NewHighlight::decl(),
             HighlightEdit::decl(),
             ArticleCount::decl(),
+            ExportReport::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

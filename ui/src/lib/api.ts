@@ -3,6 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AddOutcome,
   ArticleCount,
+  ExportReport,
   ArticleFilter,
   ArticleSummary,
   ArticleView,
@@ -24,16 +25,6 @@ import type { AppEvent } from "../desktop-bindings";
 export interface CommandError {
   kind: string;
   message: string;
-}
-
-/** What an export wrote (`quire::ExportReport`). */
-export interface ExportReport {
-  path: string;
-  articles: number;
-  highlights: number;
-  pages: number;
-  bytes: number;
-  warnings: string[];
 }
 
 /** Normalizes anything a command rejected with into a {@link CommandError}. */

@@ -12,6 +12,8 @@ export interface HighlightRange {
   start: number;
   end: number;
   color: string;
+  /** Being created (its popover is open): drawn dashed, not yet saved. */
+  pending?: boolean;
 }
 
 /** A piece of a span covered by the same set of highlights. */
