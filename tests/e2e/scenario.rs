@@ -261,6 +261,76 @@ fn keyboard_only_list_navigation_and_import_through_the_open_dialog() {
     drop(app);
 }
 
+/// Drags the row of article `id` onto the sidebar's tag `tag` with the DOM's drag events
+/// (WebKitWebDriver has no native drag and drop).
+const DRAG_TO_TAG: &str = r#"
+const [id, tag] = arguments;
+const row = document.querySelector(`button.row[data-article-id="${id}"]`);
+const target = document.querySelector(`[data-tag="${tag}"]`).closest("li");
+const data = new DataTransfer();
+const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+fire(row, "dragstart");
+fire(target, "dragenter");
+fire(target, "dragover");
+fire(target, "drop");
+fire(row, "dragend");
+return data.getData("application/x-quire-article");
+"#;
+
+#[test]
+fn saved_searches_and_dropping_an_article_on_a_tag() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let library = temp.path().join("library.sqlite3");
+    library_of(&library, &["Alliance notes", "Summit diary", "Weather report"]);
+    let (notes, diary) = {
+        let mut lib = quire::Library::open(&library).unwrap();
+        let all = lib.list_articles(&Default::default()).unwrap();
+        let id = |title: &str| all.iter().find(|a| a.title == title).unwrap().id;
+        lib.tag_article(id("Alliance notes"), &["Reading/Later".into()]).unwrap();
+        (id("Alliance notes"), id("Summit diary"))
+    };
+    let app = launch(&library, temp.path()).unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
+    let s = &app.session;
+    wait_count(s, "button.row", 3);
+
+    // Drop "Summit diary" on the tag "Reading/Later" (shown nested under "Reading").
+    let dragged = s.execute(DRAG_TO_TAG, vec![json!(diary), json!("Reading/Later")]).unwrap();
+    assert_eq!(dragged, json!(diary.to_string()), "the row carries its article id");
+    for _ in 0..100 {
+        let tags = quire::Library::open(&library).unwrap().article(diary).unwrap().summary.tags;
+        if tags == ["Reading/Later"] {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let tags = quire::Library::open(&library).unwrap().article(diary).unwrap().summary.tags;
+    assert_eq!(tags, ["Reading/Later"], "the dropped article carries the tag");
+    // The tag's filter now lists both articles.
+    s.click(&first(s, "[data-tag=\"Reading/Later\"]")).unwrap();
+    let rows = wait_count(s, "button.row", 2);
+    let mut ids: Vec<String> = rows.iter().map(|r| s.attribute(r, "data-article-id").unwrap().unwrap()).collect();
+    ids.sort();
+    let mut expected = vec![notes.to_string(), diary.to_string()];
+    expected.sort();
+    assert_eq!(ids, expected);
+
+    // Save a search, leave it, and come back to it from the sidebar.
+    s.click(&first(s, ".sidebar .item")).unwrap(); // All articles
+    wait_count(s, "button.row", 3);
+    s.send_keys(&first(s, "#search"), "summit").unwrap();
+    first(s, "ol.results[data-query=\"summit*\"] button.result");
+    s.click(&first(s, ".tools .btn")).unwrap(); // Save search
+    let saved = first(s, "[data-saved-search=summit]");
+    s.execute("const b = document.querySelector('#search'); b.value = ''; b.dispatchEvent(new Event('input', { bubbles: true }));", vec![])
+        .unwrap();
+    wait_count(s, "button.row", 3);
+    s.click(&saved).unwrap();
+    let results = wait_count(s, "button.result", 1);
+    assert!(s.property(&results[0], "textContent").unwrap().contains("Summit diary"));
+    assert_eq!(quire::Library::open(&library).unwrap().saved_searches().unwrap()[0].query, "summit");
+    drop(app);
+}
+
 #[test]
 fn the_empty_state_opens_the_sample_article_in_one_click() {
     let temp = tempfile::tempdir().expect("a temporary directory");
