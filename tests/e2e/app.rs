@@ -31,8 +31,7 @@ pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]
     let native_driver = find_program("WebKitWebDriver", &[PathBuf::from("/usr/bin/WebKitWebDriver")])?;
     let xvfb = find_program("Xvfb", &[])?;
 
-    let display = harness::free_display()?;
-    let xvfb = harness::start_xvfb(&xvfb, display, &logs.join("xvfb.log"))?;
+    let (xvfb, display) = harness::start_any_xvfb(&xvfb, &logs.join("xvfb.log"))?;
 
     let port = harness::free_port()?;
     let native_port = harness::free_port()?;

@@ -102,12 +102,31 @@ impl Drop for Guarded {
 }
 
 /// A display number with no X server (no socket, no lock file).
-pub fn free_display() -> Result<u32, String> {
-    (90..190)
+fn free_display_from(start: u32) -> Result<u32, String> {
+    (start..190)
+        .chain(90..start)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
         })
         .ok_or_else(|| "no free X display between :90 and :189".to_owned())
+}
+
+/// Starts Xvfb on a free display; when another test took the display in the meantime, tries
+/// the next one. Returns the server and its display.
+pub fn start_any_xvfb(xvfb: &Path, log: &Path) -> Result<(Guarded, u32), String> {
+    let mut start = 90 + std::process::id() % 50;
+    let mut last = String::new();
+    for _ in 0..10 {
+        let display = free_display_from(start)?;
+        match start_xvfb(xvfb, display, log) {
+            Ok(server) => return Ok((server, display)),
+            Err(e) => {
+                last = e;
+                start = display + 1;
+            }
+        }
+    }
+    Err(last)
 }
 
 /// A TCP port on localhost that nothing listens on right now.
