@@ -224,3 +224,36 @@ fn update_reports_each_highlight_and_orphans_can_be_reattached() {
     "#]]
     .assert_eq(&ok(&lib, &["reextract", "1"]));
 }
+
+/// `--paper`, `--font-size` and `--margin` reach the PDF; absurd margins are refused and write
+/// nothing.
+#[test]
+fn export_options_shape_the_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib.sqlite3");
+    ok(&lib, &["add", data("article.txt").to_str().unwrap()]);
+    let pages = |args: &[&str]| -> (String, u32) {
+        let out = dir.path().join("out.pdf");
+        let mut all = vec!["export", "1", "-o", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        ok(&lib, &all);
+        let info = Command::new("pdfinfo").arg(&out).output().expect("pdfinfo (poppler-utils)");
+        let info = String::from_utf8(info.stdout).unwrap();
+        let size = info.lines().find(|l| l.starts_with("Page size:")).unwrap().to_owned();
+        let count = info.lines().find(|l| l.starts_with("Pages:")).unwrap().split_whitespace().nth(1).unwrap().parse();
+        (size, count.unwrap())
+    };
+    let (a4, default_pages) = pages(&[]);
+    assert!(a4.contains("595.28 x 841.89"), "{a4}");
+    let (letter, _) = pages(&["--paper", "letter"]);
+    assert!(letter.contains("612 x 792"), "{letter}");
+    let (_, wide_margins) = pages(&["--margin", "50"]);
+    let (_, big_text) = pages(&["--font-size", "16"]);
+    assert!(wide_margins > default_pages, "50 mm margins need more pages ({wide_margins} vs {default_pages})");
+    assert!(big_text > default_pages, "16 pt text needs more pages ({big_text} vs {default_pages})");
+    let refused = dir.path().join("refused.pdf");
+    let run = quire(&lib, &["export", "1", "-o", refused.to_str().unwrap(), "--margin", "120"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("margins leave no room"), "{}", run.stderr);
+    assert!(!refused.exists(), "nothing is written");
+}

@@ -153,6 +153,10 @@ enum Command {
         /// Body text size in points
         #[arg(long, default_value_t = 11.0)]
         font_size: f32,
+        /// Page margins in millimetres, all four sides (default: 25 mm top and bottom, 27 mm
+        /// left and right)
+        #[arg(long, value_name = "MM")]
+        margin: Option<f32>,
         /// Ragged-right text instead of justified
         #[arg(long)]
         ragged: bool,
@@ -377,15 +381,23 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             TagCommand::List => out.tags(&lib.tags()?),
         },
         Command::Search { query, limit } => out.search(&lib.search(&query.join(" "), *limit)?),
-        Command::Export { ids, tag, output, paper, font_size, ragged, no_annotations_section } => {
+        Command::Export { ids, tag, output, paper, font_size, margin, ragged, no_annotations_section } => {
             let paper = match paper.to_ascii_lowercase().as_str() {
                 "a4" => quire::Paper::A4,
                 "letter" | "us-letter" => quire::Paper::Letter,
                 other => anyhow::bail!("unknown paper {other:?}: use a4 or letter"),
             };
+            let margins = match margin {
+                Some(mm) => {
+                    let pt = mm * 72.0 / 25.4;
+                    quire::Margins { top: pt, right: pt, bottom: pt, left: pt }
+                }
+                None => quire::Margins::default(),
+            };
             let options = quire::PdfOptions {
                 paper,
                 font_size: *font_size,
+                margins,
                 justify: !ragged,
                 annotations_section: !no_annotations_section,
                 ..quire::PdfOptions::default()

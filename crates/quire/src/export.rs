@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{AnchorKind, ArticleFilter, Error, Library, Result, IMAGE_SCHEME};
 
 use quire_pdf::FallbackFace;
-pub use quire_pdf::{Options as PdfOptions, Paper};
+pub use quire_pdf::{Margins, Options as PdfOptions, Paper};
 
 /// What to export, and where.
 #[derive(Debug, Clone, Default)]

@@ -25,7 +25,7 @@ use quire_doc::Document;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 pub use error::{Error, Result};
-pub use export::{ExportReport, ExportRequest, Paper, PdfOptions};
+pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
 pub use import::{AddOptions, ImportEvent, ImportSummary, ItemOutcome, Source, StoredImage, IMAGE_SCHEME};
 pub use migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
