@@ -343,3 +343,33 @@ fn the_empty_state_opens_the_sample_article_in_one_click() {
     wait_count(s, "button.row", 1);
     drop(app);
 }
+
+#[test]
+fn a_link_dropped_from_a_browser_is_clipped() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let library = temp.path().join("library.sqlite3");
+    let page = std::fs::read(quire_tests::data("page.html")).expect("the reference page");
+    let server =
+        Server::start(move |path| (path == "/story").then(|| Reply::Body(200, Some("text/html"), page.clone())));
+    let url = server.url("127.0.0.1", "/story");
+    let app = launch(&library, temp.path()).unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
+    let s = &app.session;
+    first(s, "[data-testid=open-sample]");
+    // What a browser hands over when a link is dragged out of it (WebKitWebDriver cannot drag
+    // between applications, so the page gets the same DOM events).
+    s.execute(
+        "const data = new DataTransfer();
+         data.setData('text/uri-list', '# a comment line\\n' + arguments[0]);
+         for (const type of ['dragenter', 'dragover', 'drop']) {
+           document.querySelector('main, .body').dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+         }",
+        vec![json!(url)],
+    )
+    .unwrap();
+    assert_eq!(s.text(&first(s, "article.reader h1.title")).unwrap(), TITLE);
+    let lib = quire::Library::open(&library).unwrap();
+    let articles = lib.list_articles(&Default::default()).unwrap();
+    assert_eq!(articles.len(), 1);
+    assert_eq!(articles[0].source_url.as_deref(), Some(url.as_str()));
+    drop(app);
+}
