@@ -5,9 +5,10 @@
 //! document model. Nothing the webview sends is ever used as a file path: files to import and
 //! the destination of an export come from native dialogs or drops, handled here in Rust.
 //!
-//! Reads run on Tauri's async runtime (`#[tauri::command(async)]`, never the UI thread);
-//! anything that may take long (clipping over the network, imports, exports, dialogs) runs
-//! with `spawn_blocking` and reports progress through a `Channel`.
+//! Every command that touches the library runs it on a `spawn_blocking` thread (SQLite, files
+//! and the network never run on the UI thread or an async worker); long work (clipping,
+//! imports, exports) reports progress through a `Channel`, and dialogs block only their own
+//! thread.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -135,111 +136,118 @@ type CommandResult<T> = Result<T, CommandError>;
 // ---- reading -----------------------------------------------------------------------------
 
 /// The articles of the library that pass the filter, in its order.
-#[tauri::command(async)]
-pub fn list_articles(state: State<'_, LibraryState>, filter: ArticleFilter) -> CommandResult<Vec<ArticleSummary>> {
-    Ok(state.lock()?.list_articles(&filter)?)
+#[tauri::command]
+pub async fn list_articles(
+    state: State<'_, LibraryState>,
+    filter: ArticleFilter,
+) -> CommandResult<Vec<ArticleSummary>> {
+    state.blocking(move |library| Ok(library.list_articles(&filter)?)).await
 }
 
 /// How many articles the filter selects (the list loads them a page at a time).
-#[tauri::command(async)]
-pub fn count_articles(state: State<'_, LibraryState>, filter: ArticleFilter) -> CommandResult<ArticleCount> {
-    Ok(state.lock()?.count_articles(&filter)?)
+#[tauri::command]
+pub async fn count_articles(state: State<'_, LibraryState>, filter: ArticleFilter) -> CommandResult<ArticleCount> {
+    state.blocking(move |library| Ok(library.count_articles(&filter)?)).await
 }
 
 /// One article with its document and highlights, for the reader.
-#[tauri::command(async)]
-pub fn get_article(state: State<'_, LibraryState>, id: i64) -> CommandResult<ArticleView> {
-    Ok(state.lock()?.article(id)?)
+#[tauri::command]
+pub async fn get_article(state: State<'_, LibraryState>, id: i64) -> CommandResult<ArticleView> {
+    state.blocking(move |library| Ok(library.article(id)?)).await
 }
 
 /// Every tag with its counts, for the sidebar.
-#[tauri::command(async)]
-pub fn list_tags(state: State<'_, LibraryState>) -> CommandResult<Vec<TagCount>> {
-    Ok(state.lock()?.tags()?)
+#[tauri::command]
+pub async fn list_tags(state: State<'_, LibraryState>) -> CommandResult<Vec<TagCount>> {
+    state.blocking(move |library| Ok(library.tags()?)).await
 }
 
 /// Full-text search over articles, quotes and notes.
-#[tauri::command(async)]
-pub fn search(state: State<'_, LibraryState>, query: String, limit: usize) -> CommandResult<Vec<SearchHit>> {
-    Ok(state.lock()?.search(&query, limit)?)
+#[tauri::command]
+pub async fn search(state: State<'_, LibraryState>, query: String, limit: usize) -> CommandResult<Vec<SearchHit>> {
+    state.blocking(move |library| Ok(library.search(&query, limit)?)).await
 }
 
 /// Every quote carrying a tag or one of its sub-tags, grouped by article.
-#[tauri::command(async)]
-pub fn topic(state: State<'_, LibraryState>, tag: String) -> CommandResult<Topic> {
-    Ok(state.lock()?.topic(&tag)?)
+#[tauri::command]
+pub async fn topic(state: State<'_, LibraryState>, tag: String) -> CommandResult<Topic> {
+    state.blocking(move |library| Ok(library.topic(&tag)?)).await
 }
 
-#[tauri::command(async)]
-pub fn saved_searches(state: State<'_, LibraryState>) -> CommandResult<Vec<SavedSearch>> {
-    Ok(state.lock()?.saved_searches()?)
+#[tauri::command]
+pub async fn saved_searches(state: State<'_, LibraryState>) -> CommandResult<Vec<SavedSearch>> {
+    state.blocking(move |library| Ok(library.saved_searches()?)).await
 }
 
 // ---- highlights --------------------------------------------------------------------------
 
-#[tauri::command(async)]
-pub fn add_highlight(state: State<'_, LibraryState>, highlight: NewHighlight) -> CommandResult<Highlight> {
-    Ok(state.lock()?.add_highlight(&highlight)?)
+#[tauri::command]
+pub async fn add_highlight(state: State<'_, LibraryState>, highlight: NewHighlight) -> CommandResult<Highlight> {
+    state.blocking(move |library| Ok(library.add_highlight(&highlight)?)).await
 }
 
-#[tauri::command(async)]
-pub fn update_highlight(state: State<'_, LibraryState>, id: i64, edit: HighlightEdit) -> CommandResult<Highlight> {
-    Ok(state.lock()?.update_highlight(id, &edit)?)
+#[tauri::command]
+pub async fn update_highlight(
+    state: State<'_, LibraryState>,
+    id: i64,
+    edit: HighlightEdit,
+) -> CommandResult<Highlight> {
+    state.blocking(move |library| Ok(library.update_highlight(id, &edit)?)).await
 }
 
-#[tauri::command(async)]
-pub fn delete_highlight(state: State<'_, LibraryState>, id: i64) -> CommandResult<()> {
-    Ok(state.lock()?.delete_highlight(id)?)
+#[tauri::command]
+pub async fn delete_highlight(state: State<'_, LibraryState>, id: i64) -> CommandResult<()> {
+    state.blocking(move |library| Ok(library.delete_highlight(id)?)).await
 }
 
 /// Attaches an orphan (or any highlight) to new text of its article.
-#[tauri::command(async)]
-pub fn reattach_highlight(
+#[tauri::command]
+pub async fn reattach_highlight(
     state: State<'_, LibraryState>,
     id: i64,
     target: HighlightTarget,
 ) -> CommandResult<Highlight> {
-    Ok(state.lock()?.reattach_highlight(id, &target)?)
+    state.blocking(move |library| Ok(library.reattach_highlight(id, &target)?)).await
 }
 
 // ---- articles ----------------------------------------------------------------------------
 
-#[tauri::command(async)]
-pub fn set_status(state: State<'_, LibraryState>, id: i64, status: Status) -> CommandResult<()> {
-    Ok(state.lock()?.set_status(id, status)?)
+#[tauri::command]
+pub async fn set_status(state: State<'_, LibraryState>, id: i64, status: Status) -> CommandResult<()> {
+    state.blocking(move |library| Ok(library.set_status(id, status)?)).await
 }
 
-#[tauri::command(async)]
-pub fn set_favorite(state: State<'_, LibraryState>, id: i64, favorite: bool) -> CommandResult<()> {
-    Ok(state.lock()?.set_favorite(id, favorite)?)
+#[tauri::command]
+pub async fn set_favorite(state: State<'_, LibraryState>, id: i64, favorite: bool) -> CommandResult<()> {
+    state.blocking(move |library| Ok(library.set_favorite(id, favorite)?)).await
 }
 
 /// Remembers how far the article was read (0..=1).
-#[tauri::command(async)]
-pub fn set_progress(state: State<'_, LibraryState>, id: i64, progress: f64) -> CommandResult<()> {
-    Ok(state.lock()?.set_progress(id, progress)?)
+#[tauri::command]
+pub async fn set_progress(state: State<'_, LibraryState>, id: i64, progress: f64) -> CommandResult<()> {
+    state.blocking(move |library| Ok(library.set_progress(id, progress)?)).await
 }
 
 /// Adds tags to an article; returns its tags.
-#[tauri::command(async)]
-pub fn tag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<String>) -> CommandResult<Vec<String>> {
-    Ok(state.lock()?.tag_article(id, &tags)?)
+#[tauri::command]
+pub async fn tag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<String>) -> CommandResult<Vec<String>> {
+    state.blocking(move |library| Ok(library.tag_article(id, &tags)?)).await
 }
 
 /// Removes tags from an article; returns its tags.
-#[tauri::command(async)]
-pub fn untag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<String>) -> CommandResult<Vec<String>> {
-    Ok(state.lock()?.untag_article(id, &tags)?)
+#[tauri::command]
+pub async fn untag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<String>) -> CommandResult<Vec<String>> {
+    state.blocking(move |library| Ok(library.untag_article(id, &tags)?)).await
 }
 
-#[tauri::command(async)]
-pub fn save_search(state: State<'_, LibraryState>, name: String, query: String) -> CommandResult<SavedSearch> {
-    Ok(state.lock()?.save_search(&name, &query)?)
+#[tauri::command]
+pub async fn save_search(state: State<'_, LibraryState>, name: String, query: String) -> CommandResult<SavedSearch> {
+    state.blocking(move |library| Ok(library.save_search(&name, &query)?)).await
 }
 
-#[tauri::command(async)]
-pub fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> CommandResult<()> {
-    Ok(state.lock()?.delete_saved_search(id)?)
+#[tauri::command]
+pub async fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> CommandResult<()> {
+    state.blocking(move |library| Ok(library.delete_saved_search(id)?)).await
 }
 
 // ---- adding ------------------------------------------------------------------------------

@@ -39,9 +39,13 @@ fn main() -> ExitCode {
             Ok(())
         })
         .manage(commands::LibraryState::new(library))
-        .register_uri_scheme_protocol(images::SCHEME, |ctx, request| {
-            use tauri::Manager;
-            images::respond(&ctx.app_handle().state::<commands::LibraryState>(), &request)
+        .register_asynchronous_uri_scheme_protocol(images::SCHEME, |ctx, request, responder| {
+            // Answered off the UI thread: the image is read from SQLite.
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                use tauri::Manager;
+                responder.respond(images::respond(&app.state::<commands::LibraryState>(), &request));
+            });
         })
         .menu(menu::build)
         .on_menu_event(|app, event| {
