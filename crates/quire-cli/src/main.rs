@@ -336,7 +336,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let new = NewHighlight {
                 article_id: *id,
                 target: quote.target(),
-                color: color.parse::<Color>()?,
+                color: color.parse::<Color>().map_err(quire::Error::from)?,
                 note: note.clone(),
                 tags: tags.clone(),
             };

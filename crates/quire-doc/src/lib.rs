@@ -23,6 +23,68 @@ use ts_rs::TS;
 /// text it produces for the same blocks; highlights record the version they were made on.
 pub const CANONICAL_TEXT_VERSION: u32 = 1;
 
+/// The fixed highlight palette, named as Quire stores and sends it ("yellow", …). How a color
+/// looks is up to each renderer (the UI's CSS, the PDF exporter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Color {
+    #[default]
+    Yellow,
+    Green,
+    Blue,
+    Pink,
+    Purple,
+    Red,
+}
+
+impl Color {
+    pub const ALL: &'static [Color] =
+        &[Color::Yellow, Color::Green, Color::Blue, Color::Pink, Color::Purple, Color::Red];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Color::Yellow => "yellow",
+            Color::Green => "green",
+            Color::Blue => "blue",
+            Color::Pink => "pink",
+            Color::Purple => "purple",
+            Color::Red => "red",
+        }
+    }
+}
+
+impl std::fmt::Display for Color {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A color name outside the palette.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownColor(pub String);
+
+impl std::fmt::Display for UnknownColor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid color {:?}: expected one of yellow green blue pink purple red", self.0)
+    }
+}
+
+impl std::error::Error for UnknownColor {}
+
+impl std::str::FromStr for Color {
+    type Err = UnknownColor;
+
+    /// A palette name, in any case, surrounding blanks ignored.
+    fn from_str(s: &str) -> Result<Color, UnknownColor> {
+        let name = s.trim();
+        Color::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(name))
+            .ok_or_else(|| UnknownColor(s.to_owned()))
+    }
+}
+
 /// Separator between two blocks in the canonical text.
 pub const BLOCK_SEPARATOR: &str = "\n\n";
 

@@ -9,7 +9,7 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 use crate::date::display_date;
 use crate::image::{prepare, Prepared};
 use crate::shape::{visual_order, Bidi, FontSet, Shaped, MONO, SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC};
-use crate::{Article, ExportInput, Highlight};
+use crate::{Article, ColorExt, ExportInput, Highlight};
 
 const TEXT: [f32; 3] = [0.1, 0.1, 0.1];
 const GRAY: [f32; 3] = [0.42, 0.42, 0.42];

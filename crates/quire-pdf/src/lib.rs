@@ -62,34 +62,18 @@ pub struct Highlight {
     pub author: Option<String>,
 }
 
-/// Highlight colors (the names of Quire's wire type).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Color {
-    #[default]
-    Yellow,
-    Green,
-    Blue,
-    Pink,
-    Purple,
-    Red,
+pub use quire_doc::Color;
+
+/// How the palette looks in a PDF.
+pub trait ColorExt {
+    /// The annotation color (`/C`), RGB in 0..=1.
+    fn rgb(self) -> [f32; 3];
+    /// The light tint drawn behind highlighted text (and by the annotation's appearance).
+    fn tint(self) -> [f32; 3];
 }
 
-impl Color {
-    /// Parses a color name as Quire stores it ("yellow", …); `None` for anything else.
-    pub fn from_name(name: &str) -> Option<Color> {
-        Some(match name {
-            "yellow" => Color::Yellow,
-            "green" => Color::Green,
-            "blue" => Color::Blue,
-            "pink" => Color::Pink,
-            "purple" => Color::Purple,
-            "red" => Color::Red,
-            _ => return None,
-        })
-    }
-
-    /// The annotation color (`/C`), RGB in 0..=1.
-    pub fn rgb(self) -> [f32; 3] {
+impl ColorExt for Color {
+    fn rgb(self) -> [f32; 3] {
         match self {
             Color::Yellow => [1.0, 0.85, 0.1],
             Color::Green => [0.3, 0.8, 0.3],
@@ -100,8 +84,7 @@ impl Color {
         }
     }
 
-    /// The light tint drawn behind highlighted text (and by the annotation's appearance).
-    pub fn tint(self) -> [f32; 3] {
+    fn tint(self) -> [f32; 3] {
         let [r, g, b] = self.rgb();
         let mix = |c: f32| c * 0.36 + 0.64;
         [mix(r), mix(g), mix(b)]

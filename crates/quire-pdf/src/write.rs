@@ -12,7 +12,7 @@ use crate::date::{pdf_date, Stamp};
 use crate::image::{deflate, Pixels};
 use crate::layout::{Item, Laid, Page, Target};
 use crate::shape::{FontData, FontSet};
-use crate::{Error, ExportInput, Result};
+use crate::{ColorExt, Error, ExportInput, Result};
 
 /// The producer named in the document info and the XMP metadata.
 const PRODUCER: &str = concat!("quire-pdf ", env!("CARGO_PKG_VERSION"));

@@ -7,7 +7,9 @@ use std::process::Command;
 
 use quire_anchor::{QuoteRequest, Text};
 use quire_doc::{BlockKind, Document, DocumentBuilder};
-use quire_pdf::{export, fonts, Article, Color, ExportInput, ExportOutput, FallbackFace, Highlight, Options, Paper};
+use quire_pdf::{
+    export, fonts, Article, Color, ColorExt, ExportInput, ExportOutput, FallbackFace, Highlight, Options, Paper,
+};
 
 const CYRILLIC_GREEK: &str = "Україна ближче до НАТО, ніж будь-коли. Η Ουκρανία είναι πιο κοντά στο ΝΑΤΟ από ποτέ.";
 
@@ -63,7 +65,7 @@ fn reference_article() -> Article {
                 id: 10 + i as i64,
                 start: pos.start,
                 end: pos.end,
-                color: Color::from_name(&w.color).unwrap(),
+                color: w.color.parse().unwrap(),
                 note: w.note.clone(),
                 tags: w.tags.clone(),
                 created_at: "2024-03-01T09:30:00Z".into(),

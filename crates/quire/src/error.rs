@@ -68,6 +68,12 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl From<quire_doc::UnknownColor> for Error {
+    fn from(e: quire_doc::UnknownColor) -> Self {
+        Error::InvalidValue { what: "color", value: e.0, expected: "yellow green blue pink purple red" }
+    }
+}
+
 impl Error {
     /// A stable, machine-readable name for the kind of error (used by the CLI's JSON output,
     /// its exit codes, and the desktop app's `{kind, message}` errors).

@@ -84,7 +84,7 @@ impl Library {
                     id: h.id,
                     start: h.position.start,
                     end: h.position.end,
-                    color: quire_pdf::Color::from_name(h.color.as_str()).unwrap_or_default(),
+                    color: h.color,
                     note: h.note.clone(),
                     tags: h.tags.clone(),
                     created_at: h.created_at.clone(),

@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use quire_anchor::{AnchorKind, TextPositionSelector, TextQuoteSelector};
+pub use quire_doc::Color;
 use quire_doc::Document;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -19,19 +20,6 @@ pub enum Status {
     Unread,
     Read,
     Archived,
-}
-
-/// The fixed highlight palette.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Color {
-    #[default]
-    Yellow,
-    Green,
-    Blue,
-    Pink,
-    Purple,
-    Red,
 }
 
 macro_rules! string_enum {
@@ -64,16 +52,6 @@ macro_rules! string_enum {
 }
 
 string_enum!(Status, "status", Unread = "unread", Read = "read", Archived = "archived");
-string_enum!(
-    Color,
-    "color",
-    Yellow = "yellow",
-    Green = "green",
-    Blue = "blue",
-    Pink = "pink",
-    Purple = "purple",
-    Red = "red"
-);
 
 /// One row of the library list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
