@@ -30,6 +30,8 @@ pub enum Error {
     InvalidValue { what: &'static str, value: String, expected: &'static str },
     #[error("nothing to import from {0}: it holds no text")]
     EmptyInput(String),
+    #[error("nothing to import from {}: the folder holds no .html, .htm, .mhtml, .txt or .md files", .0.display())]
+    EmptyFolder(PathBuf),
     #[error("cannot import {0}: only .txt, .md, .html, .htm and .mhtml files are supported")]
     UnsupportedFile(PathBuf),
     #[error("cannot clip {input:?}: {problem}")]
@@ -90,6 +92,7 @@ impl Error {
                 "invalid_input"
             }
             Error::UnsupportedFile(_) => "unsupported",
+            Error::EmptyFolder(_) => "invalid_input",
             Error::Query(_) => "invalid_query",
             Error::Io { .. } => "io",
             Error::Address { .. } => "invalid_input",

@@ -245,14 +245,13 @@ impl Library {
         cancel: &AtomicBool,
     ) -> ImportSummary {
         // (path to add, name to show); a path that cannot be added keeps its error for the report.
-        let mut items: Vec<(Result<PathBuf, String>, String)> = Vec::new();
+        let mut items: Vec<(Result<PathBuf, Error>, String)> = Vec::new();
         for path in paths {
             let shown = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
             if path.is_dir() {
                 let mut files = Vec::new();
                 match collect_files(path, &mut files) {
-                    Ok(()) if files.is_empty() => items
-                        .push((Err("the folder holds no .html, .htm, .mhtml, .txt or .md files".to_owned()), shown)),
+                    Ok(()) if files.is_empty() => items.push((Err(Error::EmptyFolder(path.clone())), shown)),
                     Ok(()) => {
                         files.sort();
                         for file in files {
@@ -260,18 +259,19 @@ impl Library {
                             items.push((Ok(file), format!("{shown}/{inner}")));
                         }
                     }
-                    Err(e) => items.push((Err(e.to_string()), shown)),
+                    Err(e) => items.push((Err(e), shown)),
                 }
             } else if format_of(path).is_none() {
-                items.push((Err(Error::UnsupportedFile(path.clone()).to_string()), shown));
+                items.push((Err(Error::UnsupportedFile(path.clone())), shown));
             } else {
                 items.push((Ok(path.clone()), shown));
             }
         }
         let names: Vec<String> = items.iter().map(|(_, name)| name.clone()).collect();
-        self.bulk(&names, progress, cancel, |lib, i| match &items[i].0 {
-            Ok(file) => lib.add_file(file, options),
-            Err(reason) => Err(Error::Conflict(reason.clone())),
+        // Each item is tried once: a path that could not be listed hands over its own error.
+        self.bulk(&names, progress, cancel, |lib, i| match std::mem::replace(&mut items[i].0, Ok(PathBuf::new())) {
+            Ok(file) => lib.add_file(&file, options),
+            Err(e) => Err(e),
         })
     }
 
