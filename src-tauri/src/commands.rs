@@ -327,16 +327,16 @@ pub async fn export_pdf(
 
 /// Opens the last exported PDF in the system's viewer.
 #[tauri::command]
-pub fn open_exported(app: AppHandle, state: State<'_, LibraryState>) -> CommandResult<()> {
+pub fn open_exported(state: State<'_, LibraryState>) -> CommandResult<()> {
     let path = state.last_export.lock().map_err(|_| CommandError::Poisoned)?.clone();
     let path = path.ok_or_else(|| CommandError::Refused("nothing has been exported yet".into()))?;
-    dialogs::open_path(&app, &path)
+    dialogs::open_path(&path)
 }
 
 /// Opens an article's link in the system browser: http and https addresses only.
 #[tauri::command]
-pub fn open_link(app: AppHandle, url: String) -> CommandResult<()> {
-    dialogs::open_web_link(&app, &url)
+pub fn open_link(url: String) -> CommandResult<()> {
+    dialogs::open_web_link(&url)
 }
 
 /// Subscribes the window to app events (drops, menu items); the last subscriber wins.

@@ -68,13 +68,13 @@ pub fn pdf_file_name(title: &str) -> String {
 }
 
 /// Opens a file with the system's default application.
-pub fn open_path(_app: &AppHandle, path: &Path) -> Result<(), CommandError> {
+pub fn open_path(path: &Path) -> Result<(), CommandError> {
     tauri_plugin_opener::open_path(path, None::<&str>)
         .map_err(|e| CommandError::System(format!("cannot open {}: {e}", path.display())))
 }
 
 /// Opens a web address in the system browser after checking it is http or https.
-pub fn open_web_link(_app: &AppHandle, url: &str) -> Result<(), CommandError> {
+pub fn open_web_link(url: &str) -> Result<(), CommandError> {
     let checked = checked_web_link(url)?;
     tauri_plugin_opener::open_url(checked, None::<&str>)
         .map_err(|e| CommandError::System(format!("cannot open the browser: {e}")))
