@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
@@ -25,9 +25,10 @@ use tauri::{AppHandle, State};
 use crate::dialogs;
 use crate::events::{AppEvent, Events};
 
-/// The open library and what the commands share.
+/// The open library and what the commands share. The library is shared as it is: it holds its
+/// connection only while SQL runs, so a slow clip never blocks listing, searching or reading.
 pub struct LibraryState {
-    library: Arc<Mutex<quire::Library>>,
+    library: Arc<quire::Library>,
     /// Set by `cancel_import` to stop the running import before its next item.
     cancel: Arc<AtomicBool>,
     /// Paths of the last drop on the window, waiting for the UI to import them.
@@ -40,7 +41,7 @@ pub struct LibraryState {
 impl LibraryState {
     pub fn new(library: quire::Library) -> Self {
         Self {
-            library: Arc::new(Mutex::new(library)),
+            library: Arc::new(library),
             cancel: Arc::new(AtomicBool::new(false)),
             dropped: Mutex::new(Vec::new()),
             last_export: Mutex::new(None),
@@ -48,13 +49,9 @@ impl LibraryState {
         }
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, quire::Library>, CommandError> {
-        self.library.lock().map_err(|_| CommandError::Poisoned)
-    }
-
     /// A stored image, for the `quire-image` protocol.
     pub fn image(&self, hash: &str) -> Result<quire::StoredImage, CommandError> {
-        Ok(self.lock()?.image(hash)?)
+        Ok(self.library.image(hash)?)
     }
 
     /// Keeps the paths dropped on the window and tells the UI, which asks to import them.
@@ -70,15 +67,12 @@ impl LibraryState {
     /// on the UI thread or an async worker).
     async fn blocking<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut quire::Library) -> Result<T, CommandError> + Send + 'static,
+        work: impl FnOnce(&quire::Library) -> Result<T, CommandError> + Send + 'static,
     ) -> CommandResult<T> {
         let library = Arc::clone(&self.library);
-        tauri::async_runtime::spawn_blocking(move || {
-            let mut guard = library.lock().map_err(|_| CommandError::Poisoned)?;
-            work(&mut guard)
-        })
-        .await
-        .map_err(|e| CommandError::Internal(e.to_string()))?
+        tauri::async_runtime::spawn_blocking(move || work(&library))
+            .await
+            .map_err(|e| CommandError::Internal(e.to_string()))?
     }
 
     /// Runs a bulk import, streaming its progress; `cancel_import` stops it.
@@ -90,7 +84,8 @@ impl LibraryState {
                 // The window may be gone; the import goes on and its summary is the result.
                 let _ = on_event.send(event.clone());
             };
-            Ok(library.import_paths(&paths, &quire::AddOptions::default(), &mut progress, &cancel))
+            let sources: Vec<quire::AddSource> = paths.into_iter().map(quire::AddSource::Path).collect();
+            Ok(library.add_all(&sources, &quire::AddOptions::default(), &mut progress, &cancel))
         })
         .await
     }
@@ -101,7 +96,7 @@ impl LibraryState {
 pub enum CommandError {
     #[error(transparent)]
     Library(#[from] quire::Error),
-    #[error("the library is unavailable after an earlier failure; restart Quire")]
+    #[error("Quire is in a bad state after an earlier failure; restart Quire")]
     Poisoned,
     #[error("{0}")]
     Refused(String),
@@ -111,13 +106,31 @@ pub enum CommandError {
     Internal(String),
 }
 
+/// What kind of error a command failed with: the library's kinds, and the shell's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(untagged)]
+pub enum CommandErrorKind {
+    Library(quire::ErrorKind),
+    Shell(ShellErrorKind),
+}
+
+/// The shell's own kinds of error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellErrorKind {
+    /// The system (a dialog, the browser, the file viewer) failed.
+    System,
+    /// A bug or a failure of Quire itself.
+    Internal,
+}
+
 impl CommandError {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> CommandErrorKind {
         match self {
-            Self::Library(error) => error.kind(),
-            Self::Refused(_) => "invalid_input",
-            Self::System(_) => "system",
-            Self::Poisoned | Self::Internal(_) => "internal",
+            Self::Library(error) => CommandErrorKind::Library(error.kind()),
+            Self::Refused(_) => CommandErrorKind::Library(quire::ErrorKind::InvalidInput),
+            Self::System(_) => CommandErrorKind::Shell(ShellErrorKind::System),
+            Self::Poisoned | Self::Internal(_) => CommandErrorKind::Shell(ShellErrorKind::Internal),
         }
     }
 }
@@ -125,7 +138,7 @@ impl CommandError {
 impl serde::Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("CommandError", 2)?;
-        s.serialize_field("kind", self.kind())?;
+        s.serialize_field("kind", &self.kind())?;
         s.serialize_field("message", &self.to_string())?;
         s.end()
     }
@@ -255,7 +268,9 @@ pub async fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> Com
 /// The clip box: a web address is fetched and clipped, anything else is pasted HTML or text.
 #[tauri::command]
 pub async fn clip(state: State<'_, LibraryState>, input: String) -> CommandResult<AddOutcome> {
-    state.blocking(move |library| Ok(library.add_input(&input, &quire::AddOptions::default())?)).await
+    state
+        .blocking(move |library| Ok(library.add(&quire::AddSource::Pasted(input), &quire::AddOptions::default())?))
+        .await
 }
 
 /// Adds the bundled sample article (the empty library's one-click start).

@@ -146,11 +146,12 @@ fn library(n: usize) -> PathBuf {
     let _ = std::fs::remove_file(&partial);
     let started = Instant::now();
     {
-        let mut lib = quire::Library::open(&partial).expect("create the benchmark library");
+        let lib = quire::Library::open(&partial).expect("create the benchmark library");
         for i in 0..n {
-            lib.add_bytes(article(i).as_bytes(), &quire::AddOptions::default()).expect("add a generated article");
+            lib.add(&quire::AddSource::Stdin(article(i).as_bytes().to_vec()), &quire::AddOptions::default())
+                .expect("add a generated article");
         }
-        quire_tests::add_reference_article(&mut lib);
+        quire_tests::add_reference_article(&lib);
     }
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.join(format!("desktop-{n}.partial.sqlite3{suffix}")));

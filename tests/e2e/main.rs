@@ -25,14 +25,14 @@ use quire_tests::REFERENCE_TITLE as TITLE;
 /// Creates a library at `path` holding the reference article and its four highlights;
 /// returns the highlight ids with their quotes.
 fn reference_library(path: &Path) -> Vec<(i64, String)> {
-    let mut library = quire::Library::open(path).expect("open the temporary library");
+    let library = quire::Library::open(path).expect("open the temporary library");
     // A source URL and article tags, so that the list shows a site and tag chips.
     let options = quire::AddOptions {
         url: Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/".to_owned()),
         tags: vec!["Ukraine".to_owned(), "NATO".to_owned()],
         ..Default::default()
     };
-    let (_, highlights) = quire_tests::add_reference_article_with(&mut library, &options);
+    let (_, highlights) = quire_tests::add_reference_article_with(&library, &options);
     highlights.into_iter().map(|h| (h.id, h.quote.exact)).collect()
 }
 
@@ -60,8 +60,10 @@ fn add_picture_article(path: &Path, folder: &Path) -> Vec<(i64, String)> {
     );
     let page = folder.join("pictures.html");
     std::fs::write(&page, html).expect("write the page");
-    let mut library = quire::Library::open(path).expect("open the temporary library");
-    let added = library.add_file(&page, &quire::AddOptions::default()).expect("add the picture page");
+    let library = quire::Library::open(path).expect("open the temporary library");
+    let added = library
+        .add(&quire::AddSource::Path(page.to_owned()), &quire::AddOptions::default())
+        .expect("add the picture page");
     assert!(added.warnings.is_empty(), "the image is stored: {:?}", added.warnings);
     let quotes = [
         ("Inside the venue\n\nDelegations met in the main hall", quire::Color::Purple),

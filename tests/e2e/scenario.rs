@@ -205,10 +205,10 @@ fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
 }
 
 fn library_of(path: &Path, titles: &[&str]) {
-    let mut lib = quire::Library::open(path).unwrap();
+    let lib = quire::Library::open(path).unwrap();
     for title in titles {
         let text = format!("{title}\n\nA short article called {title}, with a paragraph of text to read.");
-        lib.add_bytes(text.as_bytes(), &quire::AddOptions::default()).unwrap();
+        lib.add(&quire::AddSource::Stdin(text.as_bytes().to_vec()), &quire::AddOptions::default()).unwrap();
     }
 }
 
@@ -283,7 +283,7 @@ fn saved_searches_and_dropping_an_article_on_a_tag() {
     let library = temp.path().join("library.sqlite3");
     library_of(&library, &["Alliance notes", "Summit diary", "Weather report"]);
     let (notes, diary) = {
-        let mut lib = quire::Library::open(&library).unwrap();
+        let lib = quire::Library::open(&library).unwrap();
         let all = lib.list_articles(&Default::default()).unwrap();
         let id = |title: &str| all.iter().find(|a| a.title == title).unwrap().id;
         lib.tag_article(id("Alliance notes"), &["Reading/Later".into()]).unwrap();

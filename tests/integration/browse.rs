@@ -10,7 +10,7 @@ fn titles(lib: &Library, sort: Sort) -> Vec<String> {
     lib.list_articles(&ArticleFilter { sort, ..Default::default() }).unwrap().into_iter().map(|a| a.title).collect()
 }
 
-fn add_html(lib: &mut Library, title: &str, site: &str, published: Option<&str>) -> i64 {
+fn add_html(lib: &Library, title: &str, site: &str, published: Option<&str>) -> i64 {
     let date =
         published.map(|d| format!("<meta property=\"article:published_time\" content=\"{d}\">")).unwrap_or_default();
     let html = format!(
@@ -18,27 +18,27 @@ fn add_html(lib: &mut Library, title: &str, site: &str, published: Option<&str>)
          <body><article><h1>{title}</h1><p>{title} is a story with enough words to be an article of its own, \
          about alliances, summits and the long road to membership.</p></article></body></html>"
     );
-    lib.add_bytes(html.as_bytes(), &quire::AddOptions::default()).unwrap().id
+    lib.add(&quire::AddSource::Stdin(html.as_bytes().to_vec()), &quire::AddOptions::default()).unwrap().id
 }
 
 #[test]
 fn list_sorts_by_clipped_published_title_and_site() {
-    let (_dir, mut lib) = temp_library();
-    add_html(&mut lib, "Beta summit", "Zeta News", Some("2023-07-10T08:00:00Z"));
-    add_html(&mut lib, "alpha talks", "Alpha Post", None);
-    add_html(&mut lib, "Gamma pledge", "alpha post", Some("2023-07-12T08:00:00Z"));
+    let (_dir, lib) = temp_library();
+    add_html(&lib, "Beta summit", "Zeta News", Some("2023-07-10T08:00:00Z"));
+    add_html(&lib, "alpha talks", "Alpha Post", None);
+    add_html(&lib, "Gamma pledge", "alpha post", Some("2023-07-12T08:00:00Z"));
     // Same second of clipping: the later id is the newer one.
     assert_eq!(titles(&lib, Sort::Clipped), ["Gamma pledge", "alpha talks", "Beta summit"]);
     assert_eq!(titles(&lib, Sort::Published), ["Gamma pledge", "Beta summit", "alpha talks"]);
     assert_eq!(titles(&lib, Sort::Title), ["alpha talks", "Beta summit", "Gamma pledge"]);
     assert_eq!(titles(&lib, Sort::Site), ["Gamma pledge", "alpha talks", "Beta summit"]);
     assert_eq!("Title".parse::<Sort>().unwrap(), Sort::Title);
-    assert_eq!("newest".parse::<Sort>().unwrap_err().kind(), "invalid_input");
+    assert_eq!("newest".parse::<Sort>().unwrap_err().kind(), quire::ErrorKind::InvalidInput);
 }
 
 #[test]
 fn saved_searches_are_validated_renamed_by_upsert_and_deleted() {
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     let first = lib.save_search("Allies", "allies tag:\"NATO accession\"").unwrap();
     assert_eq!(first.query, "allies tag:\"NATO accession\"");
     lib.save_search("kremlin", "Kremlin").unwrap();
@@ -48,20 +48,20 @@ fn saved_searches_are_validated_renamed_by_upsert_and_deleted() {
     let saved: Vec<(String, String)> = lib.saved_searches().unwrap().into_iter().map(|s| (s.name, s.query)).collect();
     assert_eq!(saved, [("Allies".to_owned(), "allies OR partners".to_owned()), ("kremlin".into(), "Kremlin".into())]);
     // A query that does not parse, an empty one and a blank name are refused, and change nothing.
-    assert_eq!(lib.save_search("broken", "\"unclosed").unwrap_err().kind(), "invalid_query");
-    assert_eq!(lib.save_search("empty", "   ").unwrap_err().kind(), "invalid_query");
-    assert_eq!(lib.save_search("  ", "allies").unwrap_err().kind(), "invalid_input");
+    assert_eq!(lib.save_search("broken", "\"unclosed").unwrap_err().kind(), quire::ErrorKind::InvalidQuery);
+    assert_eq!(lib.save_search("empty", "   ").unwrap_err().kind(), quire::ErrorKind::InvalidQuery);
+    assert_eq!(lib.save_search("  ", "allies").unwrap_err().kind(), quire::ErrorKind::InvalidInput);
     assert_eq!(lib.saved_searches().unwrap().len(), 2);
     lib.delete_saved_search(first.id).unwrap();
-    assert_eq!(lib.delete_saved_search(first.id).unwrap_err().kind(), "not_found");
+    assert_eq!(lib.delete_saved_search(first.id).unwrap_err().kind(), quire::ErrorKind::NotFound);
     assert_eq!(lib.saved_searches().unwrap().len(), 1);
 }
 
 #[test]
 fn topic_groups_tagged_quotes_by_article_in_text_order() {
-    let (_dir, mut lib) = temp_library();
-    let (reference, highlights) = add_reference_article(&mut lib);
-    let other = add_text(&mut lib, "Finland\n\nFinland joined NATO in April 2023, after decades of neutrality.");
+    let (_dir, lib) = temp_library();
+    let (reference, highlights) = add_reference_article(&lib);
+    let other = add_text(&lib, "Finland\n\nFinland joined NATO in April 2023, after decades of neutrality.");
     let finland = lib
         .add_highlight(&quire::NewHighlight {
             article_id: other,
@@ -91,12 +91,12 @@ fn topic_groups_tagged_quotes_by_article_in_text_order() {
     );
     assert_eq!(topic.articles[1].article.title, REFERENCE_TITLE);
     assert!(topic.articles.iter().flat_map(|g| &g.highlights).all(|h| h.anchor != AnchorKind::Orphan));
-    assert_eq!(lib.topic("no such tag").unwrap_err().kind(), "not_found");
+    assert_eq!(lib.topic("no such tag").unwrap_err().kind(), quire::ErrorKind::NotFound);
 }
 
 #[test]
 fn the_sample_article_is_the_reference_story_added_once() {
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     let added = lib.add_sample_article().unwrap();
     assert!(added.created);
     assert_eq!(added.title, REFERENCE_TITLE);
@@ -118,7 +118,7 @@ fn the_sample_article_is_the_reference_story_added_once() {
 
 #[test]
 fn dropped_files_and_folders_import_with_a_reason_for_each_failure() {
-    let (dir, mut lib) = temp_library();
+    let (dir, lib) = temp_library();
     let folder = dir.path().join("saved");
     std::fs::create_dir_all(folder.join("nested")).unwrap();
     std::fs::write(folder.join("one.txt"), "First note\n\nA plain text article about the summit.").unwrap();
@@ -132,7 +132,8 @@ fn dropped_files_and_folders_import_with_a_reason_for_each_failure() {
     let paths = vec![page.clone(), folder.clone(), empty, pdf, page];
     let mut events = Vec::new();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let summary = lib.import_paths(&paths, &quire::AddOptions::default(), &mut |e| events.push(e.clone()), &cancel);
+    let sources: Vec<_> = paths.into_iter().map(quire::AddSource::Path).collect();
+    let summary = lib.add_all(&sources, &quire::AddOptions::default(), &mut |e| events.push(e.clone()), &cancel);
     assert_eq!(summary.added.len(), 3, "the page and the two text files: {summary:?}");
     assert_eq!(summary.duplicates.len(), 1, "the page given twice");
     let failed: Vec<&str> = summary.failed.iter().map(|(name, _)| name.as_str()).collect();
@@ -144,34 +145,46 @@ fn dropped_files_and_folders_import_with_a_reason_for_each_failure() {
 
     // Cancelled before the first item: nothing is added, and the summary says so.
     cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-    let summary = lib.import_paths(&[folder], &quire::AddOptions::default(), &mut |_| {}, &cancel);
+    let summary = lib.add_all(&[quire::AddSource::Path(folder)], &quire::AddOptions::default(), &mut |_| {}, &cancel);
     assert!(summary.cancelled && summary.added.is_empty() && summary.duplicates.is_empty());
 }
 
 #[test]
 fn the_clip_box_takes_pasted_text_or_html_and_refuses_blank_input() {
-    let (_dir, mut lib) = temp_library();
-    let text =
-        lib.add_input("Pasted note\n\nA paragraph pasted from somewhere.", &quire::AddOptions::default()).unwrap();
+    let (_dir, lib) = temp_library();
+    let text = lib
+        .add(
+            &quire::AddSource::Pasted("Pasted note\n\nA paragraph pasted from somewhere.".to_owned()),
+            &quire::AddOptions::default(),
+        )
+        .unwrap();
     assert_eq!(text.title, "Pasted note");
     let html = lib
-        .add_input("<p>Pasted <b>HTML</b> with enough text to make a paragraph of an article.</p>", &Default::default())
+        .add(
+            &quire::AddSource::Pasted(
+                "<p>Pasted <b>HTML</b> with enough text to make a paragraph of an article.</p>".to_owned(),
+            ),
+            &Default::default(),
+        )
         .unwrap();
     assert!(lib.canonical_text(html.id).unwrap().contains("Pasted HTML with enough text"));
-    assert_eq!(lib.add_input("  \n ", &Default::default()).unwrap_err().kind(), "invalid_input");
+    assert_eq!(
+        lib.add(&quire::AddSource::Pasted("  \n ".to_owned()), &Default::default()).unwrap_err().kind(),
+        quire::ErrorKind::InvalidInput
+    );
     // An address is clipped: an unsupported scheme is refused before any network use.
-    let err = lib.add_input("ftp://example.com/page", &Default::default()).unwrap_err();
-    assert_eq!(err.kind(), "invalid_input", "{err}");
+    let err = lib.add(&quire::AddSource::Pasted("ftp://example.com/page".to_owned()), &Default::default()).unwrap_err();
+    assert_eq!(err.kind(), quire::ErrorKind::InvalidInput, "{err}");
     assert_eq!(lib.list_articles(&ArticleFilter::default()).unwrap().len(), 2);
 }
 
 #[test]
 fn the_list_loads_in_pages_and_counts_what_the_filter_selects() {
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     for i in 0..7 {
-        add_html(&mut lib, &format!("Story {i}"), "Site", None);
+        add_html(&lib, &format!("Story {i}"), "Site", None);
     }
-    let (reference, _) = add_reference_article(&mut lib);
+    let (reference, _) = add_reference_article(&lib);
     lib.set_status(reference, quire::Status::Read).unwrap();
     let page = |offset, limit| -> Vec<String> {
         let filter =

@@ -93,10 +93,10 @@ fn options(server: &Server) -> AddOptions {
 #[test]
 fn clipping_a_page_saves_the_article_its_images_and_a_snapshot() {
     let server = Server::start(routes);
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     let opts = options(&server);
     let url = server.url(HOST, "/2023/07/12/ukraine-closer-to-nato/");
-    let added = lib.clip_url(&url, &opts).unwrap();
+    let added = lib.add(&quire::AddSource::Url(url.to_string()), &opts).unwrap();
     assert!(added.created);
     assert_eq!(added.title, REFERENCE_TITLE);
     assert_eq!(added.warnings.len(), 1, "{:?}", added.warnings);
@@ -133,7 +133,7 @@ fn clipping_a_page_saves_the_article_its_images_and_a_snapshot() {
 
     // The same page again — through a redirect, with tracking parameters — is the same article.
     for again in [server.url(HOST, "/moved"), format!("{url}?utm_source=x&fbclid=y#comments")] {
-        let outcome = lib.clip_url(&again, &opts).unwrap();
+        let outcome = lib.add(&quire::AddSource::Url(again.to_string()), &opts).unwrap();
         assert_eq!((outcome.id, outcome.created), (added.id, false), "{again}");
     }
     assert_eq!(lib.list_articles(&Default::default()).unwrap().len(), 1);
@@ -144,7 +144,7 @@ fn clipping_a_page_saves_the_article_its_images_and_a_snapshot() {
 #[test]
 fn bad_input_table() {
     let server = Server::start(routes);
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     let opts = options(&server);
     let url = |path: &str| server.url(HOST, path);
     let refused = {
@@ -179,7 +179,7 @@ fn bad_input_table() {
     let mut failures = Vec::new();
     for (address, expected) in cases {
         let before = lib.list_articles(&Default::default()).unwrap().len();
-        match (lib.clip_url(&address, &opts), expected) {
+        match (lib.add(&quire::AddSource::Url(address.to_string()), &opts), expected) {
             (Err(e), Err(fragment)) => {
                 let message = e.to_string();
                 if !message.contains(fragment) || message.contains('\n') {
@@ -217,8 +217,8 @@ fn bad_input_table() {
 #[test]
 fn the_stored_document_holds_nothing_that_runs_or_loads() {
     let server = Server::start(routes);
-    let (_dir, mut lib) = temp_library();
-    let added = lib.clip_url(&server.url(HOST, "/hostile"), &options(&server)).unwrap();
+    let (_dir, lib) = temp_library();
+    let added = lib.add(&quire::AddSource::Url(server.url(HOST, "/hostile")), &options(&server)).unwrap();
     let view = lib.article(added.id).unwrap();
     let json = serde_json::to_string(&view.document).unwrap().to_lowercase();
     for bad in [
@@ -247,7 +247,7 @@ fn the_stored_document_holds_nothing_that_runs_or_loads() {
 
 #[test]
 fn folder_import_reports_added_duplicates_and_failures_and_can_be_cancelled() {
-    let (dir, mut lib) = temp_library();
+    let (dir, lib) = temp_library();
     let folder = dir.path().join("saved");
     std::fs::create_dir_all(folder.join("page_files")).unwrap();
     std::fs::create_dir_all(folder.join("more")).unwrap();
@@ -259,42 +259,40 @@ fn folder_import_reports_added_duplicates_and_failures_and_can_be_cancelled() {
     std::fs::write(folder.join("page_files/ad.html"), "<p>an ad frame</p>").unwrap();
     let mut events = Vec::new();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let summary =
-        lib.import_folder(&folder, &AddOptions::default(), &mut |e| events.push(format!("{e:?}")), &cancel).unwrap();
+    let sources = [quire::AddSource::Path(folder.clone())];
+    let summary = lib.add_all(&sources, &AddOptions::default(), &mut |e| events.push(format!("{e:?}")), &cancel);
     assert_eq!(
         (summary.added.len(), summary.duplicates.len(), summary.failed.len(), summary.cancelled),
         (2, 1, 1, false)
     );
-    assert_eq!(summary.failed[0].0, "d-empty.md");
+    assert_eq!(summary.failed[0].0, "saved/d-empty.md");
     assert!(summary.failed[0].1.contains("holds no text"));
     assert_eq!(events.len(), 5, "started + one per file: {events:?}");
     assert!(events[0].contains("Started { total: 4 }"));
 
     // Cancelling after the first file keeps it and stops there.
-    let (_dir2, mut lib2) = temp_library();
+    let (_dir2, lib2) = temp_library();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let summary = lib2
-        .import_folder(
-            &folder,
-            &AddOptions::default(),
-            &mut |e| {
-                if matches!(e, quire::ImportEvent::Item { .. }) {
-                    cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-                }
-            },
-            &cancel,
-        )
-        .unwrap();
+    let summary = lib2.add_all(
+        &sources,
+        &AddOptions::default(),
+        &mut |e| {
+            if matches!(e, quire::ImportEvent::Item { .. }) {
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        },
+        &cancel,
+    );
     assert!(summary.cancelled);
     assert_eq!(summary.added.len(), 1);
     assert_eq!(lib2.list_articles(&Default::default()).unwrap().len(), 1);
-    let missing = lib2.import_folder(&dir.path().join("nope"), &AddOptions::default(), &mut |_| {}, &cancel);
-    assert_eq!(missing.unwrap_err().kind(), "io");
+    let missing = lib2.add(&quire::AddSource::Path(dir.path().join("nope")), &AddOptions::default());
+    assert_eq!(missing.unwrap_err().kind(), quire::ErrorKind::Io);
 }
 
 #[test]
 fn local_pages_keep_images_beside_them_but_never_outside() {
-    let (dir, mut lib) = temp_library();
+    let (dir, lib) = temp_library();
     let folder = dir.path().join("saved");
     std::fs::create_dir_all(folder.join("page_files")).unwrap();
     std::fs::write(folder.join("page_files/chart%201.png"), tiny_png(3)).unwrap();
@@ -306,7 +304,7 @@ fn local_pages_keep_images_beside_them_but_never_outside() {
         .replace("<h2>Long range weapons</h2>", "<figure><img src=\"../secret.png\" alt=\"outside\"><figcaption>Not allowed.</figcaption></figure><h2>Long range weapons</h2>");
     let path = folder.join("page.html");
     std::fs::write(&path, page).unwrap();
-    let added = lib.add_file(&path, &AddOptions::default()).unwrap();
+    let added = lib.add(&quire::AddSource::Path(path.to_owned()), &AddOptions::default()).unwrap();
     let view = lib.article(added.id).unwrap();
     let srcs: Vec<String> = view
         .document
@@ -331,7 +329,7 @@ fn local_pages_keep_images_beside_them_but_never_outside() {
 #[test]
 fn web_archives_import_with_their_images_offline() {
     use base64::Engine;
-    let (dir, mut lib) = temp_library();
+    let (dir, lib) = temp_library();
     let page = std::fs::read_to_string(data("page.html"))
         .unwrap()
         .replace("https://worlddesk.example/media/vilnius-summit.jpg", "https://worlddesk.example/media/summit.png");
@@ -348,7 +346,7 @@ fn web_archives_import_with_their_images_offline() {
     );
     let path = dir.path().join("saved.mhtml");
     std::fs::write(&path, mhtml).unwrap();
-    let added = lib.add_file(&path, &AddOptions::default()).unwrap();
+    let added = lib.add(&quire::AddSource::Path(path.to_owned()), &AddOptions::default()).unwrap();
     assert_eq!(added.title, REFERENCE_TITLE);
     assert!(added.warnings.is_empty(), "{:?}", added.warnings);
     let view = lib.article(added.id).unwrap();
@@ -365,5 +363,8 @@ fn web_archives_import_with_their_images_offline() {
     assert_eq!(lib.image(hash).unwrap().data, tiny_png(5));
     let not_archive = dir.path().join("broken.mht");
     std::fs::write(&not_archive, "just some text, no MIME at all").unwrap();
-    assert_eq!(lib.add_file(&not_archive, &AddOptions::default()).unwrap_err().kind(), "invalid_input");
+    assert_eq!(
+        lib.add(&quire::AddSource::Path(not_archive.to_owned()), &AddOptions::default()).unwrap_err().kind(),
+        quire::ErrorKind::InvalidInput
+    );
 }

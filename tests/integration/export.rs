@@ -27,9 +27,9 @@ fn pdfinfo(path: &std::path::Path) -> String {
 
 #[test]
 fn export_writes_a_valid_annotated_pdf_and_never_a_broken_one() {
-    let (dir, mut lib) = temp_library();
-    let (id, _) = add_reference_article(&mut lib);
-    let other = lib.add_file(&data("page.html"), &Default::default()).unwrap().id;
+    let (dir, lib) = temp_library();
+    let (id, _) = add_reference_article(&lib);
+    let other = lib.add(&quire::AddSource::Path(data("page.html").to_owned()), &Default::default()).unwrap().id;
     let path = dir.path().join("reference.pdf");
     let report = lib
         .export_pdf(&ExportRequest {
@@ -83,7 +83,7 @@ fn export_writes_a_valid_annotated_pdf_and_never_a_broken_one() {
     let err = lib
         .export_pdf(&ExportRequest { ids: vec![id, 999], path: dir.path().join("keep.pdf"), ..Default::default() })
         .unwrap_err();
-    assert_eq!(err.kind(), "not_found");
+    assert_eq!(err.kind(), quire::ErrorKind::NotFound);
     assert_eq!(std::fs::read(dir.path().join("keep.pdf")).unwrap(), b"precious");
     let err = lib
         .export_pdf(&ExportRequest {
@@ -92,11 +92,11 @@ fn export_writes_a_valid_annotated_pdf_and_never_a_broken_one() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(err.kind(), "io");
+    assert_eq!(err.kind(), quire::ErrorKind::Io);
     assert!(err.to_string().contains("no/such/folder/x.pdf"), "{err}");
     assert_eq!(
         lib.export_pdf(&ExportRequest { path: path.clone(), ..Default::default() }).unwrap_err().kind(),
-        "invalid_input"
+        quire::ErrorKind::InvalidInput
     );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -108,7 +108,7 @@ fn export_writes_a_valid_annotated_pdf_and_never_a_broken_one() {
 
 #[test]
 fn export_embeds_stored_images_and_falls_back_for_glyphs_the_fonts_lack() {
-    let (dir, mut lib) = temp_library();
+    let (dir, lib) = temp_library();
     let page = dir.path().join("page");
     std::fs::create_dir(&page).unwrap();
     let jpeg = std::fs::read(workspace_root().join("crates/quire-pdf/tests/data/figure.jpg")).unwrap();
@@ -121,7 +121,7 @@ fn export_embeds_stored_images_and_falls_back_for_glyphs_the_fonts_lack() {
         <p>A last paragraph after the figure, also long enough to be kept as part of the article.</p>\
         </article></body></html>";
     std::fs::write(page.join("index.html"), html).unwrap();
-    let id = lib.add_file(&page.join("index.html"), &Default::default()).unwrap().id;
+    let id = lib.add(&quire::AddSource::Path(page.join("index.html").to_owned()), &Default::default()).unwrap().id;
     let path = dir.path().join("glyphs.pdf");
     let report = lib.export_pdf(&ExportRequest { ids: vec![id], path: path.clone(), ..Default::default() }).unwrap();
     assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);

@@ -7,8 +7,8 @@ use crate::temp_library;
 /// none of the page chrome; metadata from OpenGraph / JSON-LD / <meta>.
 #[test]
 fn the_reference_page_extracts_to_the_article() {
-    let (_dir, mut lib) = temp_library();
-    let added = lib.add_file(&data("page.html"), &Default::default()).unwrap();
+    let (_dir, lib) = temp_library();
+    let added = lib.add(&quire::AddSource::Path(data("page.html").to_owned()), &Default::default()).unwrap();
     assert!(added.created);
     let view = lib.article(added.id).unwrap();
     let s = &view.summary;
@@ -63,11 +63,11 @@ fn the_reference_page_extracts_to_the_article() {
 
 #[test]
 fn html_from_stdin_is_detected_and_bad_html_still_imports() {
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     let html = std::fs::read(data("page.html")).unwrap();
-    let added = lib.add_bytes(&html, &Default::default()).unwrap();
+    let added = lib.add(&quire::AddSource::Stdin(html.to_vec()), &Default::default()).unwrap();
     assert_eq!(added.title, REFERENCE_TITLE);
     let broken = b"<div><p>Unclosed <b>bold <i>and italic text about the Vilnius summit";
-    let added = lib.add_bytes(broken, &Default::default()).unwrap();
+    let added = lib.add(&quire::AddSource::Stdin(broken.to_vec()), &Default::default()).unwrap();
     assert!(lib.canonical_text(added.id).unwrap().contains("and italic text about the Vilnius summit"));
 }

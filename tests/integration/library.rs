@@ -30,9 +30,9 @@ fn upgrades_from_every_earlier_version_keep_data() {
             let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
             assert_eq!(v, from);
         }
-        let mut lib = Library::open(&path).expect("upgrade");
+        let lib = Library::open(&path).expect("upgrade");
         assert_eq!(lib.schema_version().unwrap(), SCHEMA_VERSION, "from version {from}");
-        let (id, _) = add_reference_article(&mut lib);
+        let (id, _) = add_reference_article(&lib);
         drop(lib);
         let lib = Library::open(&path).unwrap();
         assert_eq!(lib.article(id).unwrap().highlights.len(), 4);
@@ -46,7 +46,7 @@ fn a_library_from_a_newer_quire_is_refused_untouched() {
     let path = dir.path().join("new.sqlite3");
     rusqlite_conn(&path).execute_batch("PRAGMA user_version = 999; CREATE TABLE future (x);").unwrap();
     let err = Library::open(&path).err().expect("refused");
-    assert_eq!(err.kind(), "library");
+    assert_eq!(err.kind(), quire::ErrorKind::Library);
     assert!(err.to_string().contains("newer Quire"), "{err}");
     let v: i64 = rusqlite_conn(&path).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, 999);
@@ -65,8 +65,8 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
 
 #[test]
 fn the_reference_article_round_trips() {
-    let (_dir, mut lib) = temp_library();
-    let (id, highlights) = add_reference_article(&mut lib);
+    let (_dir, lib) = temp_library();
+    let (id, highlights) = add_reference_article(&lib);
     let view = lib.article(id).unwrap();
     assert_eq!(view.summary.title, REFERENCE_TITLE);
     // The canonical text is the article's paragraphs (everything after the title line),
@@ -100,9 +100,9 @@ fn the_reference_article_round_trips() {
 
 #[test]
 fn adding_the_same_content_again_reports_the_existing_article() {
-    let (_dir, mut lib) = temp_library();
-    let first = lib.add_file(&data("article.txt"), &Default::default()).unwrap();
-    let again = lib.add_file(&data("article.txt"), &Default::default()).unwrap();
+    let (_dir, lib) = temp_library();
+    let first = lib.add(&quire::AddSource::Path(data("article.txt").to_owned()), &Default::default()).unwrap();
+    let again = lib.add(&quire::AddSource::Path(data("article.txt").to_owned()), &Default::default()).unwrap();
     assert!(first.created);
     assert!(!again.created);
     assert_eq!(again.id, first.id);
@@ -111,18 +111,18 @@ fn adding_the_same_content_again_reports_the_existing_article() {
 
 #[test]
 fn bad_files_are_clear_errors_and_change_nothing() {
-    let (dir, mut lib) = temp_library();
-    let (id, _) = add_reference_article(&mut lib);
-    let cases: Vec<(std::path::PathBuf, &str, &str)> = vec![
-        (dir.path().join("missing.txt"), "io", "missing.txt"),
-        (data("highlights.json"), "unsupported", "only .txt, .md, .html, .htm and .mhtml"),
+    let (dir, lib) = temp_library();
+    let (id, _) = add_reference_article(&lib);
+    let cases: Vec<(std::path::PathBuf, quire::ErrorKind, &str)> = vec![
+        (dir.path().join("missing.txt"), quire::ErrorKind::Io, "missing.txt"),
+        (data("highlights.json"), quire::ErrorKind::Unsupported, "only .txt, .md, .html, .htm and .mhtml"),
         (
             {
                 let p = dir.path().join("empty.txt");
                 std::fs::write(&p, "\n  \n").unwrap();
                 p
             },
-            "invalid_input",
+            quire::ErrorKind::InvalidInput,
             "holds no text",
         ),
         (
@@ -131,19 +131,19 @@ fn bad_files_are_clear_errors_and_change_nothing() {
                 std::fs::write(&p, "<html><body><script>x()</script></body></html>").unwrap();
                 p
             },
-            "invalid_input",
+            quire::ErrorKind::InvalidInput,
             "holds no text",
         ),
     ];
     for (path, kind, message) in cases {
-        let err = lib.add_file(&path, &Default::default()).expect_err("refused");
+        let err = lib.add(&quire::AddSource::Path(path.to_owned()), &Default::default()).expect_err("refused");
         assert_eq!(err.kind(), kind, "{path:?}: {err}");
         assert!(err.to_string().contains(message), "{path:?}: {err}");
     }
     // A bad tag refuses the whole add: no article without its tags.
     let options = quire::AddOptions { tags: vec!["ok".into(), " / ".into()], ..Default::default() };
-    let err = lib.add_bytes(b"A title\n\nSome body text", &options).expect_err("refused");
-    assert_eq!(err.kind(), "invalid_input");
+    let err = lib.add(&quire::AddSource::Stdin(b"A title\n\nSome body text".to_vec()), &options).expect_err("refused");
+    assert_eq!(err.kind(), quire::ErrorKind::InvalidInput);
     let list = lib.list_articles(&Default::default()).unwrap();
     assert_eq!(list.iter().map(|a| a.id).collect::<Vec<_>>(), [id]);
     assert!(lib.tags().unwrap().iter().all(|t| t.name != "ok"));
@@ -151,27 +151,24 @@ fn bad_files_are_clear_errors_and_change_nothing() {
 
 #[test]
 fn status_favorite_progress_and_removal() {
-    let (_dir, mut lib) = temp_library();
-    let (id, _) = add_reference_article(&mut lib);
+    let (_dir, lib) = temp_library();
+    let (id, _) = add_reference_article(&lib);
     lib.set_status(id, quire::Status::Archived).unwrap();
     lib.set_favorite(id, true).unwrap();
     lib.set_progress(id, 0.5).unwrap();
     let view = lib.article(id).unwrap();
     assert_eq!((view.summary.status, view.summary.favorite, view.progress), (quire::Status::Archived, true, 0.5));
-    assert_eq!(lib.set_progress(id, 1.5).unwrap_err().kind(), "invalid_input");
-    assert_eq!(
-        lib.set_status(999, quire::Status::Read).unwrap_err().to_string(),
-        "article 999 not found (see `quire list`)"
-    );
+    assert_eq!(lib.set_progress(id, 1.5).unwrap_err().kind(), quire::ErrorKind::InvalidInput);
+    assert_eq!(lib.set_status(999, quire::Status::Read).unwrap_err().to_string(), "article 999 not found");
     let filter = |status| quire::ArticleFilter { status: Some(status), ..Default::default() };
     assert_eq!(lib.list_articles(&filter(quire::Status::Archived)).unwrap().len(), 1);
     assert_eq!(lib.list_articles(&filter(quire::Status::Unread)).unwrap().len(), 0);
     lib.remove_article(id).unwrap();
-    assert_eq!(lib.article(id).unwrap_err().kind(), "not_found");
+    assert_eq!(lib.article(id).unwrap_err().kind(), quire::ErrorKind::NotFound);
     assert!(lib.highlights(&Default::default()).unwrap().is_empty());
     assert_eq!(lib.tags().unwrap(), [], "tags nothing carries any more disappear");
     assert!(lib.search("allies", 10).unwrap().is_empty());
-    assert_eq!(lib.remove_article(id).unwrap_err().kind(), "not_found");
+    assert_eq!(lib.remove_article(id).unwrap_err().kind(), quire::ErrorKind::NotFound);
 }
 
 #[test]

@@ -23,6 +23,6 @@ pub fn temp_library() -> (TempDir, Library) {
 }
 
 /// Adds a plain-text article from a string; returns its id.
-pub fn add_text(library: &mut Library, text: &str) -> i64 {
-    library.add_bytes(text.as_bytes(), &quire::AddOptions::default()).expect("add text").id
+pub fn add_text(library: &Library, text: &str) -> i64 {
+    library.add(&quire::AddSource::Stdin(text.as_bytes().to_vec()), &quire::AddOptions::default()).expect("add text").id
 }

@@ -41,11 +41,11 @@ fn clip_update_reanchors_every_highlight_and_keeps_orphans() {
             Reply::Body(200, Some("text/html; charset=utf-8"), body.into_bytes())
         })
     });
-    let (_dir, mut lib) = temp_library();
+    let (_dir, lib) = temp_library();
     let fetch = FetchConfig { static_hosts: Some(vec![(HOST.to_owned(), server.addr)]), ..FetchConfig::default() };
     let options = AddOptions { fetch, ..AddOptions::default() };
     let url = server.url(HOST, PATH);
-    let id = lib.clip_url(&url, &options).unwrap().id;
+    let id = lib.add(&quire::AddSource::Url(url.to_string()), &options).unwrap().id;
     let ids: Vec<i64> = reference_quotes()
         .into_iter()
         .map(|q| {
@@ -60,11 +60,11 @@ fn clip_update_reanchors_every_highlight_and_keeps_orphans() {
 
     // Without --update, the changed page is reported as the same article and nothing moves.
     version.store(2, Ordering::SeqCst);
-    let plain = lib.clip_url(&url, &options).unwrap();
+    let plain = lib.add(&quire::AddSource::Url(url.to_string()), &options).unwrap();
     assert_eq!((plain.id, plain.created, plain.reanchored.is_none()), (id, false, true));
 
     let update = AddOptions { update: true, ..options.clone() };
-    let outcome = lib.clip_url(&url, &update).unwrap();
+    let outcome = lib.add(&quire::AddSource::Url(url.to_string()), &update).unwrap();
     let report = outcome.reanchored.expect("a re-anchoring report");
     assert!(report.text_changed);
     assert_eq!((report.exact, report.moved, report.fuzzy, report.orphaned), (0, 2, 1, 1), "{report:#?}");
@@ -120,15 +120,15 @@ fn clip_update_reanchors_every_highlight_and_keeps_orphans() {
     assert!(lib.highlights(&HighlightFilter { orphans: true, ..Default::default() }).unwrap().is_empty());
 
     // Clipping the same text again changes nothing.
-    let again = lib.clip_url(&url, &update).unwrap().reanchored.unwrap();
+    let again = lib.add(&quire::AddSource::Url(url.to_string()), &update).unwrap().reanchored.unwrap();
     assert!(!again.text_changed);
     assert_eq!(again.exact, 4);
 }
 
 #[test]
 fn reextract_uses_the_kept_page_and_refuses_text_articles() {
-    let (_dir, mut lib) = temp_library();
-    let html = lib.add_file(&data("page.html"), &AddOptions::default()).unwrap().id;
+    let (_dir, lib) = temp_library();
+    let html = lib.add(&quire::AddSource::Path(data("page.html").to_owned()), &AddOptions::default()).unwrap().id;
     let target =
         HighlightTarget::Quote { exact: "cluster munitions".into(), prefix: None, suffix: None, occurrence: None };
     lib.add_highlight(&NewHighlight {
@@ -142,9 +142,9 @@ fn reextract_uses_the_kept_page_and_refuses_text_articles() {
     let report = lib.reextract(html).unwrap().reanchored.unwrap();
     assert!(!report.text_changed);
     assert_eq!((report.exact, report.orphaned), (1, 0));
-    let text = lib.add_file(&data("article.txt"), &AddOptions::default()).unwrap().id;
+    let text = lib.add(&quire::AddSource::Path(data("article.txt").to_owned()), &AddOptions::default()).unwrap().id;
     let err = lib.reextract(text).unwrap_err();
-    assert_eq!(err.kind(), "invalid_input");
+    assert_eq!(err.kind(), quire::ErrorKind::InvalidInput);
     assert!(err.to_string().contains("no original page"), "{err}");
-    assert_eq!(lib.reextract(999).unwrap_err().kind(), "not_found");
+    assert_eq!(lib.reextract(999).unwrap_err().kind(), quire::ErrorKind::NotFound);
 }

@@ -7,11 +7,11 @@ use crate::{add_text, temp_library};
 /// error message.
 #[test]
 fn search_cases() {
-    let (_dir, mut lib) = temp_library();
-    let (vilnius, _) = add_reference_article(&mut lib);
+    let (_dir, lib) = temp_library();
+    let (vilnius, _) = add_reference_article(&lib);
     let finland =
-        add_text(&mut lib, "Finland joins the alliance\n\nFinland became the 31st member of NATO. Allies welcomed it.");
-    let recipes = add_text(&mut lib, "Borscht\n\nA soup with beets, as cooked in Kyiv. Not about (NATO AND politics).");
+        add_text(&lib, "Finland joins the alliance\n\nFinland became the 31st member of NATO. Allies welcomed it.");
+    let recipes = add_text(&lib, "Borscht\n\nA soup with beets, as cooked in Kyiv. Not about (NATO AND politics).");
     lib.tag_article(finland, &["NATO accession/Finland".into()]).unwrap();
     lib.set_status(recipes, Status::Archived).unwrap();
     lib.set_favorite(finland, true).unwrap();
@@ -81,8 +81,8 @@ fn search_cases() {
 
 #[test]
 fn hits_in_notes_and_quotes_name_the_highlights_and_snippets_mark_words() {
-    let (_dir, mut lib) = temp_library();
-    let (_, hs) = add_reference_article(&mut lib);
+    let (_dir, lib) = temp_library();
+    let (_, hs) = add_reference_article(&lib);
     let hits = lib.search("Kremlin", 10).unwrap();
     assert_eq!(hits.len(), 1);
     let ids: Vec<i64> = hits[0].highlights.iter().map(|h| h.id).collect();

@@ -18,10 +18,10 @@ fn counts(lib: &quire::Library) -> Vec<String> {
 
 #[test]
 fn hierarchy_counts_rename_and_merge() {
-    let (_dir, mut lib) = temp_library();
-    let (a, _) = add_reference_article(&mut lib);
-    let b = add_text(&mut lib, "Finland\n\nFinland joined NATO.");
-    let c = add_text(&mut lib, "Sweden\n\nSweden joined NATO later.");
+    let (_dir, lib) = temp_library();
+    let (a, _) = add_reference_article(&lib);
+    let b = add_text(&lib, "Finland\n\nFinland joined NATO.");
+    let c = add_text(&lib, "Sweden\n\nSweden joined NATO later.");
     lib.tag_article(a, &["Europe/Ukraine".into(), "summits".into()]).unwrap();
     lib.tag_article(b, &["Europe/Finland".into(), "NATO accession/Finland".into()]).unwrap();
     lib.tag_article(c, &["europe/SWEDEN".into(), "Summits".into()]).unwrap();
@@ -47,9 +47,9 @@ fn hierarchy_counts_rename_and_merge() {
     lib.rename_tag("europe", "Region/Europe").unwrap();
     assert_eq!(lib.article(b).unwrap().summary.tags, ["NATO accession/Finland", "Region/Europe/Finland"]);
     let err = lib.rename_tag("Summits", "Kremlin").unwrap_err();
-    assert_eq!(err.to_string(), "tag \"Kremlin\" already exists: use `quire tag merge` to combine two tags");
-    assert_eq!(lib.rename_tag("nope", "x").unwrap_err().kind(), "not_found");
-    assert_eq!(lib.rename_tag("Region", "Region/Europe/Sub").unwrap_err().kind(), "invalid_input");
+    assert_eq!(err.to_string(), "tag \"Kremlin\" already exists: merge the two tags instead");
+    assert_eq!(lib.rename_tag("nope", "x").unwrap_err().kind(), quire::ErrorKind::NotFound);
+    assert_eq!(lib.rename_tag("Region", "Region/Europe/Sub").unwrap_err().kind(), quire::ErrorKind::InvalidInput);
     lib.rename_tag("summits", "Summits").unwrap();
     assert!(counts(&lib).contains(&"Summits: 2 articles, 0 highlights".to_owned()));
 
@@ -79,16 +79,16 @@ fn hierarchy_counts_rename_and_merge() {
     // Untagging the last carrier removes the tag; untagging a tag it lacks is an error.
     lib.untag_article(a, &["region/europe/ukraine".into()]).unwrap();
     assert!(!counts(&lib).iter().any(|c| c.contains("Ukraine")));
-    assert_eq!(lib.untag_article(a, &["Kremlin".into()]).unwrap_err().kind(), "not_found");
-    assert_eq!(lib.tag_article(a, &["  /  ".into()]).unwrap_err().kind(), "invalid_input");
-    assert_eq!(lib.tag_article(999, &["x".into()]).unwrap_err().kind(), "not_found");
+    assert_eq!(lib.untag_article(a, &["Kremlin".into()]).unwrap_err().kind(), quire::ErrorKind::NotFound);
+    assert_eq!(lib.tag_article(a, &["  /  ".into()]).unwrap_err().kind(), quire::ErrorKind::InvalidInput);
+    assert_eq!(lib.tag_article(999, &["x".into()]).unwrap_err().kind(), quire::ErrorKind::NotFound);
 }
 
 #[test]
 fn tag_filter_on_list_covers_sub_tags_and_highlight_tags() {
-    let (_dir, mut lib) = temp_library();
-    let (a, _) = add_reference_article(&mut lib);
-    let b = add_text(&mut lib, "Finland\n\nFinland joined NATO.");
+    let (_dir, lib) = temp_library();
+    let (a, _) = add_reference_article(&lib);
+    let b = add_text(&lib, "Finland\n\nFinland joined NATO.");
     lib.tag_article(b, &["NATO accession/Finland".into()]).unwrap();
     let ids = |tag: &str| -> Vec<i64> {
         lib.list_articles(&quire::ArticleFilter { tag: Some(tag.into()), ..Default::default() })

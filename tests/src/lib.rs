@@ -44,16 +44,18 @@ pub fn reference_quotes() -> Vec<ReferenceQuote> {
 
 /// Adds the reference article (`tests/data/article.txt`) and its four highlights to `library`;
 /// returns the article id and the highlights in the order of `highlights.json`.
-pub fn add_reference_article(library: &mut quire::Library) -> (i64, Vec<quire::Highlight>) {
+pub fn add_reference_article(library: &quire::Library) -> (i64, Vec<quire::Highlight>) {
     add_reference_article_with(library, &quire::AddOptions::default())
 }
 
 /// [`add_reference_article`] with options (a source URL, article tags).
 pub fn add_reference_article_with(
-    library: &mut quire::Library,
+    library: &quire::Library,
     options: &quire::AddOptions,
 ) -> (i64, Vec<quire::Highlight>) {
-    let added = library.add_file(&data("article.txt"), options).expect("add tests/data/article.txt");
+    let added = library
+        .add(&quire::AddSource::Path(data("article.txt").to_owned()), options)
+        .expect("add tests/data/article.txt");
     let highlights = reference_quotes()
         .into_iter()
         .map(|q| {

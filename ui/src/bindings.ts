@@ -161,3 +161,7 @@ tags?: Array<string>, };
 export type ArticleCount = { articles: number, highlights: number, };
 
 export type ExportReport = { path: string, articles: number, highlights: number, pages: number, bytes: number, warnings: Array<string>, };
+
+export type ErrorKind = "not_found" | "quote_not_found" | "ambiguous_quote" | "conflict" | "invalid_input" | "invalid_query" | "unsupported" | "io" | "network" | "cancelled" | "export" | "library" | "database";
+
+export type SearchRequest = { text: string, filter: ArticleFilter, };

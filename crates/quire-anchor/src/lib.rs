@@ -67,7 +67,7 @@ pub enum Error {
     EmptyQuote,
     #[error("quote not found in the article")]
     NotFound,
-    #[error("the quote occurs {} times; choose one with --occurrence K (1..={}) or give --prefix/--suffix", .0.len(), .0.len())]
+    #[error("the quote occurs {} times; choose one occurrence (1 to {}) or give the words just before or after it", .0.len(), .0.len())]
     Ambiguous(Vec<Occurrence>),
     #[error("occurrence {asked} does not exist: the quote occurs {found} time(s)")]
     NoSuchOccurrence { asked: usize, found: usize },
@@ -238,7 +238,7 @@ mod tests {
             (QuoteRequest { exact: "Україна", ..Default::default() }, Ok((24, 31))),
             (
                 QuoteRequest { exact: "NATO", ..Default::default() },
-                Err("the quote occurs 3 times; choose one with --occurrence K (1..=3) or give --prefix/--suffix"),
+                Err("the quote occurs 3 times; choose one occurrence (1 to 3) or give the words just before or after it"),
             ),
             (QuoteRequest { exact: "NATO", occurrence: Some(2), ..Default::default() }, Ok((10, 14))),
             (

@@ -103,8 +103,8 @@ fn config() -> anyhow::Result<Config> {
 
 /// A library with the reference article and its four highlights; the article's id and view.
 fn add_reference_article(library: &Path, data: &Path) -> anyhow::Result<(i64, ArticleView)> {
-    let mut lib = Library::open(library)?;
-    let id = lib.add_file(&data.join("article.txt"), &Default::default())?.id;
+    let lib = Library::open(library)?;
+    let id = lib.add(&quire::AddSource::Path(data.join("article.txt").to_owned()), &Default::default())?.id;
     let wanted: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(data.join("highlights.json"))?)?;
     for h in wanted {
         let text = |k: &str| h[k].as_str().unwrap_or_default().to_owned();

@@ -6,14 +6,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use quire::{ImportEvent, ImportSummary, ItemOutcome};
+use quire::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, Library};
 
 static CANCEL: AtomicBool = AtomicBool::new(false);
 static HANDLER: OnceLock<()> = OnceLock::new();
 
 /// The flag a first Ctrl-C sets; a second Ctrl-C exits at once (what was added stays: every
 /// article is its own transaction).
-pub fn cancel_on_ctrl_c() -> &'static AtomicBool {
+fn cancel_on_ctrl_c() -> &'static AtomicBool {
     HANDLER.get_or_init(|| {
         let _ = ctrlc::set_handler(|| {
             if CANCEL.swap(true, Ordering::SeqCst) {
@@ -25,18 +25,18 @@ pub fn cancel_on_ctrl_c() -> &'static AtomicBool {
     &CANCEL
 }
 
-pub struct Progress {
+struct Progress {
     bar: Option<ProgressBar>,
     quiet: bool,
     total: usize,
 }
 
 impl Progress {
-    pub fn new(json: bool) -> Self {
+    fn new(json: bool) -> Self {
         Self { bar: None, quiet: json, total: 0 }
     }
 
-    pub fn event(&mut self, event: &ImportEvent) {
+    fn event(&mut self, event: &ImportEvent) {
         match event {
             ImportEvent::Started { total } => {
                 self.total = *total;
@@ -75,7 +75,7 @@ impl Progress {
         }
     }
 
-    pub fn finish(&mut self, summary: &ImportSummary) {
+    fn finish(&mut self, summary: &ImportSummary) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
@@ -95,14 +95,22 @@ impl Progress {
     }
 }
 
+/// Adds every source with a progress bar (or lines) and a summary; Ctrl-C stops after the
+/// current item.
+pub fn add_all(lib: &Library, sources: &[AddSource], options: &AddOptions, json: bool) -> ImportSummary {
+    let cancel = cancel_on_ctrl_c();
+    let mut progress = Progress::new(json);
+    let summary = lib.add_all(sources, options, &mut |e| progress.event(e), cancel);
+    progress.finish(&summary);
+    summary
+}
+
 /// A bulk import that was stopped or had failures exits non-zero (after its summary).
-pub fn fail_if_incomplete(summaries: &[ImportSummary]) -> anyhow::Result<()> {
-    if summaries.iter().any(|s| s.cancelled) {
-        return Err(
-            quire::Error::Cancelled("the import was interrupted; everything added so far is kept".to_owned()).into()
-        );
+pub fn fail_if_incomplete(summary: &ImportSummary) -> anyhow::Result<()> {
+    if summary.cancelled {
+        return Err(quire::Error::Cancelled.into());
     }
-    let failed: usize = summaries.iter().map(|s| s.failed.len()).sum();
+    let failed = summary.failed.len();
     if failed > 0 {
         anyhow::bail!("{failed} item(s) could not be imported (listed above)");
     }

@@ -2,6 +2,7 @@
 //! operation is one call into the `quire` crate.
 
 mod bulk;
+mod hints;
 mod output;
 
 use std::io::Read;
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use quire::{
-    AddOptions, ArticleFilter, Color, HighlightEdit, HighlightFilter, HighlightTarget, Library, NewHighlight, Status,
+    AddOptions, AddSource, ArticleFilter, Color, ErrorKind, HighlightEdit, HighlightFilter, HighlightTarget, Library,
+    NewHighlight, Status,
 };
 
 /// Quire: a private, local library of the articles you read, with highlights, notes and tags.
@@ -240,10 +242,11 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // The library's messages already name their cause; other errors show their chain.
+            // The library's messages already name their cause; the CLI adds where to look
+            // next. Other errors show their chain.
             let (kind, code, message) = match err.downcast_ref::<quire::Error>() {
-                Some(e) => (e.kind(), exit_code(e.kind()), e.to_string()),
-                None => ("error", 1, format!("{err:#}")),
+                Some(e) => (serde_json::to_value(e.kind()).unwrap_or_default(), exit_code(e.kind()), hints::message(e)),
+                None => (serde_json::Value::from("error"), 1, format!("{err:#}")),
             };
             if cli.json {
                 let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
@@ -256,69 +259,68 @@ fn main() -> ExitCode {
     }
 }
 
-/// Exit codes: 1 other (and a bulk import with failures), 2 usage (clap), 3 not found,
-/// 4 invalid input, 5 file or content type, 6 library, 7 network, 130 stopped by Ctrl-C.
-fn exit_code(kind: &str) -> u8 {
+/// The exit code of each kind of library error (README: 1 other, 2 usage, 3 not found,
+/// 4 invalid input, 5 file, 6 library, 7 network, 130 stopped).
+fn exit_code(kind: ErrorKind) -> u8 {
     match kind {
-        "not_found" => 3,
-        "quote_not_found" | "ambiguous_quote" | "invalid_input" | "invalid_query" | "conflict" => 4,
-        "io" | "unsupported" => 5,
-        "network" => 7,
-        "cancelled" => 130,
-        "library" | "database" => 6,
-        _ => 1,
+        ErrorKind::NotFound => 3,
+        ErrorKind::QuoteNotFound
+        | ErrorKind::AmbiguousQuote
+        | ErrorKind::InvalidInput
+        | ErrorKind::InvalidQuery
+        | ErrorKind::Conflict => 4,
+        ErrorKind::Io | ErrorKind::Unsupported => 5,
+        ErrorKind::Library | ErrorKind::Database => 6,
+        ErrorKind::Network => 7,
+        ErrorKind::Cancelled => 130,
+        ErrorKind::Export => 1,
     }
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let path = cli.library.clone().unwrap_or_else(quire::default_library_path);
-    let mut lib = Library::open(&path)?;
+    let lib = Library::open(&path)?;
     let out = output::Printer { json: cli.json };
     match &cli.command {
         Command::Add { files, url, tags, fetch_images } => {
             let options =
                 AddOptions { url: url.clone(), tags: tags.clone(), fetch_images: *fetch_images, ..Default::default() };
-            let mut outcomes = Vec::new();
-            let mut summaries = Vec::new();
+            let mut sources = Vec::with_capacity(files.len());
             for file in files {
-                if file.is_dir() {
-                    let cancel = bulk::cancel_on_ctrl_c();
-                    let mut progress = bulk::Progress::new(cli.json);
-                    let summary = lib.import_folder(file, &options, &mut |e| progress.event(e), cancel)?;
-                    progress.finish(&summary);
-                    summaries.push(summary);
-                    continue;
-                }
-                let outcome = if file.as_os_str() == "-" {
+                sources.push(if file.as_os_str() == "-" {
                     let mut bytes = Vec::new();
                     std::io::stdin().read_to_end(&mut bytes).context("reading stdin")?;
-                    lib.add_bytes(&bytes, &options)?
+                    AddSource::Stdin(bytes)
                 } else {
-                    lib.add_file(file, &options)?
-                };
-                out.added(&outcome);
-                outcomes.push(outcome);
+                    AddSource::Path(file.clone())
+                });
             }
-            if summaries.is_empty() {
-                out.json(&outcomes);
+            if files.iter().any(|f| f.is_dir()) {
+                // Folders: one bulk add of everything given, with progress and a summary.
+                let summary = bulk::add_all(&lib, &sources, &options, cli.json);
+                out.json(&summary);
+                bulk::fail_if_incomplete(&summary)?;
             } else {
-                out.json(&serde_json::json!({ "added": outcomes, "folders": summaries }));
-                bulk::fail_if_incomplete(&summaries)?;
+                let mut outcomes = Vec::new();
+                for source in &sources {
+                    let outcome = lib.add(source, &options)?;
+                    out.added(&outcome);
+                    outcomes.push(outcome);
+                }
+                out.json(&outcomes);
             }
         }
         Command::Clip { urls, tags, update } => {
             let options = AddOptions { tags: tags.clone(), update: *update, ..Default::default() };
-            if let [url] = urls.as_slice() {
-                let outcome = lib.clip_url(url, &options)?;
+            let sources: Vec<AddSource> = urls.iter().cloned().map(AddSource::Url).collect();
+            if let [source] = sources.as_slice() {
+                let outcome = lib.add(source, &options)?;
                 out.added(&outcome);
                 out.json(&outcome);
             } else {
-                let cancel = bulk::cancel_on_ctrl_c();
-                let mut progress = bulk::Progress::new(cli.json);
-                let summary = lib.clip_urls(urls, &options, &mut |e| progress.event(e), cancel);
-                progress.finish(&summary);
+                let summary = bulk::add_all(&lib, &sources, &options, cli.json);
                 out.json(&summary);
-                bulk::fail_if_incomplete(std::slice::from_ref(&summary))?;
+                bulk::fail_if_incomplete(&summary)?;
             }
         }
         Command::List { tag, status, favorite, limit } => {

@@ -17,10 +17,9 @@ impl std::fmt::Display for AddressProblem {
             AddressProblem::Malformed(why) => {
                 write!(f, "not a web address ({why}); give a full URL such as https://example.com/article")
             }
-            AddressProblem::Scheme(s) => write!(
-                f,
-                "{s}: addresses cannot be clipped: only http:// and https:// pages (use `quire add FILE` for files)"
-            ),
+            AddressProblem::Scheme(s) => {
+                write!(f, "{s}: addresses cannot be clipped: only http:// and https:// pages (import files instead)")
+            }
         }
     }
 }
@@ -140,11 +139,11 @@ mod tests {
         let err = |s: &str| parse_web_address(s).unwrap_err().to_string();
         assert_eq!(
             err("file:///etc/passwd"),
-            "file: addresses cannot be clipped: only http:// and https:// pages (use `quire add FILE` for files)"
+            "file: addresses cannot be clipped: only http:// and https:// pages (import files instead)"
         );
         assert_eq!(
             err("javascript:alert(1)"),
-            "javascript: addresses cannot be clipped: only http:// and https:// pages (use `quire add FILE` for files)"
+            "javascript: addresses cannot be clipped: only http:// and https:// pages (import files instead)"
         );
         assert!(err("http://").starts_with("not a web address"), "{}", err("http://"));
         assert!(err("ht!tp:/x y").starts_with("not a web address"));

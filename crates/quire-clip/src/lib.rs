@@ -9,6 +9,7 @@
 
 mod address;
 mod charset;
+mod format;
 mod html;
 mod nesting;
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use address::{normalize_url, parse_web_address, AddressProblem};
 pub use charset::{decode_html, decode_text, CharsetSource, Decoded};
+pub use format::{format_of_extension, looks_like_address, sniff, split_web_archive, Format, WebArchive};
 pub use html::{from_html, HtmlOptions};
 
 /// Article metadata as found in the source.

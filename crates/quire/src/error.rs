@@ -1,26 +1,60 @@
+//! The library's one error type. Messages are lower case, say what went wrong and what to do
+//! in words that fit every shell (they name no command, flag or button: the CLI and the app
+//! add their own hints), and never mean that the library was changed: every write is one
+//! transaction. [`Error::kind`] is the typed kind that shells map to exit codes and UI states.
+
+use std::fmt;
 use std::path::PathBuf;
 
 use quire_anchor::Occurrence;
 
-/// Everything that can go wrong in the library. Messages are lower case, say what to do, and
-/// never mean that the library was changed: every write is one transaction.
+/// Where an input came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    Web(String),
+    Stdin,
+    Pasted,
+    /// An article's own stored page (re-extraction).
+    Article(i64),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(path) => write!(f, "{}", path.display()),
+            Origin::Web(url) => f.write_str(url),
+            Origin::Stdin => f.write_str("stdin"),
+            Origin::Pasted => f.write_str("the pasted text"),
+            Origin::Article(id) => write!(f, "the stored page of article {id}"),
+        }
+    }
+}
+
+/// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("article {0} not found (see `quire list`)")]
+    #[error("article {0} not found")]
     ArticleNotFound(i64),
-    #[error("highlight {0} not found (see `quire highlights`)")]
+    #[error("highlight {0} not found")]
     HighlightNotFound(i64),
     #[error("saved search {0} not found")]
     SavedSearchNotFound(i64),
-    #[error("tag \"{0}\" not found (see `quire tag list`)")]
+    #[error("image {0} is not in the library")]
+    ImageNotFound(String),
+    #[error("tag \"{0}\" not found")]
     TagNotFound(String),
-    #[error("tag \"{0}\" already exists: use `quire tag merge` to combine two tags")]
+    #[error("tag \"{tag}\" not found on article {article}")]
+    TagNotOnArticle { tag: String, article: i64 },
+    #[error("tag \"{0}\" already exists: merge the two tags instead")]
     TagExists(String),
     #[error("invalid tag name {0:?}: a tag needs at least one non-blank segment, e.g. \"NATO accession/Finland\"")]
     InvalidTag(String),
-    #[error("quote not found in article {article}: copy the exact text from `quire show {article}`")]
+    #[error("invalid tag name \"{under}\": a tag cannot move under itself (\"{tag}\")")]
+    TagUnderItself { tag: String, under: String },
+    #[error("quote not found in article {article}: copy the exact text from the article")]
     QuoteNotFound { article: i64 },
-    #[error("the quote occurs {} times in article {article}; choose one with --occurrence K (or give --prefix/--suffix): {}", .occurrences.len(), format_occurrences(.occurrences))]
+    #[error("the quote occurs {} times in article {article}; choose one occurrence or give the words just before or after it: {}", .occurrences.len(), describe_occurrences(.occurrences))]
     AmbiguousQuote { article: i64, occurrences: Vec<Occurrence> },
     #[error("cannot highlight in article {article}: {problem}")]
     Anchor { article: i64, problem: quire_anchor::Error },
@@ -29,46 +63,106 @@ pub enum Error {
     #[error("invalid {what} {value:?}: expected one of {expected}")]
     InvalidValue { what: &'static str, value: String, expected: &'static str },
     #[error("nothing to import from {0}: it holds no text")]
-    EmptyInput(String),
+    EmptyInput(Origin),
     #[error("nothing to import from {}: the folder holds no .html, .htm, .mhtml, .txt or .md files", .0.display())]
     EmptyFolder(PathBuf),
+    #[error("{} is a folder: import it as a folder to add the files in it", .0.display())]
+    IsFolder(PathBuf),
     #[error("cannot import {0}: only .txt, .md, .html, .htm and .mhtml files are supported")]
     UnsupportedFile(PathBuf),
+    #[error("nothing to import from {} (not a web archive with an HTML page)", .0.display())]
+    NotWebArchive(PathBuf),
     #[error("cannot clip {input:?}: {problem}")]
     Address { input: String, problem: quire_clip::AddressProblem },
     #[error("cannot fetch {url}: {message}")]
     Network { url: String, message: String },
+    #[error("cannot start the network worker: {0}")]
+    NetworkRuntime(std::io::Error),
+    #[error("cannot set up HTTP: {0}")]
+    HttpClient(reqwest::Error),
     #[error("cannot fetch {url}: the server answered {status} {reason}")]
     HttpStatus { url: String, status: u16, reason: String },
-    #[error("{url} is not an HTML page ({content_type}): Quire clips web pages; save the file and add it with `quire add` if it is text")]
+    #[error(
+        "{url} is not an HTML page ({content_type}): Quire clips web pages; if it is text, save it and import the file"
+    )]
     NotHtml { url: String, content_type: String },
     #[error("{url} is not an image ({content_type})")]
     NotImage { url: String, content_type: String },
     #[error("{url} is larger than the limit of {} MB", .limit / (1024 * 1024))]
     TooLarge { url: String, limit: u64 },
-    #[error("article {0} has no original page to extract again (it was added as text); clip its address with --update instead")]
+    #[error(
+        "article {0} has no original page to extract again (it was added as text); clip its address again to update it"
+    )]
     NoSnapshot(i64),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("the new text of article {article} is the text of article {twin}")]
+    SameTextAs { article: i64, twin: i64 },
     #[error("cannot export: {0}")]
     Export(#[from] quire_pdf::Error),
-    #[error("nothing to export: give article ids or a tag that articles carry")]
+    #[error("nothing to export: choose articles, or a tag that articles carry")]
     NothingToExport,
-    #[error("stopped: {0}")]
-    Cancelled(String),
+    #[error("stopped: everything done before is kept")]
+    Cancelled,
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
     LibraryTooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("cannot open the library {}: {source}", .path.display())]
     Open { path: PathBuf, source: rusqlite::Error },
+    #[error("could not switch {} to WAL mode (got {mode})", .path.display())]
+    NotWal { path: PathBuf, mode: String },
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
+    Database(rusqlite::Error),
+    #[error("stored data is corrupt: the document of article {article}: {source}")]
+    CorruptDocument { article: i64, source: serde_json::Error },
+    #[error("stored data is corrupt: the snapshot of article {article}: {source}")]
+    CorruptSnapshot { article: i64, source: std::io::Error },
+    #[error("stored data is corrupt: {what} {word:?} is not a value Quire knows")]
+    CorruptValue { what: &'static str, word: String },
+    #[error("cannot write {what}: {source}")]
+    Serialize { what: &'static str, source: serde_json::Error },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of error it is: shells map it to exit codes and UI states; `--json` and the app
+/// see it as a snake_case word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// An article, highlight, tag, saved search or image that does not exist.
+    NotFound,
+    QuoteNotFound,
+    AmbiguousQuote,
+    /// The change clashes with what the library holds.
+    Conflict,
+    InvalidInput,
+    InvalidQuery,
+    /// A file or page of a kind Quire does not read.
+    Unsupported,
+    /// A file could not be read or written.
+    Io,
+    Network,
+    Cancelled,
+    Export,
+    /// The library file cannot be opened or is too new.
+    Library,
+    /// SQLite failed or stored data is corrupt.
+    Database,
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(index, ty, source) => {
+                match source.downcast::<crate::store::BadWord>() {
+                    Ok(bad) => Error::CorruptValue { what: bad.what, word: bad.word },
+                    Err(source) => Error::Database(rusqlite::Error::FromSqlConversionFailure(index, ty, source)),
+                }
+            }
+            e => Error::Database(e),
+        }
+    }
+}
 
 impl From<quire_doc::UnknownColor> for Error {
     fn from(e: quire_doc::UnknownColor) -> Self {
@@ -77,37 +171,52 @@ impl From<quire_doc::UnknownColor> for Error {
 }
 
 impl Error {
-    /// A stable, machine-readable name for the kind of error (used by the CLI's JSON output,
-    /// its exit codes, and the desktop app's `{kind, message}` errors).
-    pub fn kind(&self) -> &'static str {
+    /// The kind of error, for machines.
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
         match self {
             Error::ArticleNotFound(_)
             | Error::HighlightNotFound(_)
+            | Error::SavedSearchNotFound(_)
+            | Error::ImageNotFound(_)
             | Error::TagNotFound(_)
-            | Error::SavedSearchNotFound(_) => "not_found",
-            Error::QuoteNotFound { .. } => "quote_not_found",
-            Error::AmbiguousQuote { .. } => "ambiguous_quote",
-            Error::TagExists(_) | Error::Conflict(_) => "conflict",
-            Error::InvalidTag(_) | Error::Anchor { .. } | Error::InvalidValue { .. } | Error::EmptyInput(_) => {
-                "invalid_input"
-            }
-            Error::UnsupportedFile(_) => "unsupported",
-            Error::EmptyFolder(_) => "invalid_input",
-            Error::Query(_) => "invalid_query",
-            Error::Io { .. } => "io",
-            Error::Address { .. } => "invalid_input",
-            Error::Network { .. } | Error::HttpStatus { .. } | Error::TooLarge { .. } => "network",
-            Error::NotHtml { .. } | Error::NotImage { .. } => "unsupported",
-            Error::Cancelled(_) => "cancelled",
-            Error::NoSnapshot(_) | Error::NothingToExport => "invalid_input",
-            Error::Export(_) => "export",
-            Error::LibraryTooNew { .. } | Error::Open { .. } => "library",
-            Error::Database(_) | Error::Corrupt(_) => "database",
+            | Error::TagNotOnArticle { .. } => K::NotFound,
+            Error::QuoteNotFound { .. } => K::QuoteNotFound,
+            Error::AmbiguousQuote { .. } => K::AmbiguousQuote,
+            Error::TagExists(_) | Error::SameTextAs { .. } => K::Conflict,
+            Error::InvalidTag(_)
+            | Error::TagUnderItself { .. }
+            | Error::Anchor { .. }
+            | Error::InvalidValue { .. }
+            | Error::EmptyInput(_)
+            | Error::EmptyFolder(_)
+            | Error::IsFolder(_)
+            | Error::NotWebArchive(_)
+            | Error::Address { .. }
+            | Error::NoSnapshot(_)
+            | Error::NothingToExport => K::InvalidInput,
+            Error::Query(_) => K::InvalidQuery,
+            Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
+            Error::Io { .. } => K::Io,
+            Error::Network { .. }
+            | Error::NetworkRuntime(_)
+            | Error::HttpClient(_)
+            | Error::HttpStatus { .. }
+            | Error::TooLarge { .. } => K::Network,
+            Error::Cancelled => K::Cancelled,
+            Error::Export(_) => K::Export,
+            Error::LibraryTooNew { .. } | Error::Open { .. } | Error::NotWal { .. } => K::Library,
+            Error::Database(_)
+            | Error::CorruptDocument { .. }
+            | Error::CorruptSnapshot { .. }
+            | Error::CorruptValue { .. }
+            | Error::Serialize { .. } => K::Database,
         }
     }
 }
 
-fn format_occurrences(occurrences: &[Occurrence]) -> String {
+/// The places a quote occurs, numbered from 1, each with the text around it: "1. at 0: …".
+pub fn describe_occurrences(occurrences: &[Occurrence]) -> String {
     occurrences
         .iter()
         .enumerate()

@@ -73,7 +73,7 @@ impl Library {
             let orphans = view.highlights.iter().filter(|h| h.anchor == AnchorKind::Orphan).count();
             if orphans > 0 {
                 warnings.push(format!(
-                    "article {id}: {orphans} orphaned highlight(s) left out (see `quire highlights --orphans`)"
+                    "article {id}: {orphans} orphaned highlight(s) left out (their quotes are no longer in the text)"
                 ));
             }
             let highlights = view
@@ -110,7 +110,7 @@ impl Library {
         let mut fonts = quire_pdf::fonts::bundled();
         fonts.fallbacks = fallback_data.iter().map(|(data, index)| FallbackFace { data, index: *index }).collect();
         let mut options = request.options.clone();
-        options.created_at = options.created_at.or_else(|| Some(crate::now()));
+        options.created_at = options.created_at.or_else(|| Some(crate::store::now()));
         let input = quire_pdf::ExportInput { articles, options, images, fonts };
         let out = quire_pdf::export(&input)?;
         write_atomically(&request.path, &out.pdf)?;

@@ -65,7 +65,39 @@ pub(crate) enum Want {
     Image,
 }
 
-pub(crate) fn client(cfg: &FetchConfig) -> Result<reqwest::Client> {
+/// The network, set up on first use: a current-thread tokio runtime and an HTTP client, made
+/// only when something is fetched (adding local files never builds them) and then reused for
+/// every item of a bulk add.
+pub(crate) struct Network {
+    cfg: FetchConfig,
+    live: Option<(tokio::runtime::Runtime, reqwest::Client)>,
+}
+
+impl Network {
+    pub(crate) fn new(cfg: &FetchConfig) -> Self {
+        Self { cfg: cfg.clone(), live: None }
+    }
+
+    pub(crate) fn config(&self) -> &FetchConfig {
+        &self.cfg
+    }
+
+    /// Runs `work` with the client on the runtime, setting both up the first time.
+    pub(crate) fn run<'a, F: std::future::Future + 'a>(
+        &'a mut self,
+        work: impl FnOnce(&'a reqwest::Client, &'a FetchConfig) -> F,
+    ) -> Result<F::Output> {
+        if self.live.is_none() {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(Error::NetworkRuntime)?;
+            self.live = Some((runtime, client(&self.cfg)?));
+        }
+        let (runtime, client) = self.live.as_ref().expect("set up above");
+        Ok(runtime.block_on(work(client, &self.cfg)))
+    }
+}
+
+fn client(cfg: &FetchConfig) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(cfg.connect_timeout)
         .timeout(cfg.timeout)
@@ -74,7 +106,7 @@ pub(crate) fn client(cfg: &FetchConfig) -> Result<reqwest::Client> {
     if let Some(hosts) = &cfg.static_hosts {
         builder = builder.dns_resolver(Arc::new(StaticHosts(hosts.clone())));
     }
-    builder.build().map_err(|e| Error::Network { url: String::new(), message: format!("cannot set up HTTP: {e}") })
+    builder.build().map_err(Error::HttpClient)
 }
 
 /// Fetches `url`, enforcing the size cap while streaming and the content type for `want`.
@@ -111,7 +143,7 @@ pub(crate) async fn fetch(client: &reqwest::Client, url: &Url, want: Want, cfg: 
     }
     if want == Want::Page {
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::EmptyInput(shown));
+            return Err(Error::EmptyInput(crate::Origin::Web(shown)));
         }
         if looks_binary(&bytes) {
             return Err(Error::NotHtml { url: shown, content_type: "binary data".to_owned() });

@@ -254,3 +254,133 @@ pub struct ArticleCount {
     pub articles: usize,
     pub highlights: usize,
 }
+
+/// Which articles to list (also the desktop app's request, hence the serde and TS twins).
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct ArticleFilter {
+    /// Only articles carrying this tag or one of its sub-tags.
+    #[ts(optional)]
+    pub tag: Option<String>,
+    #[ts(optional)]
+    pub status: Option<Status>,
+    #[ts(optional)]
+    pub favorite: Option<bool>,
+    #[ts(as = "Option<Sort>", optional)]
+    pub sort: Sort,
+    /// At most this many, after skipping `offset` (the desktop list loads pages).
+    #[ts(optional)]
+    pub limit: Option<usize>,
+    #[ts(optional)]
+    pub offset: Option<usize>,
+}
+
+/// How to pick the text of a new highlight.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HighlightTarget {
+    /// By quoting it; it must occur once, or be told apart by prefix/suffix/occurrence.
+    Quote { exact: String, prefix: Option<String>, suffix: Option<String>, occurrence: Option<usize> },
+    /// By range in the canonical text (scalar values), as the reader's selection gives it.
+    Range { start: usize, end: usize },
+}
+
+/// A highlight to create.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct NewHighlight {
+    #[ts(type = "number")]
+    pub article_id: i64,
+    pub target: HighlightTarget,
+    pub color: Color,
+    pub note: String,
+    pub tags: Vec<String>,
+}
+
+/// Changes to a highlight; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct HighlightEdit {
+    #[ts(optional)]
+    pub note: Option<String>,
+    #[ts(optional)]
+    pub color: Option<Color>,
+    /// Replaces the highlight's tags.
+    #[ts(optional)]
+    pub tags: Option<Vec<String>>,
+}
+
+/// Which highlights to list across the library.
+#[derive(Debug, Clone, Default)]
+pub struct HighlightFilter {
+    pub article_id: Option<i64>,
+    /// This tag or one of its sub-tags, on the highlight itself.
+    pub tag: Option<String>,
+    /// Only highlights whose quote is no longer in their article.
+    pub orphans: bool,
+}
+
+#[cfg(test)]
+mod bindings {
+    //! `ui/src/bindings.ts` holds the TypeScript twins of the wire types. This test regenerates
+    //! it and fails when the committed file is stale; `UPDATE_EXPECT=1` rewrites it.
+
+    use ts_rs::TS;
+
+    use quire_anchor::{TextPositionSelector, TextQuoteSelector};
+
+    use super::*;
+    use crate::{ExportReport, ImportEvent, ImportSummary, ItemOutcome};
+
+    #[test]
+    fn typescript_bindings_are_fresh() {
+        let decls = [
+            quire_doc::Document::decl(),
+            quire_doc::Block::decl(),
+            quire_doc::BlockKind::decl(),
+            quire_doc::Span::decl(),
+            quire_doc::Marks::decl(),
+            TextQuoteSelector::decl(),
+            TextPositionSelector::decl(),
+            Status::decl(),
+            Color::decl(),
+            ArticleSummary::decl(),
+            ArticleView::decl(),
+            Highlight::decl(),
+            HighlightInContext::decl(),
+            TagCount::decl(),
+            Field::decl(),
+            SnippetPart::decl(),
+            SearchHit::decl(),
+            AddOutcome::decl(),
+            quire_anchor::AnchorKind::decl(),
+            ReanchorReport::decl(),
+            ReanchoredHighlight::decl(),
+            Sort::decl(),
+            SavedSearch::decl(),
+            Topic::decl(),
+            TopicArticle::decl(),
+            ImportEvent::decl(),
+            ItemOutcome::decl(),
+            ImportSummary::decl(),
+            ArticleFilter::decl(),
+            HighlightTarget::decl(),
+            NewHighlight::decl(),
+            HighlightEdit::decl(),
+            ArticleCount::decl(),
+            ExportReport::decl(),
+            crate::ErrorKind::decl(),
+            crate::SearchRequest::decl(),
+        ];
+        let mut out = String::from(
+            "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\
+             // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
+             // Offsets (`start`, `end`) count Unicode scalar values of the canonical text, not UTF-16 units.\n",
+        );
+        for decl in decls {
+            out.push_str("\nexport ");
+            out.push_str(&decl);
+            out.push('\n');
+        }
+        expect_test::expect_file!["../../../ui/src/bindings.ts"].assert_eq(&out);
+    }
+}

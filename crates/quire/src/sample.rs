@@ -1,7 +1,7 @@
 //! The sample article offered to a new user: the reference news story of Quire's tests,
 //! compiled into the binary so that it works offline, on every platform.
 
-use crate::{AddOptions, AddOutcome, Library, Result};
+use crate::{AddOptions, AddOutcome, AddSource, Library, Result};
 
 /// The saved news page (`sample/vilnius.html`).
 const SAMPLE_PAGE: &[u8] = include_bytes!("../sample/vilnius.html");
@@ -10,8 +10,8 @@ pub const SAMPLE_URL: &str = "https://worlddesk.example/2023/07/12/ukraine-close
 
 impl Library {
     /// Adds the bundled sample article (once: adding it again reports the existing one).
-    pub fn add_sample_article(&mut self) -> Result<AddOutcome> {
+    pub fn add_sample_article(&self) -> Result<AddOutcome> {
         let options = AddOptions { url: Some(SAMPLE_URL.to_owned()), ..AddOptions::default() };
-        self.add_bytes(SAMPLE_PAGE, &options)
+        self.add(&AddSource::Stdin(SAMPLE_PAGE.to_vec()), &options)
     }
 }

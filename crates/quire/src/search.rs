@@ -9,9 +9,9 @@
 
 use std::collections::HashMap;
 
-use rusqlite::types::Value;
-
-use crate::{tags, Error, Field, Library, Result, SearchHit, SnippetPart, Status};
+use crate::store::articles::{self, Page};
+use crate::store::{highlights, index, tags};
+use crate::{ArticleFilter, Error, Field, Library, Result, SearchHit, SnippetPart, Sort, Status};
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -171,7 +171,7 @@ fn apply_filter(q: &mut Query, key: &str, value: &str) -> Result<()> {
         return Err(Error::Query(format!("{key}: needs a value, e.g. {example}")));
     }
     match key {
-        "tag" => q.tags.push(tags::normalize_tag(value)?),
+        "tag" => q.tags.push(crate::normalize_tag(value)?),
         "site" => q.sites.push(value.to_lowercase()),
         "is" => match value.to_ascii_lowercase().as_str() {
             "favorite" | "favourite" | "starred" => q.favorite = true,
@@ -188,86 +188,89 @@ fn apply_filter(q: &mut Query, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-const FIELDS: [(Field, usize); 5] =
-    [(Field::Body, 2), (Field::Quote, 3), (Field::Note, 4), (Field::Title, 0), (Field::Byline, 1)];
-const OPEN: char = '\u{2}';
-const CLOSE: char = '\u{3}';
+/// A search as the desktop app asks for it: the text the user typed (Quire's query language)
+/// and the sidebar's typed filter, which is never turned into query text. The filter's
+/// `limit` (default 50) and `offset` page the results; its `sort` orders them when the text
+/// has no words to rank by.
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct SearchRequest {
+    pub text: String,
+    pub filter: ArticleFilter,
+}
+
+/// The fields snippets come from, in the order they are preferred, with their index column.
+const FIELDS: [(Field, usize); 5] = [
+    (Field::Body, index::BODY),
+    (Field::Quote, index::QUOTES),
+    (Field::Note, index::NOTES),
+    (Field::Title, index::TITLE),
+    (Field::Byline, index::BYLINE),
+];
 
 impl Library {
-    /// Searches the library; results ranked by bm25 (title weighs most), at most `limit`.
+    /// Searches the library with a query typed by the user; results ranked by bm25 (title
+    /// weighs most), at most `limit`.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let q = parse_query(input)?;
-        let mut sql = String::new();
-        let mut args: Vec<Value> = Vec::new();
-        // Ranks first and makes snippets afterwards, only for the rows kept: SQLite evaluates
-        // every selected column before it sorts, and a snippet costs far more than a rank.
-        let matching = q.match_all();
-        match &matching {
-            Some(expr) => {
-                sql.push_str(
-                    "SELECT a.id, bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank FROM articles_fts
-                     JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?",
-                );
-                args.push(expr.clone().into());
-            }
-            None => sql.push_str("SELECT a.id, 0.0 AS rank FROM articles a WHERE 1"),
-        }
+        let filter = ArticleFilter { limit: Some(limit), ..ArticleFilter::default() };
+        self.search_with(&SearchRequest { text: input.to_owned(), filter })
+    }
+
+    /// Searches with typed text and a typed filter. Empty text with a filter lists what the
+    /// filter selects; empty text without one is an error that says what to type.
+    pub fn search_with(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
+        let has_filter =
+            request.filter.tag.is_some() || request.filter.status.is_some() || request.filter.favorite.is_some();
+        let q =
+            if has_filter && request.text.trim().is_empty() { Query::default() } else { parse_query(&request.text)? };
+        let mut filter = request.filter.to_filter()?;
         if let Some(excluded) = join_terms(&q.excluded, " OR ") {
-            sql.push_str(" AND a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
-            args.push(excluded.into());
+            filter.not_matching(&excluded);
         }
         for tag in &q.tags {
-            let key = tags::key_of(tag);
-            sql.push_str(&format!(" AND a.id IN ({})", tags::ARTICLES_WITH_TAG_SQL));
-            args.extend(tags::articles_with_tag_args(&key));
+            filter.tag(&tags::key_of(tag));
         }
         for site in &q.sites {
-            sql.push_str(
-                " AND (instr(lower(coalesce(a.site_name, '')), ?) > 0 OR instr(lower(coalesce(a.canonical_url, a.source_url, '')), ?) > 0)",
-            );
-            args.extend([site.clone().into(), site.clone().into()]);
+            filter.site(site);
         }
-        if !q.statuses.is_empty() {
-            let marks = vec!["?"; q.statuses.len()].join(", ");
-            sql.push_str(&format!(" AND a.status IN ({marks})"));
-            args.extend(q.statuses.iter().map(|s| Value::from(s.as_str().to_owned())));
-        }
+        filter.statuses(&q.statuses);
         if q.favorite {
-            sql.push_str(" AND a.favorite = 1");
+            filter.favorite(true);
         }
         if q.has_highlights {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id)");
+            filter.has_highlights();
         }
         if q.has_notes {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id AND h.note != '')");
+            filter.has_notes();
         }
-        sql.push_str(if q.is_filter_only() {
-            " ORDER BY a.clipped_at DESC, a.id DESC"
-        } else {
-            " ORDER BY rank, a.id DESC"
-        });
-        sql.push_str(&format!(" LIMIT {}", limit.max(1)));
-
-        let mut stmt = self.conn.prepare(&sql)?;
-        let ranked = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let limit = request.filter.limit.unwrap_or(50);
+        let offset = request.filter.offset.unwrap_or(0);
+        let store = self.store();
+        let conn = store.read();
+        let matching = q.match_all();
+        let ranked = match (&matching, request.filter.sort) {
+            (None, sort) if sort != Sort::Clipped => {
+                let page = Page { limit: Some(limit.max(1)), offset: Some(offset) };
+                articles::ids(conn, &filter, sort, page)?.into_iter().map(|id| (id, 0.0)).collect()
+            }
+            _ => index::ranked(conn, matching.as_deref(), &filter, limit, offset)?,
+        };
+        // Ranks first and makes snippets afterwards, only for the rows kept: SQLite evaluates
+        // every selected column before it sorts, and a snippet costs far more than a rank.
+        let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+        let columns: Vec<usize> = FIELDS.iter().map(|(_, col)| *col).collect();
         let mut snippets = match &matching {
-            Some(expr) => self.snippets(expr, ranked.iter().map(|(id, _)| *id))?,
+            Some(expr) => index::snippets(conn, expr, &columns, &ids)?,
             None => HashMap::new(),
         };
-        let rows: Vec<(i64, f64, Vec<String>)> = ranked
-            .into_iter()
-            .map(|(id, rank)| (id, rank, snippets.remove(&id).unwrap_or_else(|| vec![String::new(); FIELDS.len()])))
-            .collect();
-
         let any_term = join_terms(&q.terms, " OR ");
-        let mut hits = Vec::with_capacity(rows.len());
-        for (id, rank, snippets) in rows {
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (id, rank) in ranked {
+            let texts = snippets.remove(&id).unwrap_or_default();
             let mut matched_in = Vec::new();
             let mut snippet = Vec::new();
-            for ((field, _), text) in FIELDS.iter().zip(&snippets) {
-                if text.contains(OPEN) {
+            for ((field, _), text) in FIELDS.iter().zip(&texts) {
+                if text.contains(index::OPEN) {
                     matched_in.push(*field);
                     if snippet.is_empty() {
                         snippet = split_snippet(text);
@@ -275,60 +278,31 @@ impl Library {
                 }
             }
             let highlights = match &any_term {
-                Some(expr) => {
-                    let ids: Vec<i64> = self
-                        .conn
-                        .prepare_cached(
-                            "SELECT rowid FROM highlights_fts WHERE highlights_fts MATCH ?
-                             AND rowid IN (SELECT id FROM highlights WHERE article_id = ?)",
-                        )?
-                        .query_map(rusqlite::params![expr, id], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    ids.into_iter().map(|h| self.highlight(h)).collect::<Result<Vec<_>>>()?
-                }
+                Some(expr) => index::matching_highlights(conn, expr, id)?
+                    .into_iter()
+                    .map(|h| highlights::get(conn, h))
+                    .collect::<Result<Vec<_>>>()?,
                 None => Vec::new(),
             };
-            let article = self.article_summary(id)?;
+            let article = articles::summary(conn, id)?;
             hits.push(SearchHit { article, rank, matched_in, snippet, highlights });
         }
         Ok(hits)
-    }
-
-    /// The snippet of each field (empty where it did not match) of the given articles for an
-    /// FTS5 expression: one pass over the match. (`+rowid` keeps the id list away from FTS5,
-    /// which would otherwise run the whole match once per id.)
-    fn snippets(&self, expr: &str, ids: impl Iterator<Item = i64>) -> Result<HashMap<i64, Vec<String>>> {
-        let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let columns: Vec<String> =
-            FIELDS.iter().map(|(_, col)| format!("snippet(articles_fts, {col}, char(2), char(3), '…', 16)")).collect();
-        let sql = format!(
-            "SELECT rowid, {} FROM articles_fts WHERE articles_fts MATCH ?1 AND +rowid IN ({})",
-            columns.join(", "),
-            ids.join(", ")
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([expr], |r| {
-            let texts = (1..=FIELDS.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<String>>>()?;
-            Ok((r.get::<_, i64>(0)?, texts))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
 fn split_snippet(text: &str) -> Vec<SnippetPart> {
     let mut parts = Vec::new();
     let mut rest = text;
-    while let Some(open) = rest.find(OPEN) {
+    let (open_mark, close_mark) = (index::OPEN, index::CLOSE);
+    while let Some(open) = rest.find(open_mark) {
         if open > 0 {
             parts.push(SnippetPart { text: rest[..open].to_owned(), hit: false });
         }
-        let after = &rest[open + OPEN.len_utf8()..];
-        let close = after.find(CLOSE).unwrap_or(after.len());
+        let after = &rest[open + open_mark.len_utf8()..];
+        let close = after.find(close_mark).unwrap_or(after.len());
         parts.push(SnippetPart { text: after[..close].to_owned(), hit: true });
-        rest = after.get(close + CLOSE.len_utf8()..).unwrap_or("");
+        rest = after.get(close + close_mark.len_utf8()..).unwrap_or("");
     }
     if !rest.is_empty() {
         parts.push(SnippetPart { text: rest.to_owned(), hit: false });

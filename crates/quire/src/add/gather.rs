@@ -1,0 +1,238 @@
+//! The gather phase: from a source to everything an article will be stored with. No
+//! database, no lock: reading files, fetching, decoding and extracting (pure, in
+//! `quire-clip`), downloading images (`images.rs`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use quire_clip::{Decoded, Extracted, Format, HtmlOptions};
+use quire_doc::BlockKind;
+use sha2::{Digest, Sha256};
+
+pub(crate) use crate::fetch::Network;
+use crate::fetch::Want;
+use crate::store::articles::ArticleContent;
+use crate::store::media::Snapshot;
+use crate::{AddOptions, AddSource, Error, Origin, Result, StoredImage, IMAGE_SCHEME};
+
+use super::images::{self, LocalImages};
+
+/// The format of a file Quire reads, by its extension.
+pub(crate) fn format_of(path: &Path) -> Option<Format> {
+    path.extension().and_then(|e| e.to_str()).and_then(quire_clip::format_of_extension)
+}
+
+/// A source read and extracted, before its images are loaded.
+pub(crate) struct Page {
+    pub(crate) url: Option<String>,
+    pub(crate) extracted: Extracted,
+    snapshot: Option<Snapshot>,
+    local: LocalImages,
+    /// Whether images on the web are downloaded (pages from the web, or when asked).
+    remote_images: bool,
+}
+
+/// Everything one article is stored with.
+pub(crate) struct Gathered {
+    pub(crate) url: Option<String>,
+    pub(crate) extracted: Extracted,
+    pub(crate) snapshot: Option<Snapshot>,
+    pub(crate) images: Vec<(String, StoredImage)>,
+    canonical_text: String,
+}
+
+/// What tells an article from the others: its text and its addresses.
+pub(crate) struct DuplicateKey {
+    pub(crate) content_hash: String,
+    /// The source address, normalized.
+    pub(crate) source: Option<String>,
+    /// The canonical address (the page's own, else the source), as given and normalized.
+    pub(crate) canonical_url: Option<String>,
+    pub(crate) canonical: Option<String>,
+}
+
+impl DuplicateKey {
+    pub(crate) fn of(extracted: &Extracted, url: Option<&str>) -> Self {
+        Self::with_text(extracted, url, &extracted.document.canonical_text())
+    }
+
+    fn with_text(extracted: &Extracted, url: Option<&str>, canonical_text: &str) -> Self {
+        let canonical_url = extracted.meta.canonical_url.clone().or_else(|| url.map(str::to_owned));
+        Self {
+            content_hash: content_hash(canonical_text),
+            source: url.and_then(quire_clip::normalize_url),
+            canonical: canonical_url.as_deref().and_then(quire_clip::normalize_url),
+            canonical_url,
+        }
+    }
+}
+
+impl Gathered {
+    fn new(
+        url: Option<String>,
+        extracted: Extracted,
+        snapshot: Option<Snapshot>,
+        images: Vec<(String, StoredImage)>,
+    ) -> Self {
+        let canonical_text = extracted.document.canonical_text();
+        Self { url, extracted, snapshot, images, canonical_text }
+    }
+
+    /// What tells this article from the others.
+    pub(crate) fn key(&self) -> DuplicateKey {
+        DuplicateKey::with_text(&self.extracted, self.url.as_deref(), &self.canonical_text)
+    }
+
+    pub(crate) fn canonical_text(&self) -> &str {
+        &self.canonical_text
+    }
+
+    /// The columns the article is stored with.
+    pub(crate) fn content<'a>(&'a self, key: &'a DuplicateKey) -> ArticleContent<'a> {
+        let meta = &self.extracted.meta;
+        ArticleContent {
+            title: &meta.title,
+            byline: meta.byline.as_deref(),
+            site_name: meta.site_name.as_deref(),
+            canonical_url: key.canonical_url.as_deref(),
+            normalized_url: key.canonical.as_deref().or(key.source.as_deref()),
+            language: meta.language.as_deref(),
+            direction: meta.direction.as_deref(),
+            published_at: meta.published.as_deref(),
+            excerpt: meta.excerpt.as_deref(),
+            document: &self.extracted.document,
+            canonical_text: &self.canonical_text,
+            content_hash: &key.content_hash,
+        }
+    }
+}
+
+pub(crate) fn content_hash(canonical_text: &str) -> String {
+    hex::encode(Sha256::digest(canonical_text.as_bytes()))
+}
+
+/// Reads, fetches and extracts a source. An input without text is refused here.
+pub(crate) fn read(source: &AddSource, options: &AddOptions, network: &mut Network) -> Result<Page> {
+    let page = match source {
+        AddSource::Path(path) => read_file(path, options)?,
+        AddSource::Url(url) => fetch_page(url, network)?,
+        AddSource::Stdin(bytes) => from_bytes(bytes, quire_clip::sniff(bytes), options.url.clone(), LocalImages::None),
+        AddSource::Pasted(input) if quire_clip::looks_like_address(input) => fetch_page(input.trim(), network)?,
+        AddSource::Pasted(input) if input.trim().is_empty() => return Err(Error::EmptyInput(Origin::Pasted)),
+        AddSource::Pasted(input) => {
+            let bytes = input.as_bytes();
+            from_bytes(bytes, quire_clip::sniff(bytes), options.url.clone(), LocalImages::None)
+        }
+    };
+    if page.extracted.is_empty() {
+        return Err(Error::EmptyInput(origin_of(source)));
+    }
+    Ok(Page { remote_images: page.remote_images || options.fetch_images, ..page })
+}
+
+fn origin_of(source: &AddSource) -> Origin {
+    match source {
+        AddSource::Path(path) => Origin::File(path.clone()),
+        AddSource::Url(url) => Origin::Web(url.clone()),
+        AddSource::Stdin(_) => Origin::Stdin,
+        AddSource::Pasted(input) if quire_clip::looks_like_address(input) => Origin::Web(input.trim().to_owned()),
+        AddSource::Pasted(_) => Origin::Pasted,
+    }
+}
+
+fn read_file(path: &Path, options: &AddOptions) -> Result<Page> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    if std::fs::metadata(path).map_err(io)?.is_dir() {
+        return Err(Error::IsFolder(path.to_owned()));
+    }
+    let format = format_of(path).ok_or_else(|| Error::UnsupportedFile(path.to_owned()))?;
+    let bytes = std::fs::read(path).map_err(io)?;
+    match format {
+        Format::WebArchive => {
+            let archive = quire_clip::split_web_archive(&bytes).ok_or_else(|| Error::NotWebArchive(path.to_owned()))?;
+            let url = options.url.clone().or(archive.location);
+            Ok(from_bytes(&archive.html, Format::Html, url, LocalImages::Parts(archive.parts)))
+        }
+        format => {
+            let local = path.parent().map_or(LocalImages::None, |dir| LocalImages::Folder(dir.to_owned()));
+            Ok(from_bytes(&bytes, format, options.url.clone(), local))
+        }
+    }
+}
+
+/// Decodes and extracts HTML or text that came from a file, stdin or the clipboard.
+fn from_bytes(bytes: &[u8], format: Format, url: Option<String>, local: LocalImages) -> Page {
+    let is_html = format != Format::Text;
+    let decoded = if is_html { quire_clip::decode_html(bytes, None) } else { quire_clip::decode_text(bytes, None) };
+    let mut extracted =
+        if is_html { extract_html(&decoded.text, url.as_deref()) } else { quire_clip::from_text(&decoded.text) };
+    extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
+    let Decoded { text, encoding, .. } = decoded;
+    let snapshot = is_html.then(|| Snapshot { url: url.clone(), content_type: None, encoding, html: text });
+    Page { url, extracted, snapshot, local, remote_images: false }
+}
+
+/// Fetches a web page and extracts it (HTML, or plain text when the server says so).
+fn fetch_page(input: &str, network: &mut Network) -> Result<Page> {
+    let url =
+        quire_clip::parse_web_address(input).map_err(|problem| Error::Address { input: input.to_owned(), problem })?;
+    let page = network.run(|client, cfg| crate::fetch::fetch(client, &url, Want::Page, cfg))??;
+    let page_url = page.url.to_string();
+    let is_text = page.content_type.as_deref().is_some_and(|ct| ct.trim_start().starts_with("text/plain"));
+    let decoded = if is_text {
+        quire_clip::decode_text(&page.bytes, page.content_type.as_deref())
+    } else {
+        quire_clip::decode_html(&page.bytes, page.content_type.as_deref())
+    };
+    let mut extracted =
+        if is_text { quire_clip::from_text(&decoded.text) } else { extract_html(&decoded.text, Some(&page_url)) };
+    extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
+    let snapshot = (!is_text).then(|| Snapshot {
+        url: Some(page_url.clone()),
+        content_type: page.content_type.clone(),
+        encoding: decoded.encoding,
+        html: decoded.text,
+    });
+    Ok(Page { url: Some(page_url), extracted, snapshot, local: LocalImages::None, remote_images: true })
+}
+
+/// Loads the page's images (beside the file, in the archive, `data:`, and from the web when
+/// allowed) and points the document at the stored copies.
+pub(crate) fn complete(page: Page, options: &AddOptions, network: &mut Network) -> Gathered {
+    let Page { url, mut extracted, snapshot, local, remote_images } = page;
+    let images = if snapshot.is_some() {
+        let max_remote = if remote_images { options.fetch.max_images } else { 0 };
+        images::load(&mut extracted, &local, max_remote, network)
+    } else {
+        Vec::new()
+    };
+    Gathered::new(url, extracted, snapshot, images)
+}
+
+/// An article extracted again from its stored page; images it already has are reused.
+pub(crate) fn reextract(html: &str, source_url: Option<String>, stored_images: &HashMap<String, String>) -> Gathered {
+    let mut extracted = extract_html(html, source_url.as_deref());
+    for block in &mut extracted.document.blocks {
+        if let BlockKind::Image { src, .. } = &mut block.kind {
+            if let Some(hash) = stored_images.get(src.as_str()) {
+                *src = format!("{IMAGE_SCHEME}{hash}");
+            }
+        }
+    }
+    Gathered::new(source_url, extracted, None, Vec::new())
+}
+
+/// Extraction runs on a thread with a large stack: pathological pages (200,000 nested
+/// elements) must not overflow it.
+fn extract_html(html: &str, url: Option<&str>) -> Extracted {
+    let html = html.to_owned();
+    let url = url.map(str::to_owned);
+    let worker = std::thread::Builder::new()
+        .name("quire-extract".to_owned())
+        .stack_size(256 << 20)
+        .spawn(move || quire_clip::from_html(&html, &HtmlOptions { url: url.as_deref() }));
+    match worker.map(|w| w.join()) {
+        Ok(Ok(extracted)) => extracted,
+        _ => Extracted { warnings: vec!["the page could not be read".to_owned()], ..Extracted::default() },
+    }
+}

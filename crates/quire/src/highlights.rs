@@ -1,0 +1,120 @@
+//! Highlights: created from a quote or a selected range, edited, deleted, re-attached, and
+//! listed across the library.
+
+use quire_anchor::{AnchorKind, QuoteRequest, Text, TextPositionSelector, TextQuoteSelector};
+
+use crate::store::highlights::{self, NewRow, Selection};
+use crate::store::{articles, index, tags};
+use crate::{
+    normalize_tag, Error, Highlight, HighlightEdit, HighlightFilter, HighlightInContext, HighlightTarget, Library,
+    NewHighlight, Result,
+};
+
+impl Library {
+    /// Creates a highlight; the quote must be found in the article's canonical text.
+    pub fn add_highlight(&self, new: &NewHighlight) -> Result<Highlight> {
+        let article = new.article_id;
+        self.store().write(|tx| {
+            let text = articles::canonical_text(tx, article)?;
+            let (quote, position) = resolve_target(&text, article, &new.target)?;
+            let id = highlights::insert(
+                tx,
+                &NewRow { article, quote: &quote, position, color: new.color, note: new.note.trim() },
+            )?;
+            tags::set_on_highlight(tx, id, &new.tags)?;
+            index::reindex_highlight(tx, id)?;
+            index::reindex_article(tx, article)?;
+            highlights::get(tx, id)
+        })
+    }
+
+    pub fn highlight(&self, id: i64) -> Result<Highlight> {
+        highlights::get(self.store().read(), id)
+    }
+
+    /// Changes a highlight's note, color or tags.
+    pub fn update_highlight(&self, id: i64, edit: &HighlightEdit) -> Result<Highlight> {
+        self.store().write(|tx| {
+            let article = highlights::article_of(tx, id)?;
+            highlights::edit(tx, id, edit.note.as_deref().map(str::trim), edit.color)?;
+            if let Some(names) = &edit.tags {
+                tags::set_on_highlight(tx, id, names)?;
+            }
+            index::reindex_highlight(tx, id)?;
+            index::reindex_article(tx, article)?;
+            highlights::get(tx, id)
+        })
+    }
+
+    pub fn delete_highlight(&self, id: i64) -> Result<()> {
+        self.store().write(|tx| {
+            let article = highlights::article_of(tx, id)?;
+            highlights::delete(tx, id)?;
+            index::reindex_article(tx, article)
+        })
+    }
+
+    /// Attaches a highlight (usually an orphan) to a new place in its article's current text;
+    /// its note, color and tags stay.
+    pub fn reattach_highlight(&self, id: i64, target: &HighlightTarget) -> Result<Highlight> {
+        self.store().write(|tx| {
+            let article = highlights::article_of(tx, id)?;
+            let text = articles::canonical_text(tx, article)?;
+            let (selector, position) = resolve_target(&text, article, target)?;
+            highlights::set_anchor(tx, id, &selector, position, AnchorKind::Exact)?;
+            highlights::touch(tx, id)?;
+            index::reindex_highlight(tx, id)?;
+            index::reindex_article(tx, article)?;
+            highlights::get(tx, id)
+        })
+    }
+
+    /// Highlights across the library: of one article in text order, or, for a topic, every
+    /// highlight with the tag or a sub-tag, newest first, with its article.
+    pub fn highlights(&self, filter: &HighlightFilter) -> Result<Vec<HighlightInContext>> {
+        let store = self.store();
+        let conn = store.read();
+        if let Some(article) = filter.article_id {
+            articles::ensure(conn, article)?;
+        }
+        let key = match &filter.tag {
+            Some(tag) => {
+                let key = tags::key_of(&normalize_tag(tag)?);
+                if !tags::exists_with_children(conn, &key)? {
+                    return Err(Error::TagNotFound(tag.trim().to_owned()));
+                }
+                Some(key)
+            }
+            None => None,
+        };
+        let selection = Selection { article: filter.article_id, tag_key: key.as_deref(), orphans: filter.orphans };
+        highlights::select_in_context(conn, &selection)
+    }
+}
+
+/// The selectors of what a user picked in an article's text: a quote (which must occur once,
+/// or be told apart) or a range of the canonical text.
+pub(crate) fn resolve_target(
+    text: &str,
+    article: i64,
+    target: &HighlightTarget,
+) -> Result<(TextQuoteSelector, TextPositionSelector)> {
+    let text = Text::new(text);
+    let position = match target {
+        HighlightTarget::Quote { exact, prefix, suffix, occurrence } => {
+            let req =
+                QuoteRequest { exact, prefix: prefix.as_deref(), suffix: suffix.as_deref(), occurrence: *occurrence };
+            text.locate(&req).map_err(|e| anchor_error(article, e))?
+        }
+        HighlightTarget::Range { start, end } => TextPositionSelector { start: *start, end: *end },
+    };
+    text.selectors(position.start, position.end).map_err(|e| anchor_error(article, e))
+}
+
+pub(crate) fn anchor_error(article: i64, e: quire_anchor::Error) -> Error {
+    match e {
+        quire_anchor::Error::NotFound => Error::QuoteNotFound { article },
+        quire_anchor::Error::Ambiguous(occurrences) => Error::AmbiguousQuote { article, occurrences },
+        problem => Error::Anchor { article, problem },
+    }
+}

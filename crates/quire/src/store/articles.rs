@@ -1,0 +1,357 @@
+//! The `articles` table: one article's content columns are written in one place
+//! ([`ArticleContent`], for both a new article and a replaced one), and rows are read by
+//! column name.
+
+use quire_doc::Document;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use super::filter::Filter;
+use super::values::Sql;
+use super::{highlights, now};
+use crate::{ArticleCount, ArticleSummary, ArticleView, Error, Result, Sort, Status};
+
+/// What an article's text and metadata are, as stored.
+pub(crate) struct ArticleContent<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) byline: Option<&'a str>,
+    pub(crate) site_name: Option<&'a str>,
+    pub(crate) canonical_url: Option<&'a str>,
+    pub(crate) normalized_url: Option<&'a str>,
+    pub(crate) language: Option<&'a str>,
+    pub(crate) direction: Option<&'a str>,
+    pub(crate) published_at: Option<&'a str>,
+    pub(crate) excerpt: Option<&'a str>,
+    pub(crate) document: &'a Document,
+    pub(crate) canonical_text: &'a str,
+    pub(crate) content_hash: &'a str,
+}
+
+/// The content columns, in the order of [`content_params`]. `canonical_url` and
+/// `normalized_url` keep their stored value when a replacement has none.
+const CONTENT_COLUMNS: [&str; 14] = [
+    "title",
+    "byline",
+    "site_name",
+    "canonical_url",
+    "normalized_url",
+    "language",
+    "direction",
+    "published_at",
+    "excerpt",
+    "document",
+    "canonical_text",
+    "text_version",
+    "content_hash",
+    "word_count",
+];
+const KEPT_WHEN_MISSING: [&str; 2] = ["canonical_url", "normalized_url"];
+
+fn content_params(c: &ArticleContent<'_>) -> Result<Vec<rusqlite::types::Value>> {
+    let document = serde_json::to_string(c.document).map_err(|e| Error::Serialize { what: "a document", source: e })?;
+    let text = |s: Option<&str>| s.map(str::to_owned).into();
+    Ok(vec![
+        c.title.to_owned().into(),
+        text(c.byline),
+        text(c.site_name),
+        text(c.canonical_url),
+        text(c.normalized_url),
+        text(c.language),
+        text(c.direction),
+        text(c.published_at),
+        text(c.excerpt),
+        document.into(),
+        c.canonical_text.to_owned().into(),
+        i64::from(quire_doc::CANONICAL_TEXT_VERSION).into(),
+        c.content_hash.to_owned().into(),
+        (c.document.word_count() as i64).into(),
+    ])
+}
+
+/// Stores a new article; returns its id.
+pub(crate) fn insert(tx: &Transaction<'_>, content: &ArticleContent<'_>, source_url: Option<&str>) -> Result<i64> {
+    let mut values = content_params(content)?;
+    let now = now();
+    values.extend([source_url.map(str::to_owned).into(), now.clone().into(), now.into()]);
+    let columns = CONTENT_COLUMNS.join(", ");
+    let marks = vec!["?"; values.len()].join(", ");
+    tx.execute(
+        &format!("INSERT INTO articles ({columns}, source_url, clipped_at, updated_at) VALUES ({marks})"),
+        rusqlite::params_from_iter(values),
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Replaces an article's content (its status, tags, highlights and clipping time stay).
+pub(crate) fn replace(tx: &Transaction<'_>, id: i64, content: &ArticleContent<'_>) -> Result<()> {
+    let mut values = content_params(content)?;
+    values.extend([now().into(), id.into()]);
+    let set: Vec<String> = CONTENT_COLUMNS
+        .iter()
+        .map(|c| if KEPT_WHEN_MISSING.contains(c) { format!("{c} = coalesce(?, {c})") } else { format!("{c} = ?") })
+        .collect();
+    let n = tx.execute(
+        &format!("UPDATE articles SET {}, updated_at = ? WHERE id = ?", set.join(", ")),
+        rusqlite::params_from_iter(values),
+    )?;
+    if n == 0 {
+        return Err(Error::ArticleNotFound(id));
+    }
+    Ok(())
+}
+
+/// Keeps the article's current text as a version before it is replaced.
+pub(crate) fn keep_version(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO article_versions (article_id, title, document, canonical_text, text_version, content_hash, replaced_at)
+         SELECT id, title, document, canonical_text, text_version, content_hash, ? FROM articles WHERE id = ?",
+        params![now(), id],
+    )?;
+    Ok(())
+}
+
+/// The article with this text, or whose normalized address is one of these.
+pub(crate) fn find_duplicate(
+    conn: &Connection,
+    content_hash: &str,
+    normalized_source: Option<&str>,
+    normalized_canonical: Option<&str>,
+) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, title FROM articles
+             WHERE content_hash = ?1 OR (?2 IS NOT NULL AND normalized_url IN (?2, ?3)) OR (?3 IS NOT NULL AND normalized_url = ?3)
+             ORDER BY id LIMIT 1",
+            params![content_hash, normalized_source, normalized_canonical],
+            |r| Ok((r.get("id")?, r.get("title")?)),
+        )
+        .optional()?)
+}
+
+/// Another article than `id` with this text.
+pub(crate) fn with_text_other_than(conn: &Connection, content_hash: &str, id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT id FROM articles WHERE content_hash = ? AND id != ?", params![content_hash, id], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Where an article's stored state starts from, before it is replaced.
+pub(crate) struct Current {
+    pub(crate) title: String,
+    pub(crate) content_hash: String,
+    pub(crate) source_url: Option<String>,
+}
+
+pub(crate) fn current(conn: &Connection, id: i64) -> Result<Current> {
+    conn.query_row("SELECT title, content_hash, source_url FROM articles WHERE id = ?", [id], |r| {
+        Ok(Current { title: r.get("title")?, content_hash: r.get("content_hash")?, source_url: r.get("source_url")? })
+    })
+    .optional()?
+    .ok_or(Error::ArticleNotFound(id))
+}
+
+pub(crate) fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    super::exists(conn, "articles", id)
+}
+
+/// Fails with `ArticleNotFound` unless the article exists.
+pub(crate) fn ensure(conn: &Connection, id: i64) -> Result<()> {
+    if exists(conn, id)? {
+        Ok(())
+    } else {
+        Err(Error::ArticleNotFound(id))
+    }
+}
+
+pub(crate) fn canonical_text(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT canonical_text FROM articles WHERE id = ?", [id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::ArticleNotFound(id))
+}
+
+/// Deletes an article with everything it owns (highlights, tag links, images links,
+/// snapshots, versions, index rows); tags nothing carries any more go too.
+pub(crate) fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    let n = tx.execute("DELETE FROM articles WHERE id = ?", [id])?;
+    if n == 0 {
+        return Err(Error::ArticleNotFound(id));
+    }
+    super::index::forget_article(tx, id)?;
+    super::tags::delete_unused(tx)
+}
+
+/// One changeable field of an article.
+pub(crate) enum Change {
+    Status(Status),
+    Favorite(bool),
+    Progress(f64),
+    /// Only `updated_at`.
+    Touch,
+}
+
+pub(crate) fn change(tx: &Transaction<'_>, id: i64, change: Change) -> Result<()> {
+    let n = match change {
+        Change::Status(s) => {
+            tx.execute("UPDATE articles SET status = ?, updated_at = ? WHERE id = ?", params![Sql(s), now(), id])?
+        }
+        Change::Favorite(f) => {
+            tx.execute("UPDATE articles SET favorite = ?, updated_at = ? WHERE id = ?", params![f, now(), id])?
+        }
+        Change::Progress(p) => {
+            tx.execute("UPDATE articles SET progress = ?, updated_at = ? WHERE id = ?", params![p, now(), id])?
+        }
+        Change::Touch => tx.execute("UPDATE articles SET updated_at = ? WHERE id = ?", params![now(), id])?,
+    };
+    if n == 0 {
+        return Err(Error::ArticleNotFound(id));
+    }
+    Ok(())
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+
+const SUMMARY_COLUMNS: &str = "a.id, a.title, a.byline, a.site_name, a.source_url, a.published_at, a.clipped_at,
+    a.status, a.favorite, a.word_count, (SELECT count(*) FROM highlights h WHERE h.article_id = a.id) AS highlight_count";
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: r.get("id")?,
+        title: r.get("title")?,
+        byline: r.get("byline")?,
+        site_name: r.get("site_name")?,
+        source_url: r.get("source_url")?,
+        published_at: r.get("published_at")?,
+        clipped_at: r.get("clipped_at")?,
+        status: r.get::<_, Sql<Status>>("status")?.0,
+        favorite: r.get("favorite")?,
+        word_count: r.get("word_count")?,
+        highlight_count: r.get("highlight_count")?,
+        tags: Vec::new(),
+    })
+}
+
+/// Which part of the filtered list.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Page {
+    pub(crate) limit: Option<usize>,
+    pub(crate) offset: Option<usize>,
+}
+
+impl Page {
+    fn sql(self) -> String {
+        match (self.limit, self.offset) {
+            (Some(limit), offset) => format!(" LIMIT {limit} OFFSET {}", offset.unwrap_or(0)),
+            (None, Some(offset)) => format!(" LIMIT -1 OFFSET {offset}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Clipped => " ORDER BY a.clipped_at DESC, a.id DESC",
+        Sort::Published => " ORDER BY a.published_at IS NULL, a.published_at DESC, a.clipped_at DESC, a.id DESC",
+        Sort::Title => " ORDER BY a.title COLLATE NOCASE, a.id",
+        Sort::Site => " ORDER BY a.site_name IS NULL, a.site_name COLLATE NOCASE, a.clipped_at DESC, a.id DESC",
+    }
+}
+
+/// The articles that pass the filter, in order, with their tags.
+pub(crate) fn list(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<ArticleSummary>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {}{}{}",
+        filter.condition(),
+        order_by(sort),
+        page.sql()
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut out = stmt.query_map(filter.args(), summary_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    fill_tags(conn, &mut out)?;
+    Ok(out)
+}
+
+/// The ids of the articles that pass the filter, in order.
+pub(crate) fn ids(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<i64>> {
+    let sql = format!("SELECT a.id FROM articles a WHERE {}{}{}", filter.condition(), order_by(sort), page.sql());
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt.query_map(filter.args(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// How many articles pass the filter, and how many highlights they have.
+pub(crate) fn count(conn: &Connection, filter: &Filter) -> Result<ArticleCount> {
+    let sql = format!(
+        "SELECT count(*) AS articles,
+                coalesce(sum((SELECT count(*) FROM highlights h WHERE h.article_id = a.id)), 0) AS highlights
+         FROM articles a WHERE {}",
+        filter.condition()
+    );
+    Ok(conn.query_row(&sql, filter.args(), |r| {
+        Ok(ArticleCount {
+            articles: r.get::<_, i64>("articles")? as usize,
+            highlights: r.get::<_, i64>("highlights")? as usize,
+        })
+    })?)
+}
+
+/// One article's row of the list.
+pub(crate) fn summary(conn: &Connection, id: i64) -> Result<ArticleSummary> {
+    let summary = conn
+        .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id = ?"))?
+        .query_row([id], summary_from_row)
+        .optional()?
+        .ok_or(Error::ArticleNotFound(id))?;
+    let mut one = [summary];
+    fill_tags(conn, &mut one)?;
+    let [summary] = one;
+    Ok(summary)
+}
+
+/// One article with its document and highlights.
+pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
+    let (summary, document) = conn
+        .query_row(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS}, a.canonical_url, a.language, a.direction, a.excerpt, a.progress,
+                        a.content_hash, a.text_version, a.document
+                 FROM articles a WHERE a.id = ?"
+            ),
+            [id],
+            |r| {
+                let view = ArticleView {
+                    summary: summary_from_row(r)?,
+                    canonical_url: r.get("canonical_url")?,
+                    language: r.get("language")?,
+                    direction: r.get("direction")?,
+                    excerpt: r.get("excerpt")?,
+                    progress: r.get("progress")?,
+                    content_hash: r.get("content_hash")?,
+                    text_version: r.get("text_version")?,
+                    document: Document::default(),
+                    highlights: Vec::new(),
+                };
+                Ok((view, r.get::<_, String>("document")?))
+            },
+        )
+        .optional()?
+        .ok_or(Error::ArticleNotFound(id))?;
+    let mut view = summary;
+    view.document = serde_json::from_str(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
+    let mut one = [view.summary];
+    fill_tags(conn, &mut one)?;
+    let [summary] = one;
+    view.summary = summary;
+    view.highlights = highlights::of_article(conn, id)?;
+    Ok(view)
+}
+
+fn fill_tags(conn: &Connection, summaries: &mut [ArticleSummary]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY t.key",
+    )?;
+    for s in summaries {
+        s.tags = stmt.query_map([s.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! Schema migrations: append-only SQL files under `migrations/`, embedded in the binary; the
+//! schema version lives in `PRAGMA user_version`.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::{Error, Result};
+
+/// Every migration, in order; migration `i` brings the schema to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../migrations/0001_init.sql"),
+    include_str!("../../../../migrations/0002_clipping.sql"),
+    include_str!("../../../../migrations/0003_reanchoring.sql"),
+    include_str!("../../../../migrations/0004_saved_searches.sql"),
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to [`SCHEMA_VERSION`], one transaction per migration.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    migrate_to(conn, path, SCHEMA_VERSION)
+}
+
+/// Brings the database to `target` (for tests that build every earlier version). Each step
+/// reads the version inside its own `IMMEDIATE` transaction, so processes opening a new file at
+/// the same moment run each migration once.
+pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
+    loop {
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::LibraryTooNew { path: path.to_owned(), found, supported: SCHEMA_VERSION });
+        }
+        if found >= target {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version == found {
+            tx.execute_batch(MIGRATIONS[version as usize])?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+        }
+        tx.commit()?;
+    }
+}
