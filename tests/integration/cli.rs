@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use quire_tests::{data, reference_quotes, workspace_root};
 
-fn quire_bin() -> PathBuf {
+pub(crate) fn quire_bin() -> PathBuf {
     // target/<profile>/deps/integration-… → target/<profile>/quire
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().and_then(Path::parent).unwrap().join(format!("quire{}", std::env::consts::EXE_SUFFIX));

@@ -4,6 +4,7 @@
 mod browse;
 mod cli;
 mod clip;
+mod concurrency;
 mod export;
 mod extraction;
 mod highlights;

@@ -18,6 +18,8 @@ pub enum Reply {
     Silent(Duration),
     /// A 200 text/html body of `n` bytes sent without Content-Length, until the client hangs up.
     Endless(u64),
+    /// Waits this long, then answers with the reply.
+    Delayed(Duration, Box<Reply>),
 }
 
 /// A running server; stops when dropped.
@@ -76,7 +78,11 @@ fn serve(mut stream: TcpStream, routes: &dyn Fn(&str) -> Option<Reply>, stopped:
     let head = String::from_utf8_lossy(&request);
     let target = head.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split('?').next().unwrap_or(target).to_owned();
-    let reply = routes(&path).unwrap_or(Reply::Body(404, Some("text/html"), b"<h1>Not found</h1>".to_vec()));
+    let mut reply = routes(&path).unwrap_or(Reply::Body(404, Some("text/html"), b"<h1>Not found</h1>".to_vec()));
+    while let Reply::Delayed(how_long, then) = reply {
+        wait(how_long, stopped);
+        reply = *then;
+    }
     let _ = match reply {
         Reply::Body(status, content_type, body) => {
             let ct = content_type.map(|c| format!("Content-Type: {c}\r\n")).unwrap_or_default();
@@ -93,12 +99,10 @@ fn serve(mut stream: TcpStream, routes: &dyn Fn(&str) -> Option<Reply>, stopped:
             stream.write_all(head.as_bytes())
         }
         Reply::Silent(how_long) => {
-            let until = std::time::Instant::now() + how_long;
-            while std::time::Instant::now() < until && !stopped.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            wait(how_long, stopped);
             Ok(())
         }
+        Reply::Delayed(..) => unreachable!("unwrapped above"),
         Reply::Endless(total) => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body>";
             let chunk = vec![b'a'; 64 * 1024];
@@ -112,6 +116,14 @@ fn serve(mut stream: TcpStream, routes: &dyn Fn(&str) -> Option<Reply>, stopped:
         }
     };
     let _ = stream.flush();
+}
+
+/// Sleeps for `how_long`, or until the server stops.
+fn wait(how_long: Duration, stopped: &AtomicBool) {
+    let until = std::time::Instant::now() + how_long;
+    while std::time::Instant::now() < until && !stopped.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn reason(status: u16) -> &'static str {
