@@ -17,9 +17,44 @@ const LINK: [f32; 3] = [0.1, 0.3, 0.65];
 const RULE: [f32; 3] = [0.78, 0.78, 0.78];
 
 pub enum Item {
-    Run { font: usize, size: f32, x: f32, y: f32, color: [f32; 3], glyphs: Vec<(u16, f32, f32)> },
+    Run { font: usize, size: f32, x: f32, y: f32, color: [f32; 3], glyphs: Vec<RunGlyph> },
     Rect { x: f32, y: f32, w: f32, h: f32, color: [f32; 3], stroke: bool },
     Image { index: usize, x: f32, y: f32, w: f32, h: f32 },
+}
+
+/// One glyph of a run, in the font's subset.
+pub struct RunGlyph {
+    pub gid: u16,
+    /// The advance it is set with, in points.
+    pub adv: f32,
+    /// The advance a viewer takes from the font's `/W`; the difference is corrected with TJ.
+    pub nominal: f32,
+}
+
+/// A highlight's tint behind one line's stretch of its text.
+pub struct Tint {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub color: [f32; 3],
+}
+
+/// An area that is a link.
+pub struct LinkArea {
+    /// x1, y1, x2, y2.
+    pub rect: [f32; 4],
+    pub target: Target,
+}
+
+/// One line's stretch of a highlight, for its `/Highlight` annotation.
+pub struct HighlightQuad {
+    /// Index of the article in the input.
+    pub article: usize,
+    /// Index of the highlight in its article.
+    pub highlight: usize,
+    /// x1 y1 x2 y2 x3 y3 x4 y4: top left, top right, bottom left, bottom right.
+    pub points: [f32; 8],
 }
 
 /// Where a link goes.
@@ -38,11 +73,9 @@ pub struct Page {
     pub article: Option<usize>,
     pub items: Vec<Item>,
     /// Highlight tints, drawn with multiply blending below everything.
-    pub tints: Vec<([f32; 4], [f32; 3])>,
-    /// Link areas (x1, y1, x2, y2).
-    pub links: Vec<([f32; 4], Target)>,
-    /// (article, highlight index, quad x1 y1 x2 y2 x3 y3 x4 y4).
-    pub quads: Vec<(usize, usize, [f32; 8])>,
+    pub tints: Vec<Tint>,
+    pub links: Vec<LinkArea>,
+    pub quads: Vec<HighlightQuad>,
 }
 
 pub struct OutlineEntry {
@@ -803,7 +836,7 @@ impl L<'_, '_, '_> {
                 x: x0 + g.x,
                 y: base + g.rise,
                 color: g.color,
-                glyphs: gl[k..j].iter().map(|g| (g.gid, g.adv, g.nominal)).collect(),
+                glyphs: gl[k..j].iter().map(|g| RunGlyph { gid: g.gid, adv: g.adv, nominal: g.nominal }).collect(),
             });
             k = j;
         }
@@ -832,9 +865,9 @@ impl L<'_, '_, '_> {
                 let x1 = x0 + gl[k].x;
                 let x2 = x0 + gl[j].x + gl[j].adv;
                 let (y1, y2) = (base - size * 0.28, base + size * 0.98);
-                tints.push(([x1, y1, x2 - x1, y2 - y1], h.color.tint()));
+                tints.push(Tint { x: x1, y: y1, w: x2 - x1, h: y2 - y1, color: h.color.tint() });
                 if let Some(article) = self.article {
-                    quads.push((article, hi, [x1, y2, x2, y2, x1, y1, x2, y1]));
+                    quads.push(HighlightQuad { article, highlight: hi, points: [x1, y2, x2, y2, x1, y1, x2, y1] });
                 }
                 if self.hl_page[hi].is_none() {
                     self.hl_page[hi] = Some(page_index);
@@ -855,10 +888,10 @@ impl L<'_, '_, '_> {
                 j += 1;
             }
             let size = gl[k].size;
-            link_rects.push((
-                [x0 + gl[k].x, base - size * 0.25, x0 + gl[j].x + gl[j].adv, base + size * 0.9],
-                Target::Uri(links[li].clone()),
-            ));
+            link_rects.push(LinkArea {
+                rect: [x0 + gl[k].x, base - size * 0.25, x0 + gl[j].x + gl[j].adv, base + size * 0.9],
+                target: Target::Uri(links[li].clone()),
+            });
             k = j + 1;
         }
         let page = self.page();
@@ -957,7 +990,7 @@ impl L<'_, '_, '_> {
             }
             for area in areas {
                 let rect = [self.left, area.bottom, self.left + self.width, area.top];
-                self.pages[area.page].links.push((rect, Target::Page { page, y: self.top }));
+                self.pages[area.page].links.push(LinkArea { rect, target: Target::Page { page, y: self.top } });
             }
             self.y -= s * 0.7;
         }
@@ -1015,7 +1048,8 @@ fn runs(shaped: &[Shaped], size: f32, x: f32, y: f32, color: [f32; 3]) -> Vec<It
     let mut items = Vec::new();
     let mut x = x;
     for run in shaped.chunk_by(|a, b| a.font == b.font) {
-        let glyphs: Vec<(u16, f32, f32)> = run.iter().map(|g| (g.gid, g.adv, g.nominal)).collect();
+        let glyphs: Vec<RunGlyph> =
+            run.iter().map(|g| RunGlyph { gid: g.gid, adv: g.adv, nominal: g.nominal }).collect();
         let mut gx = x;
         for g in run {
             if g.missing {
