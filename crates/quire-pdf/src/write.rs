@@ -10,7 +10,7 @@ use xmp_writer::XmpWriter;
 
 use crate::date::{pdf_date, Stamp};
 use crate::image::{deflate, Pixels};
-use crate::layout::{Item, Laid, Page, Target};
+use crate::layout::{Item, Laid, LinkArea, Page, Target};
 use crate::shape::{FontData, FontSet};
 use crate::{ColorExt, Error, ExportInput, Result};
 
@@ -219,9 +219,9 @@ fn page_content(page: &Page) -> pdf_writer::Buf {
     if !page.tints.is_empty() {
         c.save_state();
         c.set_parameters(Name(b"GSm"));
-        for (r, col) in &page.tints {
-            c.set_fill_rgb(col[0], col[1], col[2]);
-            c.rect(r[0], r[1], r[2], r[3]);
+        for t in &page.tints {
+            c.set_fill_rgb(t.color[0], t.color[1], t.color[2]);
+            c.rect(t.x, t.y, t.w, t.h);
             c.fill_nonzero();
         }
         c.restore_state();
@@ -254,9 +254,9 @@ fn page_content(page: &Page) -> pdf_writer::Buf {
                 let mut pos = c.show_positioned();
                 let mut items = pos.items();
                 let mut bytes = Vec::new();
-                for (gid, adv, nominal) in glyphs {
-                    bytes.extend_from_slice(&gid.to_be_bytes());
-                    let diff = adv - nominal;
+                for g in glyphs {
+                    bytes.extend_from_slice(&g.gid.to_be_bytes());
+                    let diff = g.adv - g.nominal;
                     if diff.abs() > 0.001 {
                         items.show(Str(&bytes));
                         bytes.clear();
@@ -278,7 +278,7 @@ fn page_content(page: &Page) -> pdf_writer::Buf {
 /// Link annotations: web addresses, and places in the document (the contents).
 fn write_links(pdf: &mut Pdf, ids: &mut Ids, refs: &Refs, page: &Page, left: f32) -> Vec<Ref> {
     let mut out = Vec::new();
-    for (r, target) in &page.links {
+    for LinkArea { rect: r, target } in &page.links {
         let id = ids.next();
         let mut a = pdf.annotation(id);
         a.subtype(AnnotationType::Link).rect(Rect::new(r[0], r[1], r[2], r[3])).border(0.0, 0.0, 0.0, None);
@@ -311,8 +311,8 @@ fn write_highlights(
     let pw = o.paper.size().0;
     let mut out = Vec::new();
     let mut groups: BTreeMap<(usize, usize), Vec<[f32; 8]>> = BTreeMap::new();
-    for (art, hi, q) in &page.quads {
-        groups.entry((*art, *hi)).or_default().push(*q);
+    for q in &page.quads {
+        groups.entry((q.article, q.highlight)).or_default().push(q.points);
     }
     for ((art, hi), quads) in groups {
         let h = &input.articles[art].highlights[hi];
