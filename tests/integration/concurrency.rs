@@ -50,7 +50,7 @@ fn write(library: &Path, w: usize, i: usize, ids: &Ids) -> (i32, String) {
         2 => run(library, &["tag", "add", &reference, &format!("Writers/w{w}/t{i}")], None),
         3 => run(library, &["edit-highlight", &own, "--note", &format!("w{w}-edit-{i}")], None),
         4 => run(library, &["reextract", &page], None),
-        _ => run(library, &["status", &reference, if i % 2 == 0 { "read" } else { "unread" }], None),
+        _ => run(library, &["status", &reference, if i.is_multiple_of(2) { "read" } else { "unread" }], None),
     }
 }
 
