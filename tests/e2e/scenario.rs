@@ -76,7 +76,7 @@ fn qpdf_check(path: &Path) {
 fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let library = temp.path().join("library.sqlite3");
-    let page = std::fs::read(quire_tests::data("page.html")).expect("the reference page");
+    let page = std::fs::read(quire_tests::reference_page()).expect("the reference page");
     let server = Server::start(move |path| {
         (path == "/2023/07/12/ukraine-closer-to-nato/")
             .then(|| Reply::Body(200, Some("text/html; charset=utf-8"), page.clone()))
@@ -348,7 +348,7 @@ fn the_empty_state_opens_the_sample_article_in_one_click() {
 fn a_link_dropped_from_a_browser_is_clipped() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let library = temp.path().join("library.sqlite3");
-    let page = std::fs::read(quire_tests::data("page.html")).expect("the reference page");
+    let page = std::fs::read(quire_tests::reference_page()).expect("the reference page");
     let server =
         Server::start(move |path| (path == "/story").then(|| Reply::Body(200, Some("text/html"), page.clone())));
     let url = server.url("127.0.0.1", "/story");

@@ -126,7 +126,7 @@ fn dropped_files_and_folders_import_with_a_reason_for_each_failure() {
     std::fs::write(folder.join("photo.jpg"), b"not an article").unwrap();
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let page = quire_tests::data("page.html");
+    let page = quire_tests::reference_page();
     let pdf = dir.path().join("paper.pdf");
     std::fs::write(&pdf, b"%PDF-1.7").unwrap();
     let paths = vec![page.clone(), folder.clone(), empty, pdf, page];

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use quire_tests::{data, reference_quotes, workspace_root};
+use quire_tests::{data, reference_page, reference_quotes, workspace_root};
 
 pub(crate) fn quire_bin() -> PathBuf {
     // target/<profile>/deps/integration-… → target/<profile>/quire
@@ -102,7 +102,7 @@ fn json_output_is_the_wire_types() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("json.sqlite3");
     let added: serde_json::Value =
-        serde_json::from_str(&ok(&lib, &["--json", "add", data("page.html").to_str().unwrap()])).unwrap();
+        serde_json::from_str(&ok(&lib, &["--json", "add", reference_page().to_str().unwrap()])).unwrap();
     assert_eq!(added[0]["created"], true);
     let id = added[0]["id"].as_i64().unwrap().to_string();
     ok(&lib, &["tag", "add", &id, "Europe/Baltics"]);
@@ -181,7 +181,7 @@ fn update_reports_each_highlight_and_orphans_can_be_reattached() {
     let serve_edited = edited.clone();
     let server = quire_tests::server::Server::start(move |path| {
         (path == "/story").then(|| {
-            let page = std::fs::read_to_string(data("page.html")).unwrap();
+            let page = std::fs::read_to_string(reference_page()).unwrap();
             let page = if serve_edited.load(Ordering::SeqCst) {
                 page.replace("after the war. And we", "once the war is over. And we").replace(
                     "<p>In response, consider The Kremlin Security guarantees from Western powers will “undermine Russia’s security and make Europe much more dangerous for years.”</p>",

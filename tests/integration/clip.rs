@@ -7,14 +7,14 @@ use std::time::Duration;
 use quire::{AddOptions, FetchConfig, Library};
 use quire_doc::BlockKind;
 use quire_tests::server::{tiny_png, Reply, Server};
-use quire_tests::{data, REFERENCE_TITLE};
+use quire_tests::{data, reference_page, REFERENCE_TITLE};
 
 use crate::temp_library;
 
 const HOST: &str = "news.quire.test";
 
 fn page_with_images() -> Vec<u8> {
-    let page = std::fs::read_to_string(data("page.html")).unwrap();
+    let page = std::fs::read_to_string(reference_page()).unwrap();
     // Point the figure at the test server, and add a data: image and a missing one.
     let page = page.replace("https://worlddesk.example/media/vilnius-summit.jpg\" alt", "/media/summit.png\" alt");
     let extra = r#"<figure><img src="data:image/png;base64,DATA" alt="inline chart"><figcaption>An inline chart.</figcaption></figure>
@@ -251,9 +251,9 @@ fn folder_import_reports_added_duplicates_and_failures_and_can_be_cancelled() {
     let folder = dir.path().join("saved");
     std::fs::create_dir_all(folder.join("page_files")).unwrap();
     std::fs::create_dir_all(folder.join("more")).unwrap();
-    std::fs::copy(data("page.html"), folder.join("a-page.html")).unwrap();
+    std::fs::copy(reference_page(), folder.join("a-page.html")).unwrap();
     std::fs::copy(data("article.txt"), folder.join("more/b-article.txt")).unwrap();
-    std::fs::copy(data("page.html"), folder.join("c-copy.htm")).unwrap();
+    std::fs::copy(reference_page(), folder.join("c-copy.htm")).unwrap();
     std::fs::write(folder.join("d-empty.md"), "  \n").unwrap();
     std::fs::write(folder.join("notes.json"), "{}").unwrap();
     std::fs::write(folder.join("page_files/ad.html"), "<p>an ad frame</p>").unwrap();
@@ -298,7 +298,7 @@ fn local_pages_keep_images_beside_them_but_never_outside() {
     std::fs::write(folder.join("page_files/chart%201.png"), tiny_png(3)).unwrap();
     std::fs::write(folder.join("page_files/chart 1.png"), tiny_png(3)).unwrap();
     std::fs::write(dir.path().join("secret.png"), tiny_png(4)).unwrap();
-    let page = std::fs::read_to_string(data("page.html"))
+    let page = std::fs::read_to_string(reference_page())
         .unwrap()
         .replace("https://worlddesk.example/media/vilnius-summit.jpg", "page_files/chart%201.png")
         .replace("<h2>Long range weapons</h2>", "<figure><img src=\"../secret.png\" alt=\"outside\"><figcaption>Not allowed.</figcaption></figure><h2>Long range weapons</h2>");
@@ -330,7 +330,7 @@ fn local_pages_keep_images_beside_them_but_never_outside() {
 fn web_archives_import_with_their_images_offline() {
     use base64::Engine;
     let (dir, lib) = temp_library();
-    let page = std::fs::read_to_string(data("page.html"))
+    let page = std::fs::read_to_string(reference_page())
         .unwrap()
         .replace("https://worlddesk.example/media/vilnius-summit.jpg", "https://worlddesk.example/media/summit.png");
     let png = base64::engine::general_purpose::STANDARD.encode(tiny_png(5));

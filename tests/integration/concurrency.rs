@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use quire::{AddOptions, AddSource, ArticleFilter, FetchConfig, Library};
 use quire_tests::server::{Reply, Server};
-use quire_tests::{add_reference_article, data, workspace_root};
+use quire_tests::{add_reference_article, reference_page, workspace_root};
 
 use crate::cli::quire_bin;
 
@@ -68,7 +68,7 @@ fn writers_in_several_processes_never_fail_and_lose_nothing() {
     let ids = {
         let lib = Library::open(&path).unwrap();
         let (reference, _) = add_reference_article(&lib);
-        let page = lib.add(&AddSource::Path(data("page.html")), &AddOptions::default()).unwrap().id;
+        let page = lib.add(&AddSource::Path(reference_page()), &AddOptions::default()).unwrap().id;
         let own = (0..WRITERS)
             .map(|w| {
                 let new = quire::NewHighlight {

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use quire::{ExportRequest, PdfOptions};
-use quire_tests::{add_reference_article, data, workspace_root, REFERENCE_TITLE};
+use quire_tests::{add_reference_article, reference_page, workspace_root, REFERENCE_TITLE};
 
 use crate::temp_library;
 
@@ -29,7 +29,7 @@ fn pdfinfo(path: &std::path::Path) -> String {
 fn export_writes_a_valid_annotated_pdf_and_never_a_broken_one() {
     let (dir, lib) = temp_library();
     let (id, _) = add_reference_article(&lib);
-    let other = lib.add(&quire::AddSource::Path(data("page.html").to_owned()), &Default::default()).unwrap().id;
+    let other = lib.add(&quire::AddSource::Path(reference_page().to_owned()), &Default::default()).unwrap().id;
     let path = dir.path().join("reference.pdf");
     let report = lib
         .export_pdf(&ExportRequest {

@@ -1,5 +1,5 @@
 use quire_doc::BlockKind;
-use quire_tests::{data, REFERENCE_TITLE};
+use quire_tests::{data, reference_page, REFERENCE_TITLE};
 
 use crate::temp_library;
 
@@ -8,7 +8,7 @@ use crate::temp_library;
 #[test]
 fn the_reference_page_extracts_to_the_article() {
     let (_dir, lib) = temp_library();
-    let added = lib.add(&quire::AddSource::Path(data("page.html").to_owned()), &Default::default()).unwrap();
+    let added = lib.add(&quire::AddSource::Path(reference_page().to_owned()), &Default::default()).unwrap();
     assert!(added.created);
     let view = lib.article(added.id).unwrap();
     let s = &view.summary;
@@ -64,7 +64,7 @@ fn the_reference_page_extracts_to_the_article() {
 #[test]
 fn html_from_stdin_is_detected_and_bad_html_still_imports() {
     let (_dir, lib) = temp_library();
-    let html = std::fs::read(data("page.html")).unwrap();
+    let html = std::fs::read(reference_page()).unwrap();
     let added = lib.add(&quire::AddSource::Stdin(html.to_vec()), &Default::default()).unwrap();
     assert_eq!(added.title, REFERENCE_TITLE);
     let broken = b"<div><p>Unclosed <b>bold <i>and italic text about the Vilnius summit";

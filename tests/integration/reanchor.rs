@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use quire::{AddOptions, AnchorKind, FetchConfig, HighlightFilter, HighlightTarget, NewHighlight, Status};
 use quire_tests::server::{Reply, Server};
-use quire_tests::{data, reference_quotes};
+use quire_tests::{data, reference_page, reference_quotes};
 
 use crate::temp_library;
 
@@ -15,7 +15,7 @@ const PATH: &str = "/2023/07/12/ukraine-closer-to-nato/";
 /// The publisher's edit: a paragraph added at the top, Zelensky's quote reworded, the last
 /// section ("Long term commitment plan") removed.
 fn edited_page() -> String {
-    let page = std::fs::read_to_string(data("page.html")).unwrap();
+    let page = std::fs::read_to_string(reference_page()).unwrap();
     let top = "<p>Update, July 13: this story has been updated with reactions from allied capitals after the summit closed.</p>\n      <p>on the sidelines";
     let page = page.replacen("<p>on the sidelines", top, 1);
     let page = page.replace(
@@ -34,7 +34,7 @@ fn clip_update_reanchors_every_highlight_and_keeps_orphans() {
     let server = Server::start(move |path| {
         (path == PATH).then(|| {
             let body = if served.load(Ordering::SeqCst) == 1 {
-                std::fs::read_to_string(data("page.html")).unwrap()
+                std::fs::read_to_string(reference_page()).unwrap()
             } else {
                 edited_page()
             };
@@ -128,7 +128,7 @@ fn clip_update_reanchors_every_highlight_and_keeps_orphans() {
 #[test]
 fn reextract_uses_the_kept_page_and_refuses_text_articles() {
     let (_dir, lib) = temp_library();
-    let html = lib.add(&quire::AddSource::Path(data("page.html").to_owned()), &AddOptions::default()).unwrap().id;
+    let html = lib.add(&quire::AddSource::Path(reference_page().to_owned()), &AddOptions::default()).unwrap().id;
     let target =
         HighlightTarget::Quote { exact: "cluster munitions".into(), prefix: None, suffix: None, occurrence: None };
     lib.add_highlight(&NewHighlight {

@@ -15,6 +15,12 @@ pub fn data(name: &str) -> PathBuf {
     workspace_root().join("tests").join("data").join(name)
 }
 
+/// The reference news page (the article as a realistic web page, with its figure and
+/// boilerplate): the app's bundled sample article, kept once in `crates/quire/sample/`.
+pub fn reference_page() -> PathBuf {
+    workspace_root().join("crates").join("quire").join("sample").join("vilnius.html")
+}
+
 /// The reference article's title.
 pub const REFERENCE_TITLE: &str = "Ukraine is now closer to NATO than ever before";
 

@@ -2,8 +2,8 @@
 //! anchoring them to an article's canonical text.
 //!
 //! All offsets are **Unicode scalar values** (Rust `char`s) into the canonical text
-//! (see `quire-doc`). The UI, which counts in UTF-16 code units, converts with
-//! [`utf16_to_scalar`] / [`scalar_to_utf16`].
+//! (see `quire-doc`). The UI, which counts in UTF-16 code units, converts at its own edge
+//! (`ui/src/lib/segments.ts`, tested there); nothing in Rust sees UTF-16 offsets.
 //!
 //! [`Text::reanchor`] re-anchors a stored highlight against a possibly changed text and says
 //! what happened ([`AnchorKind`]: exact, moved, fuzzy with an edit distance, or orphan); see
@@ -205,25 +205,6 @@ impl<'a> Text<'a> {
     }
 }
 
-/// Converts a UTF-16 code-unit offset in `text` to a scalar-value offset. An offset that falls
-/// inside a surrogate pair is rounded down to the start of that character.
-pub fn utf16_to_scalar(text: &str, utf16: usize) -> usize {
-    let mut units = 0;
-    for (i, c) in text.chars().enumerate() {
-        let next = units + c.len_utf16();
-        if next > utf16 {
-            return i;
-        }
-        units = next;
-    }
-    text.chars().count()
-}
-
-/// Converts a scalar-value offset in `text` to a UTF-16 code-unit offset.
-pub fn scalar_to_utf16(text: &str, scalar: usize) -> usize {
-    text.chars().take(scalar).map(char::len_utf16).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,18 +296,5 @@ mod tests {
     fn overlapping_occurrences_are_found() {
         let got: Vec<_> = Text::new("aaaa").occurrences("aa").iter().map(|p| p.start).collect();
         assert_eq!(got, [0, 1, 2]);
-    }
-
-    #[test]
-    fn utf16_round_trip_with_astral_characters() {
-        let s = "a😀b🇺🇦c";
-        // scalar: a=0 😀=1 b=2 🇺=3 🇦=4 c=5 ; utf16: a=0 😀=1..3 b=3 🇺=4..6 🇦=6..8 c=8
-        let pairs = [(0, 0), (1, 1), (2, 3), (3, 4), (4, 6), (5, 8), (6, 9)];
-        for (scalar, utf16) in pairs {
-            assert_eq!(scalar_to_utf16(s, scalar), utf16);
-            assert_eq!(utf16_to_scalar(s, utf16), scalar);
-        }
-        // Inside a surrogate pair rounds down.
-        assert_eq!(utf16_to_scalar(s, 2), 1);
     }
 }

@@ -96,7 +96,7 @@ fn cases() {
 /// sub-headings, the figure with its caption, and none of the chrome.
 #[test]
 fn reference_page() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/page.html");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../quire/sample/vilnius.html");
     let html = std::fs::read_to_string(path).unwrap();
     let e = from_html(&html, &HtmlOptions::default());
     assert_eq!(e.meta.title, "Ukraine is now closer to NATO than ever before");
