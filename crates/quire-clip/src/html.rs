@@ -98,7 +98,6 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
                 direction: article.dir.as_deref().and_then(clean),
                 excerpt: article.excerpt.as_deref().and_then(clean),
                 canonical_url: page.canonical.clone().or_else(|| article.url.as_deref().and_then(clean)),
-                lead_image: article.image.as_deref().and_then(clean),
             };
             (meta, document)
         }

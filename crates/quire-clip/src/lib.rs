@@ -34,7 +34,6 @@ pub struct Metadata {
     pub direction: Option<String>,
     pub excerpt: Option<String>,
     pub canonical_url: Option<String>,
-    pub lead_image: Option<String>,
 }
 
 /// The result of extraction: an article and what the extractor had to say about it.
