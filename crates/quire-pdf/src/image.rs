@@ -23,28 +23,43 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
     e.finish().expect("writing to a Vec cannot fail")
 }
 
-/// Decodes or checks an image; `Err` is a human-readable reason.
-pub fn prepare(mime: &str, bytes: &[u8]) -> Result<Prepared, String> {
+/// Why an image cannot be embedded (the PDF shows its alt text instead, with a warning).
+#[derive(Debug, thiserror::Error)]
+pub enum ImageProblem {
+    #[error("unreadable JPEG header")]
+    JpegHeader,
+    #[error("unsupported image type {0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Png(#[from] png::DecodingError),
+    #[error("PNG too large")]
+    TooLarge,
+    #[error("indexed PNG was not expanded")]
+    Indexed,
+}
+
+/// Decodes or checks an image.
+pub fn prepare(mime: &str, bytes: &[u8]) -> Result<Prepared, ImageProblem> {
     if bytes.starts_with(&[0xFF, 0xD8]) {
-        let (width, height, components) = jpeg_info(bytes).ok_or("unreadable JPEG header")?;
+        let (width, height, components) = jpeg_info(bytes).ok_or(ImageProblem::JpegHeader)?;
         return Ok(Prepared { width, height, components, pixels: Pixels::Jpeg(bytes.to_vec()) });
     }
     if bytes.starts_with(b"\x89PNG") {
         return png(bytes);
     }
-    Err(format!("unsupported image type {mime}"))
+    Err(ImageProblem::Unsupported(mime.to_owned()))
 }
 
-fn png(bytes: &[u8]) -> Result<Prepared, String> {
+fn png(bytes: &[u8]) -> Result<Prepared, ImageProblem> {
     let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
     dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = dec.read_info().map_err(|e| e.to_string())?;
-    let size = reader.output_buffer_size().ok_or("PNG too large")?;
+    let mut reader = dec.read_info()?;
+    let size = reader.output_buffer_size().ok_or(ImageProblem::TooLarge)?;
     if size > 256 << 20 {
-        return Err("PNG too large".into());
+        return Err(ImageProblem::TooLarge);
     }
     let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+    let info = reader.next_frame(&mut buf)?;
     let buf = &buf[..info.buffer_size()];
     let (width, height) = (info.width, info.height);
     let (components, has_alpha) = match info.color_type {
@@ -52,7 +67,7 @@ fn png(bytes: &[u8]) -> Result<Prepared, String> {
         png::ColorType::GrayscaleAlpha => (1, true),
         png::ColorType::Rgb => (3, false),
         png::ColorType::Rgba => (3, true),
-        png::ColorType::Indexed => return Err("indexed PNG was not expanded".into()),
+        png::ColorType::Indexed => return Err(ImageProblem::Indexed),
     };
     let (data, alpha) = if has_alpha {
         let stride = components as usize + 1;

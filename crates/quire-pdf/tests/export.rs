@@ -373,6 +373,26 @@ fn hl(id: i64, start: usize, end: usize, color: Color, note: &str) -> Highlight 
     }
 }
 
+#[test]
+fn highlights_outside_the_text_are_skipped_with_a_warning_never_a_panic() {
+    let mut a = reference_article();
+    let n = a.document.canonical_text().chars().count();
+    a.highlights = vec![
+        hl(1, 10, 40, Color::Yellow, "inside"),
+        hl(2, n - 5, n + 50, Color::Pink, "starts inside, ends past the text"),
+        hl(3, n + 10, n + 20, Color::Green, "wholly past the text"),
+        hl(4, 30, 30, Color::Blue, "empty"),
+        hl(5, 60, 20, Color::Red, "backwards"),
+    ];
+    let (_, out) = run_export("outside-the-text", vec![a], HashMap::new());
+    let annots = highlight_annots(&out.pdf);
+    assert_eq!(annots.iter().map(|a| a.nm.as_str()).collect::<Vec<_>>(), ["quire-highlight-1"]);
+    for id in 2..=5 {
+        let warning = format!("highlight {id} is outside the article's text; skipped");
+        assert!(out.warnings.contains(&warning), "{warning}: {:?}", out.warnings);
+    }
+}
+
 fn long_article(paragraphs: usize) -> Article {
     let (title, blocks) = reference_parts();
     let body: Vec<(bool, String)> = blocks.iter().filter(|b| !b.0).cloned().collect();

@@ -65,7 +65,7 @@ fn highlight_areas(
 ) {
     let (article, list) = (highlights.article, highlights.list);
     for (hi, h) in list.iter().enumerate() {
-        if h.start >= h.end {
+        if !highlights.valid[hi] {
             continue;
         }
         let inside = |g: &Glyph| g.off.is_some_and(|o| o >= h.start && o < h.end);

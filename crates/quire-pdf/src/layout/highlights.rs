@@ -13,6 +13,8 @@ pub struct Highlights<'a> {
     pub order: Vec<usize>,
     /// The note number of each highlight with a note, counted in the order of the text.
     pub note_numbers: Vec<Option<usize>>,
+    /// False for a highlight that is empty or ends past the text: never drawn or listed.
+    pub valid: Vec<bool>,
     /// The page each highlight's text first appears on, once placed.
     pub first_page: Vec<Option<usize>>,
 }
@@ -33,11 +35,13 @@ impl<'a> Highlights<'a> {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| (list[i].start, list[i].end, list[i].id));
         let mut note_numbers = vec![None; n];
+        let mut valid = vec![true; n];
         let mut k = 0;
         for &i in &order {
             let h = &list[i];
             if h.start >= h.end || h.end > text_len {
                 warnings.push(format!("highlight {} is outside the article's text; skipped", h.id));
+                valid[i] = false;
                 continue;
             }
             if !h.note.trim().is_empty() {
@@ -45,12 +49,19 @@ impl<'a> Highlights<'a> {
                 note_numbers[i] = Some(k);
             }
         }
-        Highlights { article, list, order, note_numbers, first_page: vec![None; n] }
+        Highlights { article, list, order, note_numbers, valid, first_page: vec![None; n] }
     }
 
     /// None, for text that is not an article's own (the contents, the "Annotations" section).
     pub fn none() -> Highlights<'static> {
-        Highlights { article: 0, list: &[], order: Vec::new(), note_numbers: Vec::new(), first_page: Vec::new() }
+        Highlights {
+            article: 0,
+            list: &[],
+            order: Vec::new(),
+            note_numbers: Vec::new(),
+            valid: Vec::new(),
+            first_page: Vec::new(),
+        }
     }
 
     /// The note markers that go inside `(start, end]`, in the order of the text.

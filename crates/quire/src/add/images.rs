@@ -15,6 +15,34 @@ use url::Url;
 use crate::fetch::{self, Network, Want};
 use crate::{StoredImage, IMAGE_SCHEME};
 
+/// Why an image was not kept (the article keeps its original source and alt text, and a
+/// warning says this).
+#[derive(Debug, thiserror::Error)]
+enum ImageProblem {
+    #[error("{0}")]
+    Fetch(crate::Error),
+    #[error("{0}")]
+    NoNetwork(std::sync::Arc<crate::Error>),
+    #[error("{0}: images are not fetched")]
+    Scheme(String),
+    #[error("a relative address with no page address to resolve it")]
+    Relative,
+    #[error("not a file beside the page")]
+    Outside,
+    #[error("{0}")]
+    Read(std::io::Error),
+    #[error("larger than {} MB", .0 / (1024 * 1024))]
+    TooLarge(u64),
+    #[error("a malformed data: URL")]
+    MalformedData,
+    #[error("bad base64 in a data: URL ({0})")]
+    Base64(base64::DecodeError),
+    #[error("not an image Quire can show")]
+    NotAnImage,
+}
+
+type Loaded = Result<StoredImage, ImageProblem>;
+
 /// Where images that are not on the web come from.
 pub(crate) enum LocalImages {
     None,
@@ -50,7 +78,7 @@ pub(crate) fn load(
         }
     }
     let mut warnings = Vec::new();
-    let mut results: Vec<(String, Result<StoredImage, String>)> = Vec::new();
+    let mut results: Vec<(String, Loaded)> = Vec::new();
     let mut remote: Vec<(String, Url)> = Vec::new();
     for src in sources {
         let url = Url::parse(&src).ok().filter(|_| !src.starts_with("data:") && local.part(&src).is_none());
@@ -69,7 +97,10 @@ pub(crate) fn load(
     if !remote.is_empty() {
         match network.run(|client, cfg| download_all(client, cfg, remote.clone())) {
             Ok(downloaded) => results.extend(downloaded),
-            Err(e) => results.extend(remote.into_iter().map(|(src, _)| (src, Err(e.to_string())))),
+            Err(e) => {
+                let e = std::sync::Arc::new(e);
+                results.extend(remote.into_iter().map(|(src, _)| (src, Err(ImageProblem::NoNetwork(e.clone())))));
+            }
         }
     }
     let mut stored = Vec::new();
@@ -95,15 +126,15 @@ async fn download_all(
     client: &reqwest::Client,
     cfg: &crate::FetchConfig,
     remote: Vec<(String, Url)>,
-) -> Vec<(String, Result<StoredImage, String>)> {
+) -> Vec<(String, Loaded)> {
     futures_util::stream::iter(remote)
         .map(|(src, url)| async move {
             let result = match url.scheme() {
                 "http" | "https" => match fetch::fetch(client, &url, Want::Image, cfg).await {
                     Ok(fetched) => stored(fetched.bytes, fetched.content_type),
-                    Err(e) => Err(e.to_string()),
+                    Err(e) => Err(ImageProblem::Fetch(e)),
                 },
-                other => Err(format!("{other}: images are not fetched")),
+                other => Err(ImageProblem::Scheme(other.to_owned())),
             };
             (src, result)
         })
@@ -113,7 +144,7 @@ async fn download_all(
 }
 
 /// A `data:` image, a part of the archive, or a file beside the page.
-fn load_local(src: &str, local: &LocalImages, max_bytes: u64) -> Result<StoredImage, String> {
+fn load_local(src: &str, local: &LocalImages, max_bytes: u64) -> Loaded {
     if let Some(rest) = src.strip_prefix("data:") {
         let (data, declared) = decode_data_url(rest)?;
         return stored(data, declared);
@@ -122,24 +153,24 @@ fn load_local(src: &str, local: &LocalImages, max_bytes: u64) -> Result<StoredIm
         return stored(data.to_vec(), None);
     }
     let LocalImages::Folder(folder) = local else {
-        return Err("a relative address with no page address to resolve it".to_owned());
+        return Err(ImageProblem::Relative);
     };
     let relative = src.split(['?', '#']).next().unwrap_or(src);
     let path = folder.join(percent_decode(relative));
     // Only files inside the page's folder: a page must not make Quire read other files.
     let inside = path.canonicalize().ok().zip(folder.canonicalize().ok()).is_some_and(|(p, f)| p.starts_with(f));
     if !inside {
-        return Err("not a file beside the page".to_owned());
+        return Err(ImageProblem::Outside);
     }
-    let data = std::fs::read(&path).map_err(|e| e.to_string())?;
+    let data = std::fs::read(&path).map_err(ImageProblem::Read)?;
     if data.len() as u64 > max_bytes {
-        return Err(format!("larger than {} MB", max_bytes / (1024 * 1024)));
+        return Err(ImageProblem::TooLarge(max_bytes));
     }
     stored(data, None)
 }
 
 /// The image as stored: its hash and its type (sniffed, else as declared if an image type).
-fn stored(data: Vec<u8>, declared: Option<String>) -> Result<StoredImage, String> {
+fn stored(data: Vec<u8>, declared: Option<String>) -> Loaded {
     let mime = fetch::sniff_image(&data)
         .map(str::to_owned)
         .or_else(|| {
@@ -147,20 +178,18 @@ fn stored(data: Vec<u8>, declared: Option<String>) -> Result<StoredImage, String
                 .filter(|d| d.starts_with("image/"))
                 .map(|d| d.split(';').next().unwrap_or_default().trim().to_owned())
         })
-        .ok_or("not an image Quire can show")?;
+        .ok_or(ImageProblem::NotAnImage)?;
     let hash = hex::encode(Sha256::digest(&data));
     Ok(StoredImage { hash, mime, data })
 }
 
-fn decode_data_url(rest: &str) -> Result<(Vec<u8>, Option<String>), String> {
+fn decode_data_url(rest: &str) -> Result<(Vec<u8>, Option<String>), ImageProblem> {
     use base64::Engine;
-    let (meta, payload) = rest.split_once(',').ok_or("a malformed data: URL")?;
+    let (meta, payload) = rest.split_once(',').ok_or(ImageProblem::MalformedData)?;
     let mime = meta.split(';').next().filter(|m| !m.is_empty()).map(str::to_owned);
     let data = if meta.ends_with(";base64") {
         let clean: String = payload.chars().filter(|c| !c.is_whitespace()).collect();
-        base64::engine::general_purpose::STANDARD
-            .decode(clean.as_bytes())
-            .map_err(|e| format!("bad base64 in a data: URL ({e})"))?
+        base64::engine::general_purpose::STANDARD.decode(clean.as_bytes()).map_err(ImageProblem::Base64)?
     } else {
         percent_decode(payload).into_bytes()
     };
