@@ -302,15 +302,14 @@ pub(crate) fn summary(conn: &Connection, id: i64) -> Result<ArticleSummary> {
         .query_row([id], summary_from_row)
         .optional()?
         .ok_or(Error::ArticleNotFound(id))?;
-    let mut one = [summary];
-    fill_tags(conn, &mut one)?;
-    let [summary] = one;
+    let mut summary = summary;
+    fill_tags(conn, std::slice::from_mut(&mut summary))?;
     Ok(summary)
 }
 
 /// One article with its document and highlights.
 pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
-    let (summary, document) = conn
+    let (mut view, document) = conn
         .query_row(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.canonical_url, a.language, a.direction, a.excerpt, a.progress,
@@ -336,12 +335,9 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
         )
         .optional()?
         .ok_or(Error::ArticleNotFound(id))?;
-    let mut view = summary;
-    view.document = serde_json::from_str(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
-    let mut one = [view.summary];
-    fill_tags(conn, &mut one)?;
-    let [summary] = one;
-    view.summary = summary;
+    view.document =
+        serde_json::from_str(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
+    fill_tags(conn, std::slice::from_mut(&mut view.summary))?;
     view.highlights = highlights::of_article(conn, id)?;
     Ok(view)
 }
