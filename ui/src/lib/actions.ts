@@ -21,6 +21,7 @@ export function openArticle(id: number) {
 }
 
 export function openTopic(tag: string) {
+  nav.topicArticles = null;
   nav.route = { view: "topic", tag };
 }
 
@@ -184,13 +185,10 @@ export async function exportCurrent() {
   if (route.view === "reader") {
     await exportPdf([route.id], nav.readerTitle);
   } else if (route.view === "topic") {
-    const tag = route.tag;
-    try {
-      const t = await api.topic(tag);
-      await exportPdf(t.articles.map((g) => Number(g.article.id)), tag);
-    } catch (e) {
-      dialogs.notice = toCommandError(e).message;
-    }
+    // The topic on screen already knows its articles (the same the Export button exports).
+    const shown = nav.topicArticles;
+    if (shown && shown.tag === route.tag) await exportPdf(shown.ids, route.tag);
+    else dialogs.notice = "The topic is still loading; export it in a moment.";
   } else if (library.filters.tag) {
     await exportPdf([], library.filters.tag, library.filters.tag);
   } else {

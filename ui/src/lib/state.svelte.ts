@@ -22,6 +22,8 @@ class Nav {
   route = $state<Route>({ view: "library" });
   /** The title of the article in the reader (the export's file name). */
   readerTitle = $state("Article");
+  /** The articles of the topic on screen, once loaded (what exporting it exports). */
+  topicArticles = $state.raw<{ tag: string; ids: number[] } | null>(null);
 }
 
 class LibraryState {
