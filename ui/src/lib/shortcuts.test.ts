@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MENU_ACTIONS } from "./menu";
-import { IN_PLACE_ACTIONS, SHORTCUTS, actionFor, keyName, shownKeys } from "./shortcuts";
+import { IN_PLACE_ACTIONS, SHORTCUTS, actionFor, keyName, keyOf, shownKeys, withKey } from "./shortcuts";
 
 /** The keyboard event a key of the table stands for. */
 function eventOf(key: string) {
@@ -45,6 +45,13 @@ describe("the shortcut table", () => {
     expect(keyName({ key: "Escape", ctrlKey: false, metaKey: false, shiftKey: false, altKey: false })).toBe("Esc");
     expect(keyName({ key: "l", ctrlKey: true, metaKey: false, shiftKey: false, altKey: true })).toBeNull();
     expect(actionFor({ key: "+", ctrlKey: true, metaKey: false, shiftKey: true, altKey: false })).toBe("text-larger");
+  });
+
+  it("names an action's key in tooltips", () => {
+    expect(withKey("Import files", "import-files")).toBe("Import files (Ctrl+O)");
+    expect(withKey("Back to the library", "back")).toBe("Back to the library (Esc)");
+    expect(keyOf("next-article")).toBe("j");
+    expect(withKey("Add the sample", "add-sample")).toBe("Add the sample");
   });
 
   it("shows arrows as arrows", () => {

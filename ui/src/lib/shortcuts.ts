@@ -61,8 +61,14 @@ export function shownKeys(shortcut: Shortcut): string {
   return shortcut.keys.map((k) => SHOWN[k] ?? k).join(" / ");
 }
 
+/** The first key of an action, as shown: `Ctrl+O`, `/`; empty if it has none. */
+export function keyOf(action: string): string {
+  const key = SHORTCUTS.find((s) => s.action === action)?.keys[0];
+  return key ? (SHOWN[key] ?? key) : "";
+}
+
 /** A button's tooltip naming its shortcut: `Import files (Ctrl+O)`. */
 export function withKey(text: string, action: string): string {
-  const shortcut = SHORTCUTS.find((s) => s.action === action);
-  return shortcut ? `${text} (${SHOWN[shortcut.keys[0]] ?? shortcut.keys[0]})` : text;
+  const key = keyOf(action);
+  return key ? `${text} (${key})` : text;
 }
