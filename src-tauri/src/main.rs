@@ -9,6 +9,7 @@ mod dialogs;
 mod events;
 mod images;
 mod menu;
+mod shortcuts;
 mod webview;
 
 use std::path::PathBuf;
