@@ -1,7 +1,8 @@
 //! The app's Tauri commands: each one is a thin call into the `quire` library.
 //!
-//! Every command is listed in `build.rs` (which generates its `allow-*` permission) and allowed
-//! in `capabilities/main.json`. Commands hand clipped content to the UI only as the typed
+//! `build.rs` reads the `#[tauri::command]`s of this file and generates their `allow-*`
+//! permissions; `command_list.rs` tests that `main.rs`, `capabilities/main.json` and the UI's
+//! `api.ts` list every one. Commands hand clipped content to the UI only as the typed
 //! document model. Nothing the webview sends is ever used as a file path: files to import and
 //! the destination of an export come from native dialogs or drops, handled here in Rust.
 //!

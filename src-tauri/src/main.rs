@@ -4,6 +4,8 @@
 //! (which honours `QUIRE_LIBRARY`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod command_list;
 mod commands;
 mod dialogs;
 mod events;
