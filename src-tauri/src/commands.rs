@@ -132,6 +132,15 @@ impl serde::Serialize for CommandError {
     }
 }
 
+impl From<dialogs::DialogError> for CommandError {
+    fn from(error: dialogs::DialogError) -> Self {
+        match error {
+            dialogs::DialogError::NotWebLink(_) => Self::Refused(error.to_string()),
+            dialogs::DialogError::CannotOpen(message) => Self::System(message),
+        }
+    }
+}
+
 type CommandResult<T> = Result<T, CommandError>;
 
 // ---- reading -----------------------------------------------------------------------------
@@ -331,13 +340,13 @@ pub async fn export_pdf(
 pub fn open_exported(state: State<'_, LibraryState>) -> CommandResult<()> {
     let path = state.last_export.lock().map_err(|_| CommandError::Poisoned)?.clone();
     let path = path.ok_or_else(|| CommandError::Refused("nothing has been exported yet".into()))?;
-    dialogs::open_path(&path)
+    Ok(dialogs::open_path(&path)?)
 }
 
 /// Opens an article's link in the system browser: http and https addresses only.
 #[tauri::command]
 pub fn open_link(url: String) -> CommandResult<()> {
-    dialogs::open_web_link(&url)
+    Ok(dialogs::open_web_link(&url)?)
 }
 
 /// Subscribes the window to app events (drops, menu items); the last subscriber wins.
