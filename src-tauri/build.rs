@@ -1,38 +1,14 @@
 //! Reads the root `tauri.conf.json`, checks the capability file and generates the
-//! `allow-*`/`deny-*` permissions of the app's own commands.
+//! `allow-*`/`deny-*` permissions of the app's own commands, whose names it reads from
+//! `src/commands.rs` (`command_list.rs`; its tests check the other lists against it).
 
 use std::path::Path;
 
-/// Every command `src/commands.rs` exposes; a command missing here cannot be allowed.
-const COMMANDS: &[&str] = &[
-    "list_articles",
-    "count_articles",
-    "get_article",
-    "list_tags",
-    "search",
-    "topic",
-    "saved_searches",
-    "add_highlight",
-    "update_highlight",
-    "delete_highlight",
-    "reattach_highlight",
-    "set_status",
-    "set_favorite",
-    "set_progress",
-    "tag_article",
-    "untag_article",
-    "save_search",
-    "delete_saved_search",
-    "clip",
-    "add_sample",
-    "import_dialog",
-    "import_dropped",
-    "cancel_import",
-    "export_pdf",
-    "open_exported",
-    "open_link",
-    "subscribe",
-];
+#[path = "src/command_list.rs"]
+mod command_list;
+
+/// The commands' source: every `#[tauri::command]` in it gets an `allow-` permission.
+const COMMANDS_SOURCE: &str = "src/commands.rs";
 
 /// The built frontend (`build.frontendDist` of the root config), embedded by
 /// `tauri::generate_context!`.
@@ -49,9 +25,14 @@ fn main() {
     // a UI rebuild is what makes cargo recompile the crate and embed the new assets.
     println!("cargo:rerun-if-changed={FRONTEND_DIST}");
 
+    println!("cargo:rerun-if-changed={COMMANDS_SOURCE}");
+    let source = std::fs::read_to_string(COMMANDS_SOURCE).unwrap_or_else(|e| panic!("{COMMANDS_SOURCE}: {e}"));
+    // tauri-build wants `&'static` names; a build script runs once, so leaking them is free.
+    let commands: Vec<&'static str> =
+        command_list::command_names(&source).into_iter().map(|name| &*Box::leak(name.into_boxed_str())).collect();
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+        .app_manifest(tauri_build::AppManifest::new().commands(Box::leak(commands.into_boxed_slice())));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");
     }

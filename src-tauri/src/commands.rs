@@ -1,7 +1,8 @@
 //! The app's Tauri commands: each one is a thin call into the `quire` library.
 //!
-//! Every command is listed in `build.rs` (which generates its `allow-*` permission) and allowed
-//! in `capabilities/main.json`. Commands hand clipped content to the UI only as the typed
+//! `build.rs` reads the `#[tauri::command]`s of this file and generates their `allow-*`
+//! permissions; `command_list.rs` tests that `main.rs`, `capabilities/main.json` and the UI's
+//! `api.ts` list every one. Commands hand clipped content to the UI only as the typed
 //! document model. Nothing the webview sends is ever used as a file path: files to import and
 //! the destination of an export come from native dialogs or drops, handled here in Rust.
 //!
@@ -141,6 +142,15 @@ impl serde::Serialize for CommandError {
         s.serialize_field("kind", &self.kind())?;
         s.serialize_field("message", &self.to_string())?;
         s.end()
+    }
+}
+
+impl From<dialogs::DialogError> for CommandError {
+    fn from(error: dialogs::DialogError) -> Self {
+        match error {
+            dialogs::DialogError::NotWebLink(_) => Self::Refused(error.to_string()),
+            dialogs::DialogError::CannotOpen(message) => Self::System(message),
+        }
     }
 }
 
@@ -345,13 +355,13 @@ pub async fn export_pdf(
 pub fn open_exported(state: State<'_, LibraryState>) -> CommandResult<()> {
     let path = state.last_export.lock().map_err(|_| CommandError::Poisoned)?.clone();
     let path = path.ok_or_else(|| CommandError::Refused("nothing has been exported yet".into()))?;
-    dialogs::open_path(&path)
+    Ok(dialogs::open_path(&path)?)
 }
 
 /// Opens an article's link in the system browser: http and https addresses only.
 #[tauri::command]
 pub fn open_link(url: String) -> CommandResult<()> {
-    dialogs::open_web_link(&url)
+    Ok(dialogs::open_web_link(&url)?)
 }
 
 /// Subscribes the window to app events (drops, menu items); the last subscriber wins.

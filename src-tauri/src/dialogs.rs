@@ -9,7 +9,16 @@ use std::path::{Path, PathBuf};
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::CommandError;
+/// Why the system could not be handed something.
+#[derive(Debug, thiserror::Error)]
+pub enum DialogError {
+    /// The address is not a plain web link, so it is not handed to the browser.
+    #[error("Quire only opens web links (http or https) in your browser; {0:?} is not one")]
+    NotWebLink(String),
+    /// The system refused to open it.
+    #[error("{0}")]
+    CannotOpen(String),
+}
 
 /// Scripted answer to the open dialog.
 pub const OPEN_ENV: &str = "QUIRE_DIALOG_OPEN";
@@ -68,28 +77,26 @@ pub fn pdf_file_name(title: &str) -> String {
 }
 
 /// Opens a file with the system's default application.
-pub fn open_path(path: &Path) -> Result<(), CommandError> {
+pub fn open_path(path: &Path) -> Result<(), DialogError> {
     tauri_plugin_opener::open_path(path, None::<&str>)
-        .map_err(|e| CommandError::System(format!("cannot open {}: {e}", path.display())))
+        .map_err(|e| DialogError::CannotOpen(format!("cannot open {}: {e}", path.display())))
 }
 
 /// Opens a web address in the system browser after checking it is http or https.
-pub fn open_web_link(url: &str) -> Result<(), CommandError> {
+pub fn open_web_link(url: &str) -> Result<(), DialogError> {
     let checked = checked_web_link(url)?;
     tauri_plugin_opener::open_url(checked, None::<&str>)
-        .map_err(|e| CommandError::System(format!("cannot open the browser: {e}")))
+        .map_err(|e| DialogError::CannotOpen(format!("cannot open the browser: {e}")))
 }
 
 /// The link if it is an absolute http(s) address without credentials.
-pub fn checked_web_link(url: &str) -> Result<&str, CommandError> {
+pub fn checked_web_link(url: &str) -> Result<&str, DialogError> {
     let trimmed = url.trim();
     let lower = trimmed.to_ascii_lowercase();
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     let host_part = rest.and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
     if host_part.is_empty() || host_part.contains('@') || trimmed.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(CommandError::Refused(format!(
-            "Quire only opens web links (http or https) in your browser; {url:?} is not one"
-        )));
+        return Err(DialogError::NotWebLink(url.to_owned()));
     }
     Ok(trimmed)
 }

@@ -4,11 +4,14 @@
 //! (which honours `QUIRE_LIBRARY`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod command_list;
 mod commands;
 mod dialogs;
 mod events;
 mod images;
 mod menu;
+mod shortcuts;
 mod webview;
 
 use std::path::PathBuf;

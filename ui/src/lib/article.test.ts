@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { imageUrl, isLocalImage } from "./article";
+import type { ArticleView, Highlight } from "../bindings";
+import { imageUrl, isLocalImage, withHighlight, withoutHighlight } from "./article";
 
 const hash = "a".repeat(64);
 
@@ -30,5 +31,47 @@ describe("textBetween", () => {
     expect(textBetween(blocks, 2, 8)).toBe("pha be");
     expect(textBetween(blocks, 9, 15)).toBe("a😀\n\nga");
     expect(textBetween(blocks, 11, 13)).toBe("");
+  });
+});
+
+function highlight(id: number, start: number, end: number, note = ""): Highlight {
+  return {
+    id,
+    article_id: 1,
+    quote: { exact: "x", prefix: "", suffix: "" },
+    position: { start, end },
+    text_version: 1,
+    anchor: { kind: "exact" },
+    color: "yellow",
+    note,
+    tags: [],
+    created_at: "",
+    updated_at: "",
+  };
+}
+
+describe("highlights changed in the reader", () => {
+  const view = { highlights: [highlight(1, 0, 5), highlight(2, 20, 30)], highlight_count: 2 } as unknown as ArticleView;
+
+  it("takes a new highlight in text order", () => {
+    const next = withHighlight(view, highlight(3, 10, 12));
+    expect(next.highlights.map((h) => h.id)).toEqual([1, 3, 2]);
+    expect(next.highlight_count).toBe(3);
+    expect(view.highlights).toHaveLength(2);
+  });
+
+  it("replaces an edited or re-attached highlight", () => {
+    const next = withHighlight(view, highlight(1, 40, 45, "moved"));
+    expect(next.highlights.map((h) => [h.id, h.note])).toEqual([
+      [2, ""],
+      [1, "moved"],
+    ]);
+    expect(next.highlight_count).toBe(2);
+  });
+
+  it("drops a deleted highlight", () => {
+    const next = withoutHighlight(view, 2);
+    expect(next.highlights.map((h) => h.id)).toEqual([1]);
+    expect(next.highlight_count).toBe(1);
   });
 });

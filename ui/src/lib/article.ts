@@ -95,3 +95,21 @@ export function textBetween(blocks: Block[], start: number, end: number): string
   }
   return out;
 }
+
+/**
+ * The article with one highlight added or replaced (by id): what the reader shows after adding,
+ * editing or re-attaching one, without loading the article again. Kept in the library's order
+ * (by position in the text).
+ */
+export function withHighlight(view: ArticleView, highlight: Highlight): ArticleView {
+  const highlights = [...view.highlights.filter((h) => h.id !== highlight.id), highlight].sort(
+    (a, b) => a.position.start - b.position.start || a.position.end - b.position.end || a.id - b.id,
+  );
+  return { ...view, highlights, highlight_count: highlights.length };
+}
+
+/** The article without a deleted highlight. */
+export function withoutHighlight(view: ArticleView, id: number): ArticleView {
+  const highlights = view.highlights.filter((h) => Number(h.id) !== id);
+  return { ...view, highlights, highlight_count: highlights.length };
+}
