@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
-    ImportEvent, ImportSummary, NewHighlight, SavedSearch, SearchHit, Status, TagCount, Topic,
+    ImportEvent, ImportSummary, NewHighlight, SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
@@ -185,10 +185,10 @@ pub async fn list_tags(state: State<'_, LibraryState>) -> CommandResult<Vec<TagC
     state.blocking(move |library| Ok(library.tags()?)).await
 }
 
-/// Full-text search over articles, quotes and notes.
+/// Full-text search over articles, quotes and notes: the words typed and the sidebar's filter.
 #[tauri::command]
-pub async fn search(state: State<'_, LibraryState>, query: String, limit: usize) -> CommandResult<Vec<SearchHit>> {
-    state.blocking(move |library| Ok(library.search(&query, limit)?)).await
+pub async fn search(state: State<'_, LibraryState>, request: SearchRequest) -> CommandResult<Vec<SearchHit>> {
+    state.blocking(move |library| Ok(library.search_with(&request)?)).await
 }
 
 /// Every quote carrying a tag or one of its sub-tags, grouped by article.
@@ -264,8 +264,12 @@ pub async fn untag_article(state: State<'_, LibraryState>, id: i64, tags: Vec<St
 }
 
 #[tauri::command]
-pub async fn save_search(state: State<'_, LibraryState>, name: String, query: String) -> CommandResult<SavedSearch> {
-    state.blocking(move |library| Ok(library.save_search(&name, &query)?)).await
+pub async fn save_search(
+    state: State<'_, LibraryState>,
+    name: String,
+    request: SearchRequest,
+) -> CommandResult<SavedSearch> {
+    state.blocking(move |library| Ok(library.save_search(&name, &request)?)).await
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 //! What the desktop app's library screens ask of the facade: sorting, saved searches, topics
 //! and the bundled sample article.
 
-use quire::{AnchorKind, ArticleFilter, Library, Sort};
+use quire::{AnchorKind, ArticleFilter, Library, SearchRequest, Sort};
 use quire_tests::{add_reference_article, REFERENCE_TITLE};
 
 use crate::{add_text, temp_library};
@@ -37,20 +37,73 @@ fn list_sorts_by_clipped_published_title_and_site() {
 }
 
 #[test]
+fn a_search_request_keeps_the_typed_words_and_the_sidebar_filter_apart() {
+    let (_dir, lib) = temp_library();
+    let (reference, _) = quire_tests::add_reference_article(&lib);
+    let quoted = add_html(&lib, "Allies at the summit", "Allies Weekly", None);
+    // A tag with quotes and spaces: as query text its quotes were lost; as a filter it is kept.
+    let tag = "Say \"hi\" there";
+    lib.tag_article(quoted, &[tag.to_owned()]).unwrap();
+    let request = |text: &str, tag: Option<&str>| SearchRequest {
+        text: text.to_owned(),
+        filter: ArticleFilter { tag: tag.map(str::to_owned), ..ArticleFilter::default() },
+        as_you_type: true,
+    };
+    let ids = |r: SearchRequest| lib.search_with(&r).unwrap().iter().map(|h| h.article.id).collect::<Vec<_>>();
+    assert_eq!(ids(request("alli", Some("NATO accession"))), [reference], "typed prefix + the sidebar's tag");
+    assert_eq!(ids(request("alli", Some(tag))), [quoted]);
+    assert_eq!(ids(request("", Some(tag))), [quoted], "a filter alone lists what it selects");
+    assert_eq!(ids(request("w", Some(tag))).len(), 0, "one letter is not a prefix (\"w*\" would find \"with\")");
+    assert_eq!(
+        lib.search_with(&request("", None)).unwrap_err().kind(),
+        quire::ErrorKind::InvalidQuery,
+        "no words and no filter"
+    );
+    // A saved search keeps the filter beside the words, typed.
+    let saved = lib.save_search("Quoted", &request("allies", Some(tag))).unwrap();
+    assert_eq!((saved.query.as_str(), saved.tag.as_deref()), ("allies", Some(tag)));
+    let unread = SearchRequest {
+        text: "summit".into(),
+        filter: ArticleFilter { status: Some(quire::Status::Unread), favorite: Some(true), ..ArticleFilter::default() },
+        as_you_type: false,
+    };
+    lib.save_search("Unread", &unread).unwrap();
+    type Kept = (String, Option<String>, Option<quire::Status>, Option<bool>);
+    let all: Vec<Kept> =
+        lib.saved_searches().unwrap().into_iter().map(|s| (s.query, s.tag, s.status, s.favorite)).collect();
+    assert_eq!(
+        all,
+        [
+            ("allies".to_owned(), Some(tag.to_owned()), None, None),
+            ("summit".to_owned(), None, Some(quire::Status::Unread), Some(true)),
+        ]
+    );
+}
+
+#[test]
 fn saved_searches_are_validated_renamed_by_upsert_and_deleted() {
     let (_dir, lib) = temp_library();
-    let first = lib.save_search("Allies", "allies tag:\"NATO accession\"").unwrap();
+    let first = lib.save_search("Allies", &SearchRequest::words("allies tag:\"NATO accession\"")).unwrap();
     assert_eq!(first.query, "allies tag:\"NATO accession\"");
-    lib.save_search("kremlin", "Kremlin").unwrap();
+    lib.save_search("kremlin", &SearchRequest::words("Kremlin")).unwrap();
     // The same name in another case replaces the query, keeping one entry.
-    let again = lib.save_search("allies", "allies OR partners").unwrap();
+    let again = lib.save_search("allies", &SearchRequest::words("allies OR partners")).unwrap();
     assert_eq!(again.id, first.id);
     let saved: Vec<(String, String)> = lib.saved_searches().unwrap().into_iter().map(|s| (s.name, s.query)).collect();
     assert_eq!(saved, [("Allies".to_owned(), "allies OR partners".to_owned()), ("kremlin".into(), "Kremlin".into())]);
     // A query that does not parse, an empty one and a blank name are refused, and change nothing.
-    assert_eq!(lib.save_search("broken", "\"unclosed").unwrap_err().kind(), quire::ErrorKind::InvalidQuery);
-    assert_eq!(lib.save_search("empty", "   ").unwrap_err().kind(), quire::ErrorKind::InvalidQuery);
-    assert_eq!(lib.save_search("  ", "allies").unwrap_err().kind(), quire::ErrorKind::InvalidInput);
+    assert_eq!(
+        lib.save_search("broken", &SearchRequest::words("\"unclosed")).unwrap_err().kind(),
+        quire::ErrorKind::InvalidQuery
+    );
+    assert_eq!(
+        lib.save_search("empty", &SearchRequest::words("   ")).unwrap_err().kind(),
+        quire::ErrorKind::InvalidQuery
+    );
+    assert_eq!(
+        lib.save_search("  ", &SearchRequest::words("allies")).unwrap_err().kind(),
+        quire::ErrorKind::InvalidInput
+    );
     assert_eq!(lib.saved_searches().unwrap().len(), 2);
     lib.delete_saved_search(first.id).unwrap();
     assert_eq!(lib.delete_saved_search(first.id).unwrap_err().kind(), quire::ErrorKind::NotFound);

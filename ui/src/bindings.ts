@@ -114,7 +114,16 @@ after: string, anchor: AnchorKind, };
 
 export type Sort = "clipped" | "published" | "title" | "site";
 
-export type SavedSearch = { id: number, name: string, query: string, created_at: string, };
+export type SavedSearch = { id: number, name: string, 
+/**
+ * The words as the user typed them (Quire's query language).
+ */
+query: string, 
+/**
+ * The sidebar's filter when the search was saved: a tag (and its sub-tags), a status,
+ * favorites only.
+ */
+tag: string | null, status: Status | null, favorite: boolean | null, created_at: string, };
 
 export type Topic = { tag: string, 
 /**
@@ -164,4 +173,8 @@ export type ExportReport = { path: string, articles: number, highlights: number,
 
 export type ErrorKind = "not_found" | "quote_not_found" | "ambiguous_quote" | "conflict" | "invalid_input" | "invalid_query" | "unsupported" | "io" | "network" | "cancelled" | "export" | "library" | "database";
 
-export type SearchRequest = { text: string, filter: ArticleFilter, };
+export type SearchRequest = { text: string, filter: ArticleFilter, 
+/**
+ * The text is still being typed: its last word matches as a prefix ([`as_you_type`]).
+ */
+as_you_type: boolean, };

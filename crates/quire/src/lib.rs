@@ -34,7 +34,7 @@ pub use fetch::FetchConfig;
 pub use model::*;
 pub use quire_anchor::AnchorKind;
 pub use sample::SAMPLE_URL;
-pub use search::{parse_query, Query, SearchRequest};
+pub use search::{as_you_type, parse_query, Query, SearchRequest};
 pub use store::migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
 pub use tags::normalize_tag;
 

@@ -228,7 +228,13 @@ pub struct SavedSearch {
     #[ts(type = "number")]
     pub id: i64,
     pub name: String,
+    /// The words as the user typed them (Quire's query language).
     pub query: String,
+    /// The sidebar's filter when the search was saved: a tag (and its sub-tags), a status,
+    /// favorites only.
+    pub tag: Option<String>,
+    pub status: Option<Status>,
+    pub favorite: Option<bool>,
     pub created_at: String,
 }
 

@@ -1,7 +1,7 @@
 //! Saved searches (shown in the desktop app's sidebar).
 
-use crate::store::saved;
-use crate::{parse_query, Error, Library, Result, SavedSearch};
+use crate::store::saved::{self, Saving};
+use crate::{normalize_tag, parse_query, Error, Library, Result, SavedSearch, SearchRequest};
 
 impl Library {
     /// Saved searches, by name.
@@ -9,10 +9,11 @@ impl Library {
         saved::all(self.store().read())
     }
 
-    /// Saves `query` under `name`; a search of the same name (any case) gets the new query.
-    /// The query must parse: a saved search never fails later for its syntax.
-    pub fn save_search(&self, name: &str, query: &str) -> Result<SavedSearch> {
-        let (name, query) = (name.trim(), query.trim());
+    /// Saves a search (the words typed and the sidebar's filter) under `name`; a search of the
+    /// same name (any case) gets the new ones. The words must parse: a saved search never
+    /// fails later for its syntax.
+    pub fn save_search(&self, name: &str, search: &SearchRequest) -> Result<SavedSearch> {
+        let (name, query) = (name.trim(), search.text.trim());
         if name.is_empty() {
             return Err(Error::InvalidValue {
                 what: "search name",
@@ -21,7 +22,10 @@ impl Library {
             });
         }
         parse_query(query)?;
-        self.store().write(|tx| saved::upsert(tx, name, query))
+        let tag = search.filter.tag.as_deref().map(normalize_tag).transpose()?;
+        let saving =
+            Saving { name, query, tag: tag.as_deref(), status: search.filter.status, favorite: search.filter.favorite };
+        self.store().write(|tx| saved::upsert(tx, &saving))
     }
 
     /// Forgets a saved search.

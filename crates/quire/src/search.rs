@@ -197,6 +197,33 @@ fn apply_filter(q: &mut Query, key: &str, value: &str) -> Result<()> {
 pub struct SearchRequest {
     pub text: String,
     pub filter: ArticleFilter,
+    /// The text is still being typed: its last word matches as a prefix ([`as_you_type`]).
+    pub as_you_type: bool,
+}
+
+impl SearchRequest {
+    /// A search for typed words, with no filter.
+    pub fn words(text: &str) -> Self {
+        Self { text: text.to_owned(), ..Self::default() }
+    }
+}
+
+/// Results as you type: the last word, still being typed, matches as a prefix ("alli" finds
+/// "allies"). Finished words (followed by a space), phrases (also one still open),
+/// exclusions, filters and words with punctuation stay as typed; a single letter is not a
+/// useful prefix (it matches nearly every article) and waits for the next.
+pub fn as_you_type(text: &str) -> String {
+    let trimmed = text.trim();
+    let quotes_open = text.matches('"').count() % 2 == 1;
+    if quotes_open || text.ends_with(char::is_whitespace) {
+        return trimmed.to_owned();
+    }
+    let last = trimmed.rsplit(char::is_whitespace).next().unwrap_or_default();
+    if last.chars().count() >= 2 && last.chars().all(char::is_alphanumeric) {
+        format!("{trimmed}*")
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// The fields snippets come from, in the order they are preferred, with their index column.
@@ -213,7 +240,7 @@ impl Library {
     /// weighs most), at most `limit`.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let filter = ArticleFilter { limit: Some(limit), ..ArticleFilter::default() };
-        self.search_with(&SearchRequest { text: input.to_owned(), filter })
+        self.search_with(&SearchRequest { text: input.to_owned(), filter, as_you_type: false })
     }
 
     /// Searches with typed text and a typed filter. Empty text with a filter lists what the
@@ -221,8 +248,8 @@ impl Library {
     pub fn search_with(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
         let has_filter =
             request.filter.tag.is_some() || request.filter.status.is_some() || request.filter.favorite.is_some();
-        let q =
-            if has_filter && request.text.trim().is_empty() { Query::default() } else { parse_query(&request.text)? };
+        let text = if request.as_you_type { as_you_type(&request.text) } else { request.text.clone() };
+        let q = if has_filter && text.trim().is_empty() { Query::default() } else { parse_query(&text)? };
         let mut filter = request.filter.to_filter()?;
         if let Some(excluded) = join_terms(&q.excluded, " OR ") {
             filter.not_matching(&excluded);
@@ -352,6 +379,28 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(compiled(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn the_word_being_typed_becomes_a_prefix() {
+        let cases = [
+            ("alli", "alli*"),
+            ("security guar", "security guar*"),
+            ("Київ", "Київ*"),
+            ("allies ", "allies"),
+            ("\"security guarantees\"", "\"security guarantees\""),
+            ("\"security guar", "\"security guar"),
+            ("-kremlin", "-kremlin"),
+            ("tag:NATO", "tag:NATO"),
+            ("nato*", "nato*"),
+            ("e.g", "e.g"),
+            ("a", "a"),
+            ("nato a", "nato a"),
+            ("   ", ""),
+        ];
+        for (typed, expected) in cases {
+            assert_eq!(as_you_type(typed), expected, "{typed:?}");
         }
     }
 

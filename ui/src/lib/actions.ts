@@ -9,7 +9,7 @@ import type { AppEvent } from "../desktop-bindings";
 import * as api from "./api";
 import { toCommandError } from "./api";
 import { isMenuAction, type MenuAction } from "./menu";
-import { hasSearchText, buildQuery, type ListFilters } from "./query";
+import { hasSearchText, type ListFilters } from "./query";
 import { stepFontSize, type Settings, type Theme } from "./settings";
 import { dialogs, library, nav, prefs, refreshAll, refreshList, refreshSidebar, runSearch, search } from "./state.svelte";
 
@@ -58,7 +58,7 @@ export async function saveCurrentSearch() {
   const name = search.typed.trim();
   if (!name) return;
   try {
-    const s = await api.saveSearch(name, buildQuery(search.typed.trim() + " ", library.filters));
+    const s = await api.saveSearch(name, { text: name, filter: library.filter, as_you_type: false });
     library.activeSaved = s.id;
     await refreshSidebar();
   } catch (e) {
@@ -68,7 +68,7 @@ export async function saveCurrentSearch() {
 
 export async function openSaved(s: SavedSearch) {
   nav.route = { view: "library" };
-  library.filters = {};
+  library.filters = { tag: s.tag, status: s.status, favorite: s.favorite ?? undefined };
   search.typed = s.query;
   library.activeSaved = s.id;
   await refreshList();

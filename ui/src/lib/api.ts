@@ -15,22 +15,23 @@ import type {
   NewHighlight,
   SavedSearch,
   SearchHit,
+  SearchRequest,
   Status,
   TagCount,
   Topic,
 } from "../bindings";
-import type { AppEvent } from "../desktop-bindings";
+import type { AppEvent, CommandErrorKind } from "../desktop-bindings";
 
 /** The one error shape every command rejects with. */
 export interface CommandError {
-  kind: string;
+  kind: CommandErrorKind;
   message: string;
 }
 
 /** Normalizes anything a command rejected with into a {@link CommandError}. */
 export function toCommandError(error: unknown): CommandError {
   if (typeof error === "object" && error !== null && "kind" in error && "message" in error) {
-    return { kind: String(error.kind), message: String(error.message) };
+    return { kind: error.kind as CommandErrorKind, message: String(error.message) };
   }
   return { kind: "internal", message: String(error) };
 }
@@ -39,10 +40,11 @@ export const listArticles = (filter: ArticleFilter) => invoke<ArticleSummary[]>(
 export const countArticles = (filter: ArticleFilter) => invoke<ArticleCount>("count_articles", { filter });
 export const getArticle = (id: number) => invoke<ArticleView>("get_article", { id });
 export const listTags = () => invoke<TagCount[]>("list_tags");
-export const search = (query: string, limit = 200) => invoke<SearchHit[]>("search", { query, limit });
+export const search = (request: SearchRequest) => invoke<SearchHit[]>("search", { request });
 export const topic = (tag: string) => invoke<Topic>("topic", { tag });
 export const savedSearches = () => invoke<SavedSearch[]>("saved_searches");
-export const saveSearch = (name: string, query: string) => invoke<SavedSearch>("save_search", { name, query });
+export const saveSearch = (name: string, request: SearchRequest) =>
+  invoke<SavedSearch>("save_search", { name, request });
 export const deleteSavedSearch = (id: number) => invoke<void>("delete_saved_search", { id });
 
 export const addHighlight = (highlight: NewHighlight) => invoke<Highlight>("add_highlight", { highlight });

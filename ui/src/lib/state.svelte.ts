@@ -7,7 +7,7 @@
 import type { ArticleFilter, ExportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
 import * as api from "./api";
 import { toCommandError, type CommandError } from "./api";
-import { buildQuery, hasSearchText, type ListFilters } from "./query";
+import { hasSearchText, type ListFilters } from "./query";
 import { loadSettings, storeSettings, type Settings } from "./settings";
 
 export type Route = { view: "library" } | { view: "reader"; id: number } | { view: "topic"; tag: string };
@@ -169,9 +169,10 @@ export function searchTyped() {
 export async function runSearch() {
   const seq = ++searchSeq;
   search.busy = true;
-  const query = buildQuery(search.typed, library.filters);
+  const query = search.typed;
+  const filter = { ...library.filter, limit: search.limit };
   try {
-    const result = await api.search(query, search.limit);
+    const result = await api.search({ text: query, filter, as_you_type: true });
     if (seq !== searchSeq) return;
     search.hits = result;
     search.query = query;

@@ -335,8 +335,7 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
         )
         .optional()?
         .ok_or(Error::ArticleNotFound(id))?;
-    view.document =
-        serde_json::from_str(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
+    view.document = serde_json::from_str(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
     fill_tags(conn, std::slice::from_mut(&mut view.summary))?;
     view.highlights = highlights::of_article(conn, id)?;
     Ok(view)

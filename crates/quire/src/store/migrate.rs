@@ -13,7 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0002_clipping.sql"),
     include_str!("../../../../migrations/0003_reanchoring.sql"),
     include_str!("../../../../migrations/0004_saved_searches.sql"),
-    include_str!("../../../../migrations/0005_drop_lead_image.sql"),
+    include_str!("../../../../migrations/0005_saved_search_filters.sql"),
 ];
 
 /// The schema version this build writes.
