@@ -78,7 +78,13 @@ pub fn save_screenshot(session: &Session, name: &str) {
     std::thread::sleep(std::time::Duration::from_millis(400));
     let png = session.screenshot_png().expect("take a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
-    let dir = quire_tests::workspace_root().join("docs/screenshots");
-    std::fs::create_dir_all(&dir).expect("create docs/screenshots");
+    // Tests never write tracked files: screenshots go to target/screenshots/ unless
+    // QUIRE_SCREENSHOTS names a folder (`QUIRE_SCREENSHOTS=docs/screenshots` refreshes the
+    // README's pictures).
+    let dir = match std::env::var_os("QUIRE_SCREENSHOTS") {
+        Some(dir) => quire_tests::workspace_root().join(dir),
+        None => quire_tests::workspace_root().join("target").join("screenshots"),
+    };
+    std::fs::create_dir_all(&dir).expect("create the screenshot folder");
     std::fs::write(dir.join(name), png).expect("save the screenshot");
 }

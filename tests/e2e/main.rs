@@ -6,7 +6,8 @@
 //! `cargo install tauri-driver --locked --version 2.1.0`, and the Debian packages `xvfb` and
 //! `webkit2gtk-driver`. `scripts/e2e.sh` does all of it.
 //!
-//! Screenshots of the screens it visits are saved to `docs/screenshots/`.
+//! Screenshots of the screens it visits are saved to `target/screenshots/` (running the tests
+//! changes no tracked file); `QUIRE_SCREENSHOTS=docs/screenshots` refreshes the README's.
 
 mod app;
 mod harness;
