@@ -28,12 +28,33 @@ export interface CommandError {
   message: string;
 }
 
-/** Normalizes anything a command rejected with into a {@link CommandError}. */
+/**
+ * What to do next, in the app's own words (its buttons and screens), for the kinds of error
+ * whose library message cannot say it: the library's messages name no shell.
+ */
+export const HINTS: Partial<Record<CommandErrorKind, string>> = {
+  not_found: "It may have been deleted: go back to the library and look again.",
+  network: "Check the address and your connection, then try again.",
+  unsupported: "Quire imports .html, .htm, .mhtml, .txt and .md files and clips web pages.",
+  io: "Check that the file or folder exists and that Quire may read it.",
+  library: "Quire could not use its library file: restart Quire, and check the disk if it happens again.",
+  database: "Quire could not use its library file: restart Quire, and check the disk if it happens again.",
+  internal: "This is a bug in Quire: restart Quire and try again.",
+};
+
+/** The message with the app's hint for its kind, when it has one. */
+export function withHint(kind: CommandErrorKind, message: string): string {
+  const hint = HINTS[kind];
+  return hint ? `${message}. ${hint}` : message;
+}
+
+/** Normalizes anything a command rejected with into a {@link CommandError}, with the app's hint. */
 export function toCommandError(error: unknown): CommandError {
   if (typeof error === "object" && error !== null && "kind" in error && "message" in error) {
-    return { kind: error.kind as CommandErrorKind, message: String(error.message) };
+    const kind = error.kind as CommandErrorKind;
+    return { kind, message: withHint(kind, String(error.message)) };
   }
-  return { kind: "internal", message: String(error) };
+  return { kind: "internal", message: withHint("internal", String(error)) };
 }
 
 export const listArticles = (filter: ArticleFilter) => invoke<ArticleSummary[]>("list_articles", { filter });
