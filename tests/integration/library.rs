@@ -183,3 +183,22 @@ fn the_default_library_path_honours_the_environment() {
 fn rusqlite_conn(path: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
 }
+
+#[test]
+fn a_bad_stored_value_is_a_corrupt_library_error_never_a_default() {
+    let (dir, lib) = temp_library();
+    let (id, highlights) = add_reference_article(&lib);
+    let path = dir.path().join("library.sqlite3");
+    let conn = rusqlite_conn(&path);
+    conn.execute_batch("PRAGMA ignore_check_constraints = ON").unwrap();
+    conn.execute("UPDATE articles SET status = 'maybe' WHERE id = ?", [id]).unwrap();
+    let err = lib.list_articles(&Default::default()).unwrap_err();
+    assert_eq!(err.kind(), quire::ErrorKind::Database);
+    assert_eq!(err.to_string(), "stored data is corrupt: status \"maybe\" is not a value Quire knows");
+    conn.execute("UPDATE articles SET status = 'read' WHERE id = ?", [id]).unwrap();
+    conn.execute("UPDATE highlights SET color = 'mauve' WHERE id = ?", [highlights[0].id]).unwrap();
+    let err = lib.article(id).unwrap_err();
+    assert_eq!(err.to_string(), "stored data is corrupt: color \"mauve\" is not a value Quire knows");
+    conn.execute("UPDATE highlights SET color = 'blue', anchor = 'lost' WHERE id = ?", [highlights[0].id]).unwrap();
+    assert!(lib.highlight(highlights[0].id).unwrap_err().to_string().contains("anchor \"lost\""));
+}

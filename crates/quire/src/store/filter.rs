@@ -4,6 +4,7 @@
 
 use rusqlite::types::Value;
 
+use super::values::Sql;
 use crate::Status;
 
 /// A condition on `articles a`, built from typed criteria.
@@ -41,7 +42,7 @@ impl Filter {
         if !statuses.is_empty() {
             let marks = vec!["?"; statuses.len()].join(", ");
             self.cond.push_str(&format!(" AND a.status IN ({marks})"));
-            self.args.extend(statuses.iter().map(|s| Value::from(s.as_str().to_owned())));
+            self.args.extend(statuses.iter().map(|s| Value::from(Sql(*s))));
         }
         self
     }

@@ -34,6 +34,12 @@ impl<T: SqlWord> FromSql for Sql<T> {
     }
 }
 
+impl<T: SqlWord> From<Sql<T>> for rusqlite::types::Value {
+    fn from(value: Sql<T>) -> Self {
+        value.0.word().to_owned().into()
+    }
+}
+
 /// A stored word that is not a value of its type.
 #[derive(Debug, thiserror::Error)]
 #[error("{what} {word:?}")]
