@@ -292,6 +292,10 @@ fn main() {
         if std::env::var_os("QUIRE_BENCH_DETAIL").is_some() {
             println!("detail {}", s.execute_async(DETAIL, vec![]).expect("time the commands"));
         }
+        // QUIRE_BENCH_SETTLE=1: open 2 s after the list appeared, not at once.
+        if std::env::var_os("QUIRE_BENCH_SETTLE").is_some_and(|v| !v.is_empty()) {
+            std::thread::sleep(Duration::from_secs(2));
+        }
         open.push(ms(s.execute_async(OPEN_ARTICLE, vec![]).expect("open an article")));
         s.press_key(webdriver::ESCAPE).expect("back to the list");
         wait_for(s, "button.row");
