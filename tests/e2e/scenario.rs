@@ -357,15 +357,23 @@ fn a_link_dropped_from_a_browser_is_clipped() {
     first(s, "[data-testid=open-sample]");
     // What a browser hands over when a link is dragged out of it (WebKitWebDriver cannot drag
     // between applications, so the page gets the same DOM events).
-    s.execute(
-        "const data = new DataTransfer();
-         data.setData('text/uri-list', '# a comment line\\n' + arguments[0]);
-         for (const type of ['dragenter', 'dragover', 'drop']) {
-           document.querySelector('main, .body').dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-         }",
-        vec![json!(url)],
-    )
-    .unwrap();
+    let drop_link = |link: &str| {
+        s.execute(
+            "const data = new DataTransfer();
+             data.setData('text/uri-list', '# a comment line\\n' + arguments[0]);
+             for (const type of ['dragenter', 'dragover', 'drop']) {
+               document.querySelector('main, .body').dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+             }",
+            vec![json!(link)],
+        )
+        .unwrap();
+    };
+    // A link that cannot be clipped says why, and adds nothing.
+    drop_link(&server.url("127.0.0.1", "/missing"));
+    let notice = s.text(&first(s, ".toast")).unwrap();
+    assert!(notice.starts_with("Could not clip the dropped link: ") && notice.contains("404"), "{notice}");
+    assert!(quire::Library::open(&library).unwrap().list_articles(&Default::default()).unwrap().is_empty());
+    drop_link(&url);
     assert_eq!(s.text(&first(s, "article.reader h1.title")).unwrap(), TITLE);
     let lib = quire::Library::open(&library).unwrap();
     let articles = lib.list_articles(&Default::default()).unwrap();

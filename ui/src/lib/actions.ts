@@ -111,9 +111,10 @@ export async function clipInput(input: string) {
     await refreshAll();
     openArticle(Number(outcome.id));
   } catch (e) {
-    // FIXME: a dropped link that fails to clip says nothing (as before this store existed);
-    // it could be a notice.
-    if (dialogs.clip) dialogs.clip = { busy: false, error: toCommandError(e).message };
+    const message = toCommandError(e).message;
+    // In the clip box, the box says it; a dropped link (no box) gets a notice.
+    if (dialogs.clip) dialogs.clip = { busy: false, error: message };
+    else dialogs.notice = `Could not clip the dropped link: ${message}`;
   }
 }
 
