@@ -22,7 +22,7 @@ pub(crate) fn replace_content(tx: &Tx<'_>, id: i64, gathered: Gathered) -> Resul
     if text_changed {
         articles::keep_version(tx, id)?;
     }
-    let mut content = gathered.content(&key);
+    let mut content = gathered.content();
     if content.title.is_empty() {
         content.title = &current.title;
     }

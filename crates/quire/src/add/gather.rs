@@ -30,6 +30,24 @@ pub(crate) struct Page {
     local: LocalImages,
     /// Whether images on the web are downloaded (pages from the web, or when asked).
     remote_images: bool,
+    /// Its canonical text and what tells it from other articles, made once here (loading
+    /// images changes only image sources, never the text).
+    canonical_text: String,
+    pub(crate) key: DuplicateKey,
+}
+
+impl Page {
+    fn new(
+        url: Option<String>,
+        extracted: Extracted,
+        snapshot: Option<Snapshot>,
+        local: LocalImages,
+        remote_images: bool,
+    ) -> Self {
+        let canonical_text = extracted.document.canonical_text();
+        let key = DuplicateKey::new(&extracted, url.as_deref(), &canonical_text);
+        Self { url, extracted, snapshot, local, remote_images, canonical_text, key }
+    }
 }
 
 /// Everything one article is stored with.
@@ -39,6 +57,7 @@ pub(crate) struct Gathered {
     pub(crate) snapshot: Option<Snapshot>,
     pub(crate) images: Vec<(String, StoredImage)>,
     canonical_text: String,
+    key: DuplicateKey,
 }
 
 /// What tells an article from the others: its text and its addresses.
@@ -52,11 +71,17 @@ pub(crate) struct DuplicateKey {
 }
 
 impl DuplicateKey {
-    pub(crate) fn of(extracted: &Extracted, url: Option<&str>) -> Self {
-        Self::with_text(extracted, url, &extracted.document.canonical_text())
+    /// The article this key matches, if any.
+    pub(crate) fn find(&self, conn: &crate::store::Conn) -> Result<Option<(i64, String)>> {
+        crate::store::articles::find_duplicate(
+            conn,
+            &self.content_hash,
+            self.source.as_deref(),
+            self.canonical.as_deref(),
+        )
     }
 
-    fn with_text(extracted: &Extracted, url: Option<&str>, canonical_text: &str) -> Self {
+    fn new(extracted: &Extracted, url: Option<&str>, canonical_text: &str) -> Self {
         let canonical_url = extracted.meta.canonical_url.clone().or_else(|| url.map(str::to_owned));
         Self {
             content_hash: content_hash(canonical_text),
@@ -68,19 +93,9 @@ impl DuplicateKey {
 }
 
 impl Gathered {
-    fn new(
-        url: Option<String>,
-        extracted: Extracted,
-        snapshot: Option<Snapshot>,
-        images: Vec<(String, StoredImage)>,
-    ) -> Self {
-        let canonical_text = extracted.document.canonical_text();
-        Self { url, extracted, snapshot, images, canonical_text }
-    }
-
     /// What tells this article from the others.
-    pub(crate) fn key(&self) -> DuplicateKey {
-        DuplicateKey::with_text(&self.extracted, self.url.as_deref(), &self.canonical_text)
+    pub(crate) fn key(&self) -> &DuplicateKey {
+        &self.key
     }
 
     pub(crate) fn canonical_text(&self) -> &str {
@@ -88,8 +103,8 @@ impl Gathered {
     }
 
     /// The columns the article is stored with.
-    pub(crate) fn content<'a>(&'a self, key: &'a DuplicateKey) -> ArticleContent<'a> {
-        let meta = &self.extracted.meta;
+    pub(crate) fn content(&self) -> ArticleContent<'_> {
+        let (meta, key) = (&self.extracted.meta, &self.key);
         ArticleContent {
             title: &meta.title,
             byline: meta.byline.as_deref(),
@@ -169,7 +184,7 @@ fn from_bytes(bytes: &[u8], format: Format, url: Option<String>, local: LocalIma
     extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
     let Decoded { text, encoding, .. } = decoded;
     let snapshot = is_html.then(|| Snapshot { url: url.clone(), content_type: None, encoding, html: text });
-    Page { url, extracted, snapshot, local, remote_images: false }
+    Page::new(url, extracted, snapshot, local, false)
 }
 
 /// Fetches a web page and extracts it (HTML, or plain text when the server says so).
@@ -193,20 +208,20 @@ fn fetch_page(input: &str, network: &mut Network) -> Result<Page> {
         encoding: decoded.encoding,
         html: decoded.text,
     });
-    Ok(Page { url: Some(page_url), extracted, snapshot, local: LocalImages::None, remote_images: true })
+    Ok(Page::new(Some(page_url), extracted, snapshot, LocalImages::None, true))
 }
 
 /// Loads the page's images (beside the file, in the archive, `data:`, and from the web when
 /// allowed) and points the document at the stored copies.
 pub(crate) fn complete(page: Page, options: &AddOptions, network: &mut Network) -> Gathered {
-    let Page { url, mut extracted, snapshot, local, remote_images } = page;
+    let Page { url, mut extracted, snapshot, local, remote_images, canonical_text, key } = page;
     let images = if snapshot.is_some() {
         let max_remote = if remote_images { options.fetch.max_images } else { 0 };
         images::load(&mut extracted, &local, max_remote, network)
     } else {
         Vec::new()
     };
-    Gathered::new(url, extracted, snapshot, images)
+    Gathered { url, extracted, snapshot, images, canonical_text, key }
 }
 
 /// An article extracted again from its stored page; images it already has are reused.
@@ -219,7 +234,9 @@ pub(crate) fn reextract(html: &str, source_url: Option<String>, stored_images: &
             }
         }
     }
-    Gathered::new(source_url, extracted, None, Vec::new())
+    let Page { url, extracted, canonical_text, key, .. } =
+        Page::new(source_url, extracted, None, LocalImages::None, false);
+    Gathered { url, extracted, snapshot: None, images: Vec::new(), canonical_text, key }
 }
 
 /// Extraction runs on a thread with a large stack: pathological pages (200,000 nested

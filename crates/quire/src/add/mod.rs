@@ -16,7 +16,6 @@ mod images;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use quire_clip::Extracted;
 use serde::Serialize;
 
 use crate::store::{articles, index, media, tags};
@@ -150,7 +149,7 @@ impl Library {
 
     fn add_with(&self, source: &AddSource, options: &AddOptions, network: &mut Network) -> Result<AddOutcome> {
         let page = gather::read(source, options, network)?;
-        if let Some((id, title)) = self.duplicate_of(&page.extracted, page.url.as_deref())? {
+        if let Some((id, title)) = self.duplicate_of(&page.key)? {
             if !options.update {
                 return Ok(AddOutcome {
                     id,
@@ -194,47 +193,33 @@ impl Library {
     }
 
     /// The article with the same text, or whose normalized source or canonical URL matches.
-    fn duplicate_of(&self, extracted: &Extracted, url: Option<&str>) -> Result<Option<(i64, String)>> {
-        let key = gather::DuplicateKey::of(extracted, url);
-        articles::find_duplicate(
-            self.store().read(),
-            &key.content_hash,
-            key.source.as_deref(),
-            key.canonical.as_deref(),
-        )
+    fn duplicate_of(&self, key: &gather::DuplicateKey) -> Result<Option<(i64, String)>> {
+        key.find(self.store().read())
     }
 
     /// The store phase: one `IMMEDIATE` transaction.
     fn store_gathered(&self, gathered: Gathered, options: &AddOptions) -> Result<AddOutcome> {
-        let key = gathered.key();
-        self.store().write(|tx| {
-            match articles::find_duplicate(tx, &key.content_hash, key.source.as_deref(), key.canonical.as_deref())? {
-                Some((id, _)) if options.update => reanchor::replace_content(tx, id, gathered),
-                Some((id, title)) => Ok(AddOutcome {
-                    id,
-                    title,
-                    created: false,
-                    warnings: gathered.extracted.warnings,
-                    reanchored: None,
-                }),
-                None => {
-                    let content = gathered.content(&key);
-                    let id = articles::insert(tx, &content, gathered.url.as_deref())?;
-                    media::add_images(tx, id, &gathered.images)?;
-                    if let Some(snapshot) = &gathered.snapshot {
-                        media::add_snapshot(tx, id, snapshot)?;
-                    }
-                    tags::add_to_article(tx, id, &options.tags)?;
-                    index::reindex_article(tx, id)?;
-                    let Gathered { extracted, .. } = gathered;
-                    Ok(AddOutcome {
-                        id,
-                        title: extracted.meta.title,
-                        created: true,
-                        warnings: extracted.warnings,
-                        reanchored: None,
-                    })
+        self.store().write(|tx| match gathered.key().find(tx)? {
+            Some((id, _)) if options.update => reanchor::replace_content(tx, id, gathered),
+            Some((id, title)) => {
+                Ok(AddOutcome { id, title, created: false, warnings: gathered.extracted.warnings, reanchored: None })
+            }
+            None => {
+                let id = articles::insert(tx, &gathered.content(), gathered.url.as_deref())?;
+                media::add_images(tx, id, &gathered.images)?;
+                if let Some(snapshot) = &gathered.snapshot {
+                    media::add_snapshot(tx, id, snapshot)?;
                 }
+                tags::add_to_article(tx, id, &options.tags)?;
+                index::reindex_article(tx, id)?;
+                let Gathered { extracted, .. } = gathered;
+                Ok(AddOutcome {
+                    id,
+                    title: extracted.meta.title,
+                    created: true,
+                    warnings: extracted.warnings,
+                    reanchored: None,
+                })
             }
         })
     }

@@ -36,6 +36,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A write transaction, as the store's functions take it.
 pub(crate) type Tx<'c> = Transaction<'c>;
+/// The connection, as the store's reading functions take it (a `Tx` derefs to one).
+pub(crate) type Conn = Connection;
 
 /// The open database.
 pub(crate) struct Store {
