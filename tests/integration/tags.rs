@@ -102,3 +102,28 @@ fn tag_filter_on_list_covers_sub_tags_and_highlight_tags() {
     assert_eq!(ids("Kremlin"), [a]);
     assert_eq!(ids("NATO"), Vec::<i64>::new(), "a prefix of a segment is not a parent");
 }
+
+#[test]
+fn tags_with_like_wildcards_match_only_themselves_and_their_sub_tags() {
+    let (_dir, lib) = temp_library();
+    let ids: Vec<i64> = ["One\n\nFirst text.", "Two\n\nSecond text.", "Three\n\nThird text.", "Four\n\nFourth text."]
+        .iter()
+        .map(|t| add_text(&lib, t))
+        .collect();
+    for (id, tag) in ids.iter().zip(["100%", "100x", "a_b/sub", "axb"]) {
+        lib.tag_article(*id, &[tag.to_owned()]).unwrap();
+    }
+    let tagged = |tag: &str| -> Vec<i64> {
+        let filter = quire::ArticleFilter { tag: Some(tag.to_owned()), ..Default::default() };
+        let mut found: Vec<i64> = lib.list_articles(&filter).unwrap().iter().map(|a| a.id).collect();
+        found.sort();
+        found
+    };
+    assert_eq!(tagged("100%"), [ids[0]], "% is not a wildcard");
+    assert_eq!(tagged("a_b"), [ids[2]], "_ is not a wildcard; the sub-tag counts");
+    let names: Vec<String> = lib.tags().unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["100%", "100x", "a_b", "a_b/sub", "axb"]);
+    lib.rename_tag("a_b", "c").unwrap();
+    assert_eq!(lib.article(ids[2]).unwrap().summary.tags, ["c/sub"]);
+    assert_eq!(lib.article(ids[3]).unwrap().summary.tags, ["axb"], "renaming a_b leaves axb alone");
+}

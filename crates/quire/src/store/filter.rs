@@ -4,6 +4,7 @@
 
 use rusqlite::types::Value;
 
+use super::tags::{key_or_sub, KEY_OR_SUB};
 use super::values::Sql;
 use crate::Status;
 
@@ -24,16 +25,15 @@ impl Filter {
     /// Articles carrying the tag (by key, see `tags::key_of`) or one of its sub-tags, on the
     /// article itself or on one of its highlights.
     pub(crate) fn tag(&mut self, key: &str) -> &mut Self {
-        let sub = format!("{key}/%");
-        self.cond.push_str(
+        self.cond.push_str(&format!(
             " AND a.id IN (
-                SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                WHERE t.key = ? OR t.key LIKE ? ESCAPE '\\'
+                SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE {KEY_OR_SUB}
                 UNION
                 SELECT h.article_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
-                JOIN highlights h ON h.id = ht.highlight_id WHERE t.key = ? OR t.key LIKE ? ESCAPE '\\')",
-        );
-        self.args.extend([key.to_owned().into(), sub.clone().into(), key.to_owned().into(), sub.into()]);
+                JOIN highlights h ON h.id = ht.highlight_id WHERE {KEY_OR_SUB})"
+        ));
+        let args = key_or_sub(key);
+        self.args.extend(args.iter().chain(&args).map(|a| Value::from(a.clone())));
         self
     }
 

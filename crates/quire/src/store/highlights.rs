@@ -4,6 +4,7 @@ use quire_anchor::{AnchorKind, TextPositionSelector, TextQuoteSelector};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::now;
+use super::tags::{key_or_sub, KEY_OR_SUB};
 use super::values::{anchor_columns, anchor_kind, Anchor, Sql, SqlWord};
 use crate::{Color, Error, Highlight, HighlightInContext, Result};
 
@@ -172,12 +173,10 @@ pub(crate) fn select_in_context(conn: &Connection, sel: &Selection<'_>) -> Resul
         args.push(article.into());
     }
     if let Some(key) = sel.tag_key {
-        sql.push_str(
-            " AND h.id IN (SELECT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
-                           WHERE t.key = ? OR t.key LIKE ? ESCAPE '\\')",
-        );
-        args.push(key.to_owned().into());
-        args.push(format!("{key}/%").into());
+        sql.push_str(&format!(
+            " AND h.id IN (SELECT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id WHERE {KEY_OR_SUB})"
+        ));
+        args.extend(key_or_sub(key).map(Into::into));
     }
     if sel.orphans {
         sql.push_str(" AND h.anchor = ?");

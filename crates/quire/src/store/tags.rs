@@ -11,13 +11,22 @@ pub(crate) fn key_of(normalized: &str) -> String {
     normalized.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// The condition "the tag `t` is the one of a key or one of its sub-tags"; bind
+/// [`key_or_sub`] to its two `?`.
+pub(crate) const KEY_OR_SUB: &str = "(t.key = ? OR t.key LIKE ? ESCAPE '\\')";
+
+/// The parameters of [`KEY_OR_SUB`] for a key. Stored keys hold the escapes `key_of` added
+/// (`a\_b`), so the sub-tag pattern escapes the key once more: `a\\\_b/%` matches `a\_b/…` and
+/// nothing else.
+pub(crate) fn key_or_sub(key: &str) -> [String; 2] {
+    let literal = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    [key.to_owned(), format!("{literal}/%")]
+}
+
 /// Whether the tag or a sub-tag exists.
 pub(crate) fn exists_with_children(conn: &Connection, key: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM tags WHERE key = ?1 OR key LIKE ?2 ESCAPE '\\')",
-        params![key, format!("{key}/%")],
-        |r| r.get(0),
-    )?)
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM tags t WHERE {KEY_OR_SUB})");
+    Ok(conn.query_row(&sql, key_or_sub(key), |r| r.get(0))?)
 }
 
 /// The id of a tag, created if needed (with the given spelling).
@@ -39,13 +48,8 @@ fn spell_like_relatives(tx: &Transaction<'_>, name: &str) -> Result<String> {
     for depth in (1..segments.len()).rev() {
         let parent = segments[..depth].join("/");
         let parent_key = key_of(&parent);
-        let relative: Option<String> = tx
-            .query_row(
-                "SELECT name FROM tags WHERE key = ?1 OR key LIKE ?2 ESCAPE '\\' ORDER BY length(key) LIMIT 1",
-                params![parent_key, format!("{parent_key}/%")],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let sql = format!("SELECT t.name FROM tags t WHERE {KEY_OR_SUB} ORDER BY length(t.key) LIMIT 1");
+        let relative: Option<String> = tx.query_row(&sql, key_or_sub(&parent_key), |r| r.get(0)).optional()?;
         if let Some(relative) = relative {
             let spelled: Vec<&str> = relative.split('/').take(depth).collect();
             return Ok(spelled.into_iter().chain(segments[depth..].iter().copied()).collect::<Vec<_>>().join("/"));
@@ -132,8 +136,8 @@ pub(crate) fn carriers(conn: &Connection) -> Result<Vec<(String, Carrier)>> {
 pub(crate) fn rename(tx: &Transaction<'_>, from: &str, to: &str, merge: bool) -> Result<()> {
     let (from_key, to_key) = (key_of(from), key_of(to));
     let affected: Vec<(i64, String)> = tx
-        .prepare("SELECT id, name FROM tags WHERE key = ?1 OR key LIKE ?2 ESCAPE '\\' ORDER BY length(key)")?
-        .query_map(params![from_key, format!("{from_key}/%")], |r| Ok((r.get("id")?, r.get("name")?)))?
+        .prepare(&format!("SELECT t.id, t.name FROM tags t WHERE {KEY_OR_SUB} ORDER BY length(t.key)"))?
+        .query_map(key_or_sub(&from_key), |r| Ok((r.get("id")?, r.get("name")?)))?
         .collect::<rusqlite::Result<_>>()?;
     if affected.is_empty() {
         return Err(Error::TagNotFound(from.to_owned()));
