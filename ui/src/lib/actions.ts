@@ -4,7 +4,7 @@
  * from the native menu, a shortcut or a button).
  */
 import { tick } from "svelte";
-import type { ImportEvent, ImportSummary, SavedSearch } from "../bindings";
+import type { ArticleView, ImportEvent, ImportSummary, SavedSearch } from "../bindings";
 import type { AppEvent } from "../desktop-bindings";
 import * as api from "./api";
 import { toCommandError } from "./api";
@@ -15,9 +15,23 @@ import { dialogs, library, nav, prefs, refreshAll, refreshList, refreshSidebar, 
 
 // ---- navigation ------------------------------------------------------------------------------
 
+/** The article being opened: asked for before the screen changes, so that the command runs
+ * while the list makes way for the reader. */
+let opening: { id: number; view: Promise<ArticleView> } | null = null;
+
 export function openArticle(id: number) {
+  const view = api.getArticle(id);
+  view.catch(() => {}); // the reader reports a failure when it takes the article
+  opening = { id, view };
   library.restore = { scrollTop: library.scrollTop, id };
   nav.route = { view: "reader", id };
+}
+
+/** The article `id` for the reader: the one `openArticle` asked for, or asked for now. */
+export function articleFor(id: number): Promise<ArticleView> {
+  const pending = opening?.id === id ? opening.view : null;
+  opening = null;
+  return pending ?? api.getArticle(id);
 }
 
 export function openTopic(tag: string) {
