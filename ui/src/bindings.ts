@@ -20,17 +20,29 @@ export type Status = "unread" | "read" | "archived";
 
 export type Color = "yellow" | "green" | "blue" | "pink" | "purple" | "red";
 
-export type ArticleSummary = { id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, };
+export type ArticleSummary = { id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, 
+/**
+ * Kept only as a link (imported, its page not fetched yet): no text, highlights orphaned.
+ */
+link_only: boolean, };
 
 export type ArticleView = { canonical_url: string | null, language: string | null, direction: string | null, excerpt: string | null, progress: number, content_hash: string, 
 /**
  * Version of the canonical-text function the document was built with.
  */
-text_version: number, document: Document, 
+text_version: number, 
+/**
+ * A note on the whole article (e.g. an imported page note).
+ */
+note: string, document: Document, 
 /**
  * Ordered by position in the text.
  */
-highlights: Array<Highlight>, id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, };
+highlights: Array<Highlight>, id: number, title: string, byline: string | null, site_name: string | null, source_url: string | null, published_at: string | null, clipped_at: string, status: Status, favorite: boolean, word_count: number, highlight_count: number, tags: Array<string>, 
+/**
+ * Kept only as a link (imported, its page not fetched yet): no text, highlights orphaned.
+ */
+link_only: boolean, };
 
 export type Highlight = { id: number, article_id: number, quote: TextQuoteSelector, 
 /**
@@ -135,7 +147,7 @@ export type TopicArticle = { article: ArticleSummary, highlights: Array<Highligh
 
 export type ImportEvent = { "event": "started", total: number, } | { "event": "item", index: number, name: string, outcome: ItemOutcome, };
 
-export type ItemOutcome = { "result": "added", id: number, title: string, warnings: Array<string>, } | { "result": "duplicate", id: number, title: string, } | { "result": "failed", reason: string, };
+export type ItemOutcome = { "result": "added", id: number, title: string, warnings: Array<string>, } | { "result": "duplicate", id: number, title: string, } | { "result": "failed", reason: string, } | { "result": "link_only", id: number, title: string, reason: string, };
 
 export type ImportSummary = { added: number[], duplicates: number[], 
 /**
@@ -178,3 +190,49 @@ export type SearchRequest = { text: string, filter: ArticleFilter,
  * The text is still being typed: its last word matches as a prefix ([`as_you_type`]).
  */
 as_you_type: boolean, };
+
+export type ImportReport = { 
+/**
+ * The app the file came from (`pocket`, …).
+ */
+format: string, 
+/**
+ * Items the file holds.
+ */
+items: number, added: Array<ImportedArticle>, 
+/**
+ * Articles that were already in the library (they got only new highlights).
+ */
+already: Array<ImportedArticle>, 
+/**
+ * Added as links only (counted in `added` too).
+ */
+link_only: Array<LinkOnlyArticle>, highlights: HighlightTally, orphans: Array<ImportedOrphan>, 
+/**
+ * Rows and items not imported, with where and why.
+ */
+skipped: Array<Skipped>, 
+/**
+ * Stopped before the end: what was imported stays, complete.
+ */
+cancelled: boolean, };
+
+export type ImportedArticle = { id: number, title: string, };
+
+export type LinkOnlyArticle = { id: number, title: string, url: string | null, reason: string, };
+
+export type ImportedOrphan = { article_id: number, highlight_id: number, quote: string, };
+
+export type HighlightTally = { exact: number, fuzzy: number, orphaned: number, 
+/**
+ * Already in the library (imported before).
+ */
+already: number, };
+
+export type Skipped = { 
+/**
+ * Where in the file, for a person: "row 12", "part_000001.csv row 3", "entry 7 (line 40)".
+ */
+at: string, reason: string, };
+
+export type Format = "pocket" | "omnivore" | "instapaper" | "readwise" | "hypothesis" | "kindle" | "wallabag" | "bookmarks";

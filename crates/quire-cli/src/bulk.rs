@@ -59,6 +59,7 @@ impl Progress {
                     }
                     ItemOutcome::Duplicate { id, title } => format!("already in the library as {id}: {title}"),
                     ItemOutcome::Failed { reason } => format!("failed {name}: {reason}"),
+                    ItemOutcome::LinkOnly { id, title, reason } => format!("kept as a link {id}: {title} ({reason})"),
                 };
                 match &self.bar {
                     Some(bar) => {
@@ -101,6 +102,90 @@ pub fn add_all(lib: &Library, sources: &[AddSource], options: &AddOptions, json:
     let cancel = cancel_on_ctrl_c();
     let mut progress = Progress::new(json);
     let summary = lib.add_all(sources, options, &mut |e| progress.event(e), cancel);
+    progress.finish(&summary);
+    summary
+}
+
+/// Imports another app's export with a progress bar (or lines) and a summary; Ctrl-C stops
+/// after the current item.
+pub fn import_file(
+    lib: &Library,
+    file: &std::path::Path,
+    options: &quire::ImportOptions,
+    json: bool,
+) -> quire::Result<quire::ImportReport> {
+    let cancel = cancel_on_ctrl_c();
+    let mut progress = Progress::new(json);
+    let report = lib.import_file(file, options, &mut |e| progress.event(e), cancel);
+    if let Some(bar) = progress.bar.take() {
+        bar.finish_and_clear();
+    }
+    let report = report?;
+    if !json {
+        print_report(&report);
+    }
+    Ok(report)
+}
+
+fn print_report(r: &quire::ImportReport) {
+    let h = &r.highlights;
+    println!(
+        "{} {} items from {}: {} articles added ({} as links only), {} already in the library",
+        if r.cancelled { "stopped after" } else { "imported" },
+        r.items,
+        r.format,
+        r.added.len(),
+        r.link_only.len(),
+        r.already.len()
+    );
+    println!("highlights: {} exact, {} fuzzy, {} orphaned, {} already there", h.exact, h.fuzzy, h.orphaned, h.already);
+    if !r.skipped.is_empty() {
+        println!("skipped {}:", r.skipped.len());
+        for s in &r.skipped {
+            println!("  {}: {}", s.at, s.reason);
+        }
+    }
+    if !r.link_only.is_empty() {
+        println!("kept as links (fetch them later with `quire refetch`):");
+        for l in &r.link_only {
+            println!("  {} {} ({})", l.id, l.url.as_deref().unwrap_or(&l.title), l.reason);
+        }
+    }
+    if !r.orphans.is_empty() {
+        println!("orphaned highlights (quote not found; re-attach with `quire reattach`):");
+        for o in &r.orphans {
+            let quote: String = o.quote.chars().take(70).collect();
+            println!("  {} in article {}: \"{quote}\"", o.highlight_id, o.article_id);
+        }
+    }
+}
+
+/// Fetches the pages of link-only articles, one by one, with progress; Ctrl-C stops after
+/// the current one.
+pub fn refetch(lib: &Library, ids: &[i64], json: bool) -> ImportSummary {
+    let cancel = cancel_on_ctrl_c();
+    let mut progress = Progress::new(json);
+    progress.event(&ImportEvent::Started { total: ids.len() });
+    let mut summary = ImportSummary::default();
+    let network = quire::FetchConfig::default();
+    for (index, &id) in ids.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            summary.cancelled = true;
+            break;
+        }
+        let name = format!("article {id}");
+        let outcome = match lib.refetch(id, &network) {
+            Ok(o) => {
+                summary.added.push(o.id);
+                ItemOutcome::Added { id: o.id, title: o.title, warnings: o.warnings }
+            }
+            Err(e) => {
+                summary.failed.push((name.clone(), e.to_string()));
+                ItemOutcome::Failed { reason: e.to_string() }
+            }
+        };
+        progress.event(&ImportEvent::Item { index, name, outcome });
+    }
     progress.finish(&summary);
     summary
 }

@@ -58,6 +58,28 @@ enum Command {
         #[arg(long)]
         update: bool,
     },
+    /// Import an export of another app (Pocket, Omnivore, Instapaper, Readwise, Hypothesis,
+    /// Kindle's My Clippings.txt, wallabag, browser bookmarks), keeping every highlight
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The app the file comes from (detected when not given): pocket, omnivore, instapaper,
+        /// readwise, hypothesis, kindle, wallabag or bookmarks
+        #[arg(long, value_name = "APP")]
+        from: Option<String>,
+        /// Tag every imported article (repeatable)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Do not fetch pages the file gives only the address of: keep them as links (fetch
+        /// them later with `quire refetch`)
+        #[arg(long)]
+        no_fetch: bool,
+    },
+    /// Fetch the pages of articles kept only as links (imported without their page)
+    Refetch {
+        /// The articles (default: every link-only article)
+        ids: Vec<i64>,
+    },
     /// Extract an article again from its original page and re-anchor its highlights
     Reextract { id: i64 },
     /// Attach a highlight (e.g. an orphan) to a new quote in its article
@@ -347,6 +369,27 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Highlights { id, tag, orphans } => {
             let filter = HighlightFilter { article_id: *id, tag: tag.clone(), orphans: *orphans };
             out.highlights(&lib.highlights(&filter)?);
+        }
+        Command::Import { file, from, tags, no_fetch } => {
+            let from = from.as_deref().map(str::parse::<quire::ImportFormat>).transpose().map_err(|e| {
+                quire::Error::InvalidValue {
+                    what: "app",
+                    value: e.to_string(),
+                    expected: "pocket omnivore instapaper readwise hypothesis kindle wallabag bookmarks",
+                }
+            })?;
+            let options = quire::ImportOptions { from, tags: tags.clone(), fetch: !*no_fetch, ..Default::default() };
+            let report = bulk::import_file(&lib, file, &options, cli.json)?;
+            out.json(&report);
+            if report.cancelled {
+                return Err(quire::Error::Cancelled.into());
+            }
+        }
+        Command::Refetch { ids } => {
+            let ids = if ids.is_empty() { lib.link_only_articles()? } else { ids.clone() };
+            let summary = bulk::refetch(&lib, &ids, cli.json);
+            out.json(&summary);
+            bulk::fail_if_incomplete(&summary)?;
         }
         Command::Reextract { id } => {
             let outcome = lib.reextract(*id)?;

@@ -24,7 +24,10 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
     let trimmed = text.trim_start();
     let lower_name = name.to_ascii_lowercase();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if trimmed.starts_with('{') && text.contains("\"annotations\"") && (text.contains("\"export_userid\"") || text.contains("\"export_date\"")) {
+        if trimmed.starts_with('{')
+            && text.contains("\"annotations\"")
+            && (text.contains("\"export_userid\"") || text.contains("\"export_date\""))
+        {
             return Some(Format::Hypothesis);
         }
         if text.contains("\"is_archived\"") || text.contains("\"is_starred\"") {
@@ -80,7 +83,9 @@ pub(crate) fn why_unrecognized(name: &str, bytes: &[u8]) -> String {
     if is_zip(bytes) {
         return match Zip::open(bytes, &Limits::default()) {
             Err(e) => e.to_string(),
-            Ok(_) => format!("{name} is a zip, but not a Pocket or Omnivore export; choose the app with --from if it is one"),
+            Ok(_) => {
+                format!("{name} is a zip, but not a Pocket or Omnivore export; choose the app with --from if it is one")
+            }
         };
     }
     format!(

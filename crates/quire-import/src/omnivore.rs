@@ -1,4 +1,6 @@
 //! (being written)
 #![allow(unused)]
 use crate::{Error, Export, Limits, Result};
-pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Export> { Err(Error::Unrecognized("not written yet".into())) }
+pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Export> {
+    Err(Error::Unrecognized("not written yet".into()))
+}

@@ -30,7 +30,10 @@ mod tests {
     #[test]
     fn labels_then_passages_and_every_passage_is_in_the_text() {
         let passages = vec![
-            Passage { label: Some("Location 120–125".into()), text: "It was a bright cold day in April,\nand the clocks were striking thirteen.".into() },
+            Passage {
+                label: Some("Location 120–125".into()),
+                text: "It was a bright cold day in April,\nand the clocks were striking thirteen.".into(),
+            },
             Passage { label: None, text: "Second passage.\n\nWith a second paragraph.".into() },
             Passage { label: Some("  ".into()), text: "   ".into() },
         ];

@@ -42,7 +42,8 @@ mod tests {
     fn decodes_boms_utf8_and_legacy() {
         assert_eq!(decode("naïve".as_bytes()), ("naïve".into(), None));
         assert_eq!(decode(b"\xEF\xBB\xBFtitle,url").0, "title,url");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a,é".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("a,é".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16).0, "a,é");
         let (text, encoding) = decode(b"Caf\xe9 cr\xe8me, d\xe9j\xe0 vu, na\xefve r\xe9sum\xe9");
         assert_eq!(text, "Café crème, déjà vu, naïve résumé");

@@ -72,6 +72,12 @@ pub enum Error {
     UnsupportedFile(PathBuf),
     #[error("nothing to import from {} (not a web archive with an HTML page)", .0.display())]
     NotWebArchive(PathBuf),
+    #[error("cannot import {}: {source}", .path.display())]
+    ImportFile { path: PathBuf, source: quire_import::Error },
+    #[error("article {0} has no web address to fetch")]
+    NoAddress(i64),
+    #[error("article {0} already has its page: to update it, clip its address again")]
+    NotLinkOnly(i64),
     #[error("cannot clip {input:?}: {problem}")]
     Address { input: String, problem: quire_clip::AddressProblem },
     #[error("cannot fetch {url}: {message}")]
@@ -194,7 +200,14 @@ impl Error {
             | Error::NotWebArchive(_)
             | Error::Address { .. }
             | Error::NoSnapshot(_)
+            | Error::NoAddress(_)
+            | Error::NotLinkOnly(_)
             | Error::NothingToExport => K::InvalidInput,
+            Error::ImportFile { source, .. } => match source.kind() {
+                quire_import::ErrorKind::UnknownFormat => K::InvalidInput,
+                quire_import::ErrorKind::Unrecognized => K::Unsupported,
+                quire_import::ErrorKind::BadArchive | quire_import::ErrorKind::Malformed => K::InvalidInput,
+            },
             Error::Query(_) => K::InvalidQuery,
             Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
             Error::Io { .. } => K::Io,

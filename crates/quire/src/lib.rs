@@ -15,6 +15,7 @@ mod error;
 mod export;
 mod fetch;
 mod highlights;
+mod import;
 mod model;
 mod reanchor;
 mod sample;
@@ -31,6 +32,10 @@ pub use add::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, St
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
+pub use import::{
+    HighlightTally, ImportFormat, ImportOptions, ImportReport, ImportedArticle, ImportedOrphan, LinkOnlyArticle,
+    Politeness, Skipped,
+};
 pub use model::*;
 pub use quire_anchor::AnchorKind;
 pub use sample::SAMPLE_URL;

@@ -71,6 +71,8 @@ pub struct ArticleSummary {
     #[ts(type = "number")]
     pub highlight_count: i64,
     pub tags: Vec<String>,
+    /// Kept only as a link (imported, its page not fetched yet): no text, highlights orphaned.
+    pub link_only: bool,
 }
 
 /// Everything about one article: metadata, the document model and its highlights.
@@ -86,6 +88,8 @@ pub struct ArticleView {
     pub content_hash: String,
     /// Version of the canonical-text function the document was built with.
     pub text_version: u32,
+    /// A note on the whole article (e.g. an imported page note).
+    pub note: String,
     pub document: Document,
     /// Ordered by position in the text.
     pub highlights: Vec<Highlight>,
@@ -376,6 +380,13 @@ mod bindings {
             ExportReport::decl(),
             crate::ErrorKind::decl(),
             crate::SearchRequest::decl(),
+            crate::ImportReport::decl(),
+            crate::ImportedArticle::decl(),
+            crate::LinkOnlyArticle::decl(),
+            crate::ImportedOrphan::decl(),
+            crate::HighlightTally::decl(),
+            crate::Skipped::decl(),
+            crate::ImportFormat::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

@@ -187,6 +187,20 @@ fn from_bytes(bytes: &[u8], format: Format, url: Option<String>, local: LocalIma
     Page::new(url, extracted, snapshot, local, false)
 }
 
+/// A page another app kept (its HTML), extracted like a clipped page; its images stay where
+/// they are on the web (nothing is fetched).
+pub(crate) fn from_kept_html(html: &str, url: Option<String>) -> Gathered {
+    let page = from_bytes(html.as_bytes(), Format::Html, url, LocalImages::None);
+    let Page { url, extracted, snapshot, canonical_text, key, .. } = page;
+    Gathered { url, extracted, snapshot, images: Vec::new(), canonical_text, key }
+}
+
+/// An article made here (a book's passages), with no page behind it.
+pub(crate) fn from_document(extracted: Extracted, url: Option<String>) -> Gathered {
+    let Page { url, extracted, canonical_text, key, .. } = Page::new(url, extracted, None, LocalImages::None, false);
+    Gathered { url, extracted, snapshot: None, images: Vec::new(), canonical_text, key }
+}
+
 /// Fetches a web page and extracts it (HTML, or plain text when the server says so).
 fn fetch_page(input: &str, network: &mut Network) -> Result<Page> {
     let url =

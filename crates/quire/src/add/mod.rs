@@ -10,7 +10,7 @@
 //! One entry point serves every shell: [`Library::add`] for one source, [`Library::add_all`]
 //! for many (folders expanded, progress reported, cancellable between items).
 
-mod gather;
+pub(crate) mod gather;
 mod images;
 
 use std::path::{Path, PathBuf};
@@ -94,6 +94,13 @@ pub enum ItemOutcome {
         title: String,
     },
     Failed {
+        reason: String,
+    },
+    /// Imported as a link only: its page could not be fetched (or was not, on request).
+    LinkOnly {
+        #[ts(type = "number")]
+        id: i64,
+        title: String,
         reason: String,
     },
 }

@@ -90,13 +90,60 @@ pub(crate) fn replace(tx: &Transaction<'_>, id: i64, content: &ArticleContent<'_
         .map(|c| if KEPT_WHEN_MISSING.contains(c) { format!("{c} = coalesce(?, {c})") } else { format!("{c} = ?") })
         .collect();
     let n = tx.execute(
-        &format!("UPDATE articles SET {}, updated_at = ? WHERE id = ?", set.join(", ")),
+        &format!("UPDATE articles SET {}, link_only = 0, updated_at = ? WHERE id = ?", set.join(", ")),
         rusqlite::params_from_iter(values),
     )?;
     if n == 0 {
         return Err(Error::ArticleNotFound(id));
     }
     Ok(())
+}
+
+/// What an imported article keeps from the app it was saved in.
+pub(crate) struct Imported<'a> {
+    /// When it was saved there (RFC 3339); becomes its clipping time.
+    pub(crate) saved_at: Option<&'a str>,
+    pub(crate) status: Option<Status>,
+    pub(crate) favorite: bool,
+    pub(crate) progress: Option<f64>,
+    pub(crate) note: &'a str,
+    pub(crate) link_only: bool,
+}
+
+/// Sets what an imported article keeps from its source app (on a new article only).
+pub(crate) fn set_imported(tx: &Transaction<'_>, id: i64, i: &Imported<'_>) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE articles SET clipped_at = coalesce(?, clipped_at), status = coalesce(?, status), favorite = ?,
+                progress = coalesce(?, progress), note = ?, link_only = ?
+         WHERE id = ?",
+        params![
+            i.saved_at,
+            i.status.map(Sql),
+            i.favorite,
+            i.progress.map(|p| p.clamp(0.0, 1.0)),
+            i.note,
+            i.link_only,
+            id
+        ],
+    )?;
+    if n == 0 {
+        return Err(Error::ArticleNotFound(id));
+    }
+    Ok(())
+}
+
+/// Whether the article is kept only as a link, and its address.
+pub(crate) fn link_of(conn: &Connection, id: i64) -> Result<(bool, Option<String>)> {
+    conn.query_row("SELECT link_only, source_url FROM articles WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(Error::ArticleNotFound(id))
+}
+
+/// The articles kept only as links, oldest first.
+pub(crate) fn link_only_ids(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare("SELECT id FROM articles WHERE link_only = 1 ORDER BY clipped_at, id")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 /// Keeps the article's current text as a version before it is replaced.
@@ -123,6 +170,17 @@ pub(crate) fn find_duplicate(
              ORDER BY id LIMIT 1",
             params![content_hash, normalized_source, normalized_canonical],
             |r| Ok((r.get("id")?, r.get("title")?)),
+        )
+        .optional()?)
+}
+
+/// A book already in the library: an article with no address, this title and this author.
+pub(crate) fn find_book(conn: &Connection, title: &str, author: Option<&str>) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM articles WHERE source_url IS NULL AND title = ? AND byline IS ? ORDER BY id LIMIT 1",
+            params![title, author],
+            |r| r.get(0),
         )
         .optional()?)
 }
@@ -212,7 +270,7 @@ pub(crate) fn change(tx: &Transaction<'_>, id: i64, change: Change) -> Result<()
 // ---- reading ---------------------------------------------------------------------------------
 
 const SUMMARY_COLUMNS: &str = "a.id, a.title, a.byline, a.site_name, a.source_url, a.published_at, a.clipped_at,
-    a.status, a.favorite, a.word_count, (SELECT count(*) FROM highlights h WHERE h.article_id = a.id) AS highlight_count";
+    a.status, a.favorite, a.word_count, a.link_only, (SELECT count(*) FROM highlights h WHERE h.article_id = a.id) AS highlight_count";
 
 fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -228,6 +286,7 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
         word_count: r.get("word_count")?,
         highlight_count: r.get("highlight_count")?,
         tags: Vec::new(),
+        link_only: r.get("link_only")?,
     })
 }
 
@@ -313,7 +372,7 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
         .query_row(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.canonical_url, a.language, a.direction, a.excerpt, a.progress,
-                        a.content_hash, a.text_version, a.document
+                        a.content_hash, a.text_version, a.note, a.document
                  FROM articles a WHERE a.id = ?"
             ),
             [id],
@@ -327,6 +386,7 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
                     progress: r.get("progress")?,
                     content_hash: r.get("content_hash")?,
                     text_version: r.get("text_version")?,
+                    note: r.get("note")?,
                     document: Document::default(),
                     highlights: Vec::new(),
                 };

@@ -94,6 +94,33 @@ pub(crate) fn insert(tx: &Transaction<'_>, new: &NewRow<'_>) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// A highlight brought from another app: anchored as found (or an orphan), dated when it was
+/// made there.
+pub(crate) struct ImportedRow<'a> {
+    pub(crate) row: NewRow<'a>,
+    pub(crate) anchor: AnchorKind,
+    /// RFC 3339; `None` is now.
+    pub(crate) created_at: Option<&'a str>,
+}
+
+pub(crate) fn insert_imported(tx: &Transaction<'_>, new: &ImportedRow<'_>) -> Result<i64> {
+    let id = insert(tx, &new.row)?;
+    let (anchor, distance) = anchor_columns(new.anchor);
+    tx.execute(
+        "UPDATE highlights SET anchor = ?, anchor_distance = ?, created_at = coalesce(?, created_at),
+                updated_at = coalesce(?, updated_at) WHERE id = ?",
+        params![anchor, distance, new.created_at, new.created_at, id],
+    )?;
+    Ok(id)
+}
+
+/// The quotes of an article's highlights (what an import compares with, to add each once).
+pub(crate) fn quotes_of(conn: &Connection, article: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT exact FROM highlights WHERE article_id = ?")?;
+    let quotes = stmt.query_map([article], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(quotes)
+}
+
 /// Sets the note and/or color (`None` keeps it) and the time of the change.
 pub(crate) fn edit(tx: &Transaction<'_>, id: i64, note: Option<&str>, color: Option<Color>) -> Result<()> {
     let n = tx.execute(

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0003_reanchoring.sql"),
     include_str!("../../../../migrations/0004_saved_searches.sql"),
     include_str!("../../../../migrations/0005_saved_search_filters.sql"),
+    include_str!("../../../../migrations/0006_imports.sql"),
 ];
 
 /// The schema version this build writes.
