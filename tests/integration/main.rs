@@ -8,6 +8,7 @@ mod concurrency;
 mod export;
 mod extraction;
 mod highlights;
+mod imports;
 mod library;
 mod reanchor;
 mod search;
