@@ -16,9 +16,16 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Export> {
     let csv = table::read(&text, &["url", "title", "selection", "folder"], "")?;
     let (url, title, selection, folder) = (csv.col("url"), csv.col("title"), csv.col("selection"), csv.col("folder"));
     let (timestamp, tags) = (csv.col("timestamp"), csv.col("tags"));
-    let mut export = Export { format: Format::Instapaper, items: Vec::new(), skipped: csv.bad };
+    let mut export = Export { format: Format::Instapaper, items: Vec::new(), skipped: Vec::new() };
     let mut by_url: HashMap<String, usize> = HashMap::new();
     for row in &csv.rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(skipped) => {
+                export.skipped.push(skipped.clone());
+                continue;
+            }
+        };
         let at = format!("row {}", row.n);
         let Some(address) = text::clean(row.get(url)) else {
             export.skipped.push(Skipped { at, reason: "no URL".into() });
@@ -92,6 +99,11 @@ fn parse_tags(s: &str) -> Vec<String> {
     }
     match serde_json::from_str::<Vec<String>>(s) {
         Ok(tags) => tags,
-        Err(_) => s.trim_start_matches('[').trim_end_matches(']').split(',').map(|t| t.trim().trim_matches('"').to_owned()).collect(),
+        Err(_) => s
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .split(',')
+            .map(|t| t.trim().trim_matches('"').to_owned())
+            .collect(),
     }
 }

@@ -17,7 +17,8 @@ pub(crate) fn parse(name: &str, bytes: &[u8], limits: &Limits) -> Result<Export>
     if is_zip(bytes) {
         let mut zip = Zip::open(bytes, limits)?;
         let names = zip.names();
-        let mut parts: Vec<(u64, String)> = names.iter().filter_map(|n| part_number(n).map(|k| (k, n.clone()))).collect();
+        let mut parts: Vec<(u64, String)> =
+            names.iter().filter_map(|n| part_number(n).map(|k| (k, n.clone()))).collect();
         parts.sort();
         if !parts.is_empty() {
             for (_, part) in &parts {
@@ -27,7 +28,8 @@ pub(crate) fn parse(name: &str, bytes: &[u8], limits: &Limits) -> Result<Export>
             }
             return Ok(export);
         }
-        let html = names.iter().find(|n| n.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("ril_export.html")));
+        let html =
+            names.iter().find(|n| n.rsplit('/').next().is_some_and(|b| b.eq_ignore_ascii_case("ril_export.html")));
         return match html {
             Some(html) => {
                 let data = zip.read(html)?;
@@ -57,8 +59,14 @@ fn read_csv(bytes: &[u8], prefix: &str, export: &mut Export) -> Result<()> {
     let csv = table::read(&text, &["title", "url", "time_added"], prefix)?;
     let (title, url, added) = (csv.col("title"), csv.col("url"), csv.col("time_added"));
     let (tags, status) = (csv.col("tags"), csv.col("status"));
-    export.skipped.extend(csv.bad);
     for row in &csv.rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(skipped) => {
+                export.skipped.push(skipped.clone());
+                continue;
+            }
+        };
         let at = format!("{prefix}row {}", row.n);
         let Some(address) = text::clean(row.get(url)) else {
             export.skipped.push(Skipped { at, reason: "no URL".into() });
@@ -156,9 +164,9 @@ pub(crate) mod table {
 
     pub(crate) struct Table {
         index: HashMap<String, usize>,
-        pub(crate) rows: Vec<Row>,
-        /// Rows that could not be read as rows of this table.
-        pub(crate) bad: Vec<Skipped>,
+        /// In the file's order; a row that could not be read as a row of this table is a
+        /// [`Skipped`].
+        pub(crate) rows: Vec<std::result::Result<Row, Skipped>>,
     }
 
     pub(crate) struct Row {
@@ -187,7 +195,9 @@ pub(crate) mod table {
     pub(crate) fn read(text: &str, required: &[&str], prefix: &str) -> Result<Table> {
         let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
         let header: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|c| c.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_owned()).collect(),
+            Ok(h) => {
+                h.iter().map(|c| c.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').to_owned()).collect()
+            }
             Err(e) => return Err(Error::Malformed { at: format!("{prefix}header"), reason: e.to_string() }),
         };
         let mut index = HashMap::new();
@@ -203,21 +213,19 @@ pub(crate) mod table {
             });
         }
         let width = header.len();
-        let mut table = Table { index, rows: Vec::new(), bad: Vec::new() };
+        let mut table = Table { index, rows: Vec::new() };
         for (i, record) in reader.records().enumerate() {
             let n = i + 1;
             let at = format!("{prefix}row {n}");
             match record {
-                Err(e) => table.bad.push(Skipped { at, reason: format!("not a CSV row: {e}") }),
+                Err(e) => table.rows.push(Err(Skipped { at, reason: format!("not a CSV row: {e}") })),
                 Ok(fields) => {
                     let extra_empty = fields.iter().skip(width).all(|f| f.trim().is_empty());
                     if fields.len() < width || !extra_empty {
-                        table.bad.push(Skipped {
-                            at,
-                            reason: format!("{} fields where the header has {width}", fields.len()),
-                        });
+                        let reason = format!("{} fields where the header has {width}", fields.len());
+                        table.rows.push(Err(Skipped { at, reason }));
                     } else {
-                        table.rows.push(Row { n, fields });
+                        table.rows.push(Ok(Row { n, fields }));
                     }
                 }
             }

@@ -22,11 +22,18 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Export> {
     let (quote_c, title_c, author_c, note_c) = (col("highlight"), col("book title"), col("book author"), col("note"));
     let (color_c, tags_c, type_c, loc_c) = (col("color"), col("tags"), col("location type"), col("location"));
     let (date_c, doc_tags_c) = (col("highlighted at"), col("document tags"));
-    let mut export = Export { format: Format::Readwise, items: Vec::new(), skipped: csv.bad };
+    let mut export = Export { format: Format::Readwise, items: Vec::new(), skipped: Vec::new() };
     // Per item: its highlights with their sort key (location, file order).
     let mut books: Vec<Vec<(Option<f64>, Highlight)>> = Vec::new();
     let mut by_key: HashMap<(String, String), usize> = HashMap::new();
     for row in &csv.rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(skipped) => {
+                export.skipped.push(skipped.clone());
+                continue;
+            }
+        };
         let at = format!("row {}", row.n);
         let quote = row.get(quote_c).trim();
         if quote.is_empty() {
