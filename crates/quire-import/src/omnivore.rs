@@ -6,6 +6,8 @@
 //! archived, 100 % read → read), progress, labels as tags, content, highlights with their labels
 //! and notes. Omnivore does not export highlight colors or positions. DELETED items are skipped.
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -15,7 +17,6 @@ use crate::{dates, text, Content, Error, Export, Format, Highlight, Item, Limits
 
 #[derive(Deserialize)]
 struct Meta {
-    slug: Option<String>,
     title: Option<String>,
     author: Option<String>,
     url: Option<String>,
@@ -49,6 +50,7 @@ struct MetaFile {
 pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Export> {
     let mut zip = Zip::open(bytes, limits)?;
     let names = zip.names();
+    let present: HashSet<&str> = names.iter().map(String::as_str).collect();
     let mut metas: Vec<MetaFile> = names
         .iter()
         .filter_map(|name| {
@@ -128,14 +130,14 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Export> {
             });
             if let Some(slug) = slug.as_deref().filter(|s| !s.is_empty()) {
                 let content = format!("{}content/{slug}.html", meta.dir);
-                if names.contains(&content) {
+                if present.contains(content.as_str()) {
                     let (html, _) = text::decode(&zip.read(&content)?);
                     if !html.trim().is_empty() {
                         item.content = Content::Html(html);
                     }
                 }
                 let highlights = format!("{}highlights/{slug}.md", meta.dir);
-                if names.contains(&highlights) {
+                if present.contains(highlights.as_str()) {
                     let (md, _) = text::decode(&zip.read(&highlights)?);
                     item.highlights = highlights_md(&md);
                 }

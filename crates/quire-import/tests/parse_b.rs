@@ -434,3 +434,19 @@ fn wallabag_invalid_json_is_malformed_at_line_and_column() {
         Error::Malformed { at: "line 2 column 0".into(), reason: "not valid JSON (EOF while parsing a value)".into() }
     );
 }
+
+#[test]
+fn every_prefix_of_every_fixture_reads_or_fails_without_panicking() {
+    let files = [
+        ("hypothesis.json", Format::Hypothesis, fixture("hypothesis/hypothesis-export.json")),
+        ("My Clippings.txt", Format::Kindle, fixture("kindle/My Clippings.txt")),
+        ("wallabag.json", Format::Wallabag, fixture("wallabag/wallabag-export.json")),
+        ("omnivore.zip", Format::Omnivore, omnivore_zip("top/")),
+    ];
+    for (name, format, bytes) in files {
+        for end in 0..bytes.len() {
+            let _ = parse(name, &bytes[..end], Some(format), &Limits::default());
+            let _ = parse(name, &bytes[..end], None, &Limits::default());
+        }
+    }
+}
