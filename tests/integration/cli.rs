@@ -257,3 +257,43 @@ fn export_options_shape_the_pages() {
     assert!(run.stderr.contains("margins leave no room"), "{}", run.stderr);
     assert!(!refused.exists(), "nothing is written");
 }
+
+/// `quire import`: a Kindle file in, the summary out (text and `--json`); a second run adds
+/// nothing; a file of no known app and an unknown `--from` say so with their exit codes.
+#[test]
+fn import_reads_another_apps_export_and_says_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("library.sqlite3");
+    let clippings = dir.path().join("My Clippings.txt");
+    std::fs::write(
+        &clippings,
+        "The Bridge (Ana Example)\n- Your Highlight on page 3 | Location 40-42 | Added on Tuesday, 11 July 2023 09:30:00\n\n\
+         Leaders met in the old town to talk about the future of the alliance.\n==========\n\
+         The Bridge (Ana Example)\n- Your Bookmark on page 4 | Location 50 | Added on Tuesday, 11 July 2023 09:31:00\n\n\n==========\n",
+    )
+    .unwrap();
+    let file = clippings.to_str().unwrap();
+    let out = ok(&lib, &["import", file, "--tag", "books"]);
+    assert!(
+        out.contains("imported 1 items from kindle: 1 articles added (0 as links only), 0 already in the library"),
+        "{out}"
+    );
+    assert!(out.contains("highlights: 1 exact, 0 fuzzy, 0 orphaned, 0 already there"), "{out}");
+    assert!(out.contains("a bookmark (no text)"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&lib, &["--json", "import", file])).unwrap();
+    assert_eq!(json["format"], "kindle");
+    assert_eq!(json["added"].as_array().unwrap().len(), 0);
+    assert_eq!(json["already"][0]["title"], "The Bridge");
+    assert_eq!(json["highlights"]["already"], 1);
+    let list = ok(&lib, &["list", "--tag", "books"]);
+    assert!(list.contains("The Bridge"), "{list}");
+
+    let notes = dir.path().join("contacts.csv");
+    std::fs::write(&notes, "name,phone\nAna,123\n").unwrap();
+    let run = quire(&lib, &["import", notes.to_str().unwrap()]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(run.stderr.contains("contacts.csv") && run.stderr.contains("not an export"), "{}", run.stderr);
+    let run = quire(&lib, &["import", file, "--from", "evernote"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("evernote"), "{}", run.stderr);
+}

@@ -33,7 +33,8 @@ fn options(server: &Server) -> ImportOptions {
 fn import(lib: &Library, dir: &std::path::Path, name: &str, body: &[u8], options: &ImportOptions) -> ImportReport {
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap();
-    lib.import_file(&path, options, &mut |_| {}, &AtomicBool::new(false)).unwrap_or_else(|e| panic!("import {name}: {e}"))
+    lib.import_file(&path, options, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap_or_else(|e| panic!("import {name}: {e}"))
 }
 
 /// A Hypothesis export of the four reference quotes, with the context and UTF-16 positions
@@ -87,7 +88,11 @@ fn hypothesis_highlights_land_exactly_on_the_fetched_page_and_a_second_import_ad
     assert_eq!(view.summary.title, quire_tests::REFERENCE_TITLE);
     let quotes = quire_tests::reference_quotes();
     for q in &quotes {
-        let h = view.highlights.iter().find(|h| h.quote.exact == q.exact).unwrap_or_else(|| panic!("{} is highlighted", q.exact));
+        let h = view
+            .highlights
+            .iter()
+            .find(|h| h.quote.exact == q.exact)
+            .unwrap_or_else(|| panic!("{} is highlighted", q.exact));
         assert_eq!(h.anchor, AnchorKind::Exact);
         assert_eq!(h.note, q.note);
         let mut want = q.tags.clone();
@@ -118,9 +123,8 @@ fn unreachable_pages_become_links_that_refetch_completes() {
     let (dir, lib) = temp_library();
     let opts = ImportOptions { tags: vec!["from Pocket".into()], ..options(&server) };
     let gone = server.url(HOST, "/gone");
-    let csv = format!(
-        "title,url,time_added,tags,status\nA page that moved,{gone},1689067800,nato|reading/later,archive\n"
-    );
+    let csv =
+        format!("title,url,time_added,tags,status\nA page that moved,{gone},1689067800,nato|reading/later,archive\n");
     let report = import(&lib, dir.path(), "part_000000.csv", csv.as_bytes(), &opts);
     assert_eq!(report.link_only.len(), 1, "{report:?}");
     let link = &report.link_only[0];
@@ -216,7 +220,7 @@ fn a_book_becomes_its_passages_and_grows_with_a_newer_export() {
 #[test]
 fn bad_files_are_refused_and_the_library_is_untouched() {
     let (dir, lib) = temp_library();
-    crate::add_text(&lib, "An article that must stay.");
+    quire_tests::add_reference_article(&lib);
     let cases: [(&str, &[u8], ErrorKind); 4] = [
         ("notes.csv", b"name,phone\nAna,123\n", ErrorKind::Unsupported),
         ("export.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00truncated", ErrorKind::InvalidInput),
@@ -253,8 +257,7 @@ fn a_bad_row_is_skipped_and_reported_and_the_rest_imported() {
 #[test]
 fn cancelling_keeps_what_was_imported_complete() {
     let (dir, lib) = temp_library();
-    let rows: String =
-        (0..20).map(|i| format!("Page {i},https://example.org/{i},16890678{i:02},,unread\n")).collect();
+    let rows: String = (0..20).map(|i| format!("Page {i},https://example.org/{i},16890678{i:02},,unread\n")).collect();
     let path = dir.path().join("part_000000.csv");
     std::fs::write(&path, format!("title,url,time_added,tags,status\n{rows}")).unwrap();
     let cancel = AtomicBool::new(false);

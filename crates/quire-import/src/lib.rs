@@ -307,6 +307,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Reads an export file: `name` is its file name (for detection and messages), `format` forces
 /// a format instead of detecting it.
 pub fn parse(name: &str, bytes: &[u8], format: Option<Format>, limits: &Limits) -> Result<Export> {
+    // A damaged zip is that, whatever app wrote it.
+    if zipped::is_zip(bytes) {
+        zipped::Zip::open(bytes, limits)?;
+    }
     let format = match format {
         Some(f) => f,
         None => detect(name, bytes).ok_or_else(|| Error::Unrecognized(detect::why_unrecognized(name, bytes)))?,

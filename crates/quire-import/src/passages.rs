@@ -42,7 +42,7 @@ mod tests {
             doc.canonical_text(),
             "Location 120–125\n\nIt was a bright cold day in April, and the clocks were striking thirteen.\n\nSecond passage.\n\nWith a second paragraph."
         );
-        assert_eq!(doc.blocks[0].spans[0].marks.emphasis, true);
+        assert!(doc.blocks[0].spans[0].marks.emphasis);
         assert!(matches!(doc.blocks[1].kind, BlockKind::Quote));
         assert_eq!(doc.blocks.len(), 4);
     }

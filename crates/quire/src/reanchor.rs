@@ -7,6 +7,7 @@ use quire_anchor::{AnchorKind, Text, TextPositionSelector};
 
 use crate::add::Gathered;
 use crate::highlights::anchor_error;
+use crate::store::articles::LINK_HASH_PREFIX;
 use crate::store::{articles, highlights, index, media, Tx};
 use crate::{AddOutcome, Error, ReanchorReport, ReanchoredHighlight, Result};
 
@@ -19,7 +20,10 @@ pub(crate) fn replace_content(tx: &Tx<'_>, id: i64, gathered: Gathered) -> Resul
         return Err(Error::SameTextAs { article: id, twin });
     }
     let text_changed = current.content_hash != key.content_hash;
-    if text_changed {
+    // An article kept only as a link had no text: there is no earlier version to keep, and a
+    // quote found in its first text is exactly where it belongs, not "moved".
+    let first_text = current.content_hash.starts_with(LINK_HASH_PREFIX);
+    if text_changed && !first_text {
         articles::keep_version(tx, id)?;
     }
     let mut content = gathered.content();
@@ -46,6 +50,7 @@ pub(crate) fn replace_content(tx: &Tx<'_>, id: i64, gathered: Gathered) -> Resul
                 (AnchorKind::Orphan, String::new())
             }
             (kind, Some(TextPositionSelector { start, end })) => {
+                let kind = if first_text && kind == AnchorKind::Moved { AnchorKind::Exact } else { kind };
                 let (selector, position) = text.selectors(start, end).map_err(|e| anchor_error(id, e))?;
                 highlights::set_anchor(tx, old.id, &selector, position, kind)?;
                 index::reindex_highlight(tx, old.id)?;

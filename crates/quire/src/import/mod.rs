@@ -265,8 +265,12 @@ impl Library {
         if page.extracted.is_empty() {
             return Err(Error::EmptyInput(crate::Origin::Web(url)));
         }
-        let gathered = gather::complete(page, &options, &mut network);
-        self.store().write(|tx| reanchor::replace_content(tx, id, gathered))
+        let mut gathered = gather::complete(page, &options, &mut network);
+        self.store().write(|tx| {
+            // The title it was saved under stays (the user saw it in the app it came from).
+            gathered.extracted.meta.title = articles::current(tx, id)?.title;
+            reanchor::replace_content(tx, id, gathered)
+        })
     }
 
     /// The articles kept only as links, oldest first.
@@ -417,7 +421,7 @@ fn insert_link(tx: &Tx<'_>, item: &Item, title: &str) -> Result<i64> {
     // the file and its title).
     let identity =
         normalized.clone().or_else(|| item.url.clone()).unwrap_or_else(|| format!("{title}\u{0}{}", item.at));
-    let hash = format!("link:{}", gather::content_hash(&identity));
+    let hash = format!("{}{}", articles::LINK_HASH_PREFIX, gather::content_hash(&identity));
     let published = rfc3339(item.published_at);
     let content = ArticleContent {
         title,

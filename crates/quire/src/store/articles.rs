@@ -99,6 +99,10 @@ pub(crate) fn replace(tx: &Transaction<'_>, id: i64, content: &ArticleContent<'_
     Ok(())
 }
 
+/// How the content hash of an article kept only as a link starts (its text is empty; the hash
+/// is of its address).
+pub(crate) const LINK_HASH_PREFIX: &str = "link:";
+
 /// What an imported article keeps from the app it was saved in.
 pub(crate) struct Imported<'a> {
     /// When it was saved there (RFC 3339); becomes its clipping time.
