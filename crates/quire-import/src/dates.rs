@@ -64,6 +64,20 @@ pub(crate) fn any(s: &str) -> Option<OffsetDateTime> {
     iso(s).or_else(|| OffsetDateTime::parse(s, &Rfc2822).ok())
 }
 
+/// An optional date column: empty is `None`; a value `read` cannot read is the row's error,
+/// naming the column.
+pub(crate) fn column(
+    value: &str,
+    name: &str,
+    read: fn(&str) -> Option<OffsetDateTime>,
+) -> std::result::Result<Option<OffsetDateTime>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    read(value).map(Some).ok_or_else(|| format!("{name} \"{value}\" is not a date"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

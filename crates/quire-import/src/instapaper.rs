@@ -31,16 +31,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Export> {
             export.skipped.push(Skipped { at, reason: "no URL".into() });
             continue;
         };
-        let stamp = row.get(timestamp).trim();
-        let saved_at = if stamp.is_empty() {
-            None
-        } else {
-            match dates::unix(stamp) {
-                Some(t) => Some(t),
-                None => {
-                    export.skipped.push(Skipped { at, reason: format!("Timestamp \"{stamp}\" is not a date") });
-                    continue;
-                }
+        let saved_at = match dates::column(row.get(timestamp), "Timestamp", dates::unix) {
+            Ok(date) => date,
+            Err(reason) => {
+                export.skipped.push(Skipped { at, reason });
+                continue;
             }
         };
         let mut row_tags = parse_tags(row.get(tags));

@@ -72,16 +72,11 @@ fn read_csv(bytes: &[u8], prefix: &str, export: &mut Export) -> Result<()> {
             export.skipped.push(Skipped { at, reason: "no URL".into() });
             continue;
         };
-        let added = row.get(added).trim();
-        let saved_at = if added.is_empty() {
-            None
-        } else {
-            match dates::unix(added) {
-                Some(t) => Some(t),
-                None => {
-                    export.skipped.push(Skipped { at, reason: format!("time_added \"{added}\" is not a date") });
-                    continue;
-                }
+        let saved_at = match dates::column(row.get(added), "time_added", dates::unix) {
+            Ok(date) => date,
+            Err(reason) => {
+                export.skipped.push(Skipped { at, reason });
+                continue;
             }
         };
         let mut item = Item::at(at);

@@ -40,16 +40,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Export> {
             export.skipped.push(Skipped { at, reason: "the highlight has no text".into() });
             continue;
         }
-        let when = row.get(date_c).trim();
-        let created_at = if when.is_empty() {
-            None
-        } else {
-            match dates::any(when) {
-                Some(t) => Some(t),
-                None => {
-                    export.skipped.push(Skipped { at, reason: format!("Highlighted at \"{when}\" is not a date") });
-                    continue;
-                }
+        let created_at = match dates::column(row.get(date_c), "Highlighted at", dates::any) {
+            Ok(date) => date,
+            Err(reason) => {
+                export.skipped.push(Skipped { at, reason });
+                continue;
             }
         };
         let title = text::clean(row.get(title_c));
