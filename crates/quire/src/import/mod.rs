@@ -16,7 +16,7 @@
 
 mod pool;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -162,20 +162,20 @@ impl Library {
                 }
             }
         }
-        let fetching: HashMap<usize, ()> = to_fetch.iter().map(|(i, _)| (*i, ())).collect();
+        let fetching: HashSet<usize> = to_fetch.iter().map(|(i, _)| *i).collect();
         let stop = Arc::new(AtomicBool::new(false));
         let pool = (!to_fetch.is_empty()).then(|| pool::Pool::start(to_fetch, &add, options.politeness, stop.clone()));
 
         let mut items: Vec<Option<Item>> = items.into_iter().map(Some).collect();
-        for index in 0..items.len() {
+        for (index, slot) in items.iter_mut().enumerate() {
             if cancel.load(Ordering::SeqCst) {
                 report.cancelled = true;
                 break;
             }
-            if fetching.contains_key(&index) {
+            if fetching.contains(&index) {
                 continue;
             }
-            let Some(item) = items[index].take() else { continue };
+            let Some(item) = slot.take() else { continue };
             let prepared = prepare(&item, options);
             self.import_item(index, item, prepared, options, &mut report, progress);
         }
@@ -195,6 +195,15 @@ impl Library {
             }
             stop.store(true, Ordering::SeqCst);
             pool.join();
+        }
+        // Pages no worker could take (the system refused the threads) are kept as links.
+        if !report.cancelled {
+            for (index, slot) in items.iter_mut().enumerate() {
+                if let Some(item) = slot.take() {
+                    let prepared = Prepared::Link("it could not be fetched".to_owned());
+                    self.import_item(index, item, prepared, options, &mut report, progress);
+                }
+            }
         }
         report
     }

@@ -48,8 +48,10 @@ impl Pool {
         let (send, results) = mpsc::channel();
         let n = how.workers.max(1).min(jobs.len());
         let queue = Arc::new((Mutex::new(Queue { jobs: jobs.into(), busy: HashMap::new() }), Condvar::new()));
+        // A worker the system cannot start is one fewer; with none, the queue is left and
+        // every page comes back as not fetched when `results` closes.
         let workers = (0..n)
-            .map(|i| {
+            .filter_map(|i| {
                 let (queue, send, cancel, options) = (queue.clone(), send.clone(), cancel.clone(), options.clone());
                 let per_host = how.per_host.max(1);
                 std::thread::Builder::new()
@@ -65,7 +67,7 @@ impl Pool {
                             }
                         }
                     })
-                    .expect("spawning a fetch worker")
+                    .ok()
             })
             .collect();
         Pool { results, workers }
