@@ -284,3 +284,28 @@ fn cancelling_keeps_what_was_imported_complete() {
     let rest = lib.import_file(&path, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
     assert_eq!((rest.added.len(), rest.already.len()), (17, 3));
 }
+
+/// A 200 MB file is read without trouble: one enormous row is skipped with a short reason
+/// (not the row echoed back), and a 200 MB file of no known app is refused by its first bytes.
+#[test]
+fn a_200_mb_file_is_handled_and_explained() {
+    let (dir, lib) = temp_library();
+    let mut body = b"title,url,time_added,tags,status\n".to_vec();
+    body.resize(body.len() + (200 << 20), b'x');
+    body.extend_from_slice(b"\nSmall,https://example.org/small,1689067800,,unread\n");
+    let report = import(&lib, dir.path(), "part_000000.csv", &body, &ImportOptions::default());
+    assert_eq!(report.added.len(), 1, "{:?}", report.skipped.iter().map(|s| s.reason.len()).collect::<Vec<_>>());
+    assert_eq!(report.skipped.len(), 1);
+    assert!(
+        report.skipped[0].reason.len() < 300,
+        "a short reason, not the row: {} bytes",
+        report.skipped[0].reason.len()
+    );
+
+    let garbage = vec![b'z'; 200 << 20];
+    let path = dir.path().join("huge.bin");
+    std::fs::write(&path, &garbage).unwrap();
+    let err = lib.import_file(&path, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    assert!(err.to_string().len() < 400, "{err}");
+}
