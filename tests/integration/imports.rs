@@ -309,3 +309,113 @@ fn a_200_mb_file_is_handled_and_explained() {
     assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
     assert!(err.to_string().len() < 400, "{err}");
 }
+
+/// Every sample export of `crates/quire-import/tests/fixtures` imported into a library (no
+/// fetching: pages only the address of are kept as links), and the library described as a
+/// user would check it: articles with their state, dates, tags and notes, each highlight with
+/// how it anchored, its note, tags and color. Expected output in `tests/data/imports/`.
+#[test]
+fn each_apps_sample_export_lands_in_the_library_as_expected() {
+    let fixtures = quire_tests::workspace_root().join("crates/quire-import/tests/fixtures");
+    let cases = [
+        "bookmarks/bookmarks.html",
+        "hypothesis/hypothesis-export.json",
+        "instapaper/new.csv",
+        "instapaper/old.csv",
+        "instapaper/windows1252.csv",
+        "kindle/My Clippings.txt",
+        "omnivore/export",
+        "pocket/part_000000.csv",
+        "pocket/ril_export.html",
+        "readwise/highlights.csv",
+        "wallabag/wallabag-export.json",
+    ];
+    for case in cases {
+        let (dir, lib) = temp_library();
+        // Times from the import itself (no date in the file) are shown as such.
+        let started = (time::OffsetDateTime::now_utc() - time::Duration::seconds(2))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let source = fixtures.join(case);
+        let file = if source.is_dir() { zip_folder(&source, &dir.path().join("omnivore-export.zip")) } else { source };
+        let report = lib
+            .import_file(&file, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false))
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+        let mut out = format!(
+            "{} items: {} added ({} links), {} already; highlights {} exact, {} fuzzy, {} orphaned\n",
+            report.items,
+            report.added.len(),
+            report.link_only.len(),
+            report.already.len(),
+            report.highlights.exact,
+            report.highlights.fuzzy,
+            report.highlights.orphaned
+        );
+        for s in &report.skipped {
+            out.push_str(&format!("skipped {}: {}\n", s.at, s.reason));
+        }
+        for a in &report.added {
+            out.push_str(&describe(&lib, a.id, &started));
+        }
+        let name = case.replace(['/', ' '], "_");
+        expect_test::expect_file![quire_tests::data(&format!("imports/{name}.txt"))].assert_eq(&out);
+    }
+}
+
+fn describe(lib: &Library, id: i64, started: &str) -> String {
+    let when = |t: &str| if t >= started { "(at import)".to_owned() } else { t.to_owned() };
+    let v = lib.article(id).unwrap();
+    let s = &v.summary;
+    let mut out = format!(
+        "\n# {}\n  url {} | by {} | saved {} | {:?}{}{} | progress {} | tags [{}]\n",
+        s.title,
+        s.source_url.as_deref().unwrap_or("-"),
+        s.byline.as_deref().unwrap_or("-"),
+        when(&s.clipped_at),
+        s.status,
+        if s.favorite { " | favorite" } else { "" },
+        if s.link_only { " | link only" } else { "" },
+        v.progress,
+        s.tags.join(", ")
+    );
+    if !v.note.is_empty() {
+        out.push_str(&format!("  note: {}\n", v.note.replace('\n', " / ")));
+    }
+    for h in &v.highlights {
+        let quote: String = h.quote.exact.chars().take(60).collect();
+        out.push_str(&format!(
+            "  - {:?} {} \"{quote}\" note \"{}\" tags [{}] at {}\n",
+            h.anchor,
+            h.color,
+            h.note.replace('\n', " / "),
+            h.tags.join(", "),
+            when(&h.created_at)
+        ));
+    }
+    out
+}
+
+fn zip_folder(folder: &std::path::Path, to: &std::path::Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut files = Vec::new();
+    let mut stack = vec![folder.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    files.sort();
+    for file in files {
+        let name = file.strip_prefix(folder).unwrap().to_string_lossy().replace('\\', "/");
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(&std::fs::read(&file).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    to.to_owned()
+}

@@ -392,8 +392,11 @@ fn item_title(item: &Item) -> String {
         .unwrap_or_else(|| "Untitled".to_owned())
 }
 
+/// A time as the library stores times: RFC 3339 in UTC, whole seconds.
 fn rfc3339(t: Option<OffsetDateTime>) -> Option<String> {
-    t.and_then(|t| t.replace_nanosecond(0).ok()).and_then(|t| t.format(&Rfc3339).ok())
+    t.map(|t| t.to_offset(time::UtcOffset::UTC))
+        .and_then(|t| t.replace_nanosecond(0).ok())
+        .and_then(|t| t.format(&Rfc3339).ok())
 }
 
 fn insert_page(tx: &Tx<'_>, item: &Item, gathered: &Gathered) -> Result<i64> {
@@ -541,7 +544,8 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
             _ => orphan_of(wanted),
         };
         let color = h.color.unwrap_or(Color::Yellow);
-        let created = rfc3339(h.created_at);
+        // Without its own date, a highlight is as old as the save (it cannot be older).
+        let created = rfc3339(h.created_at.or(item.saved_at));
         let id = highlights::insert_imported(
             tx,
             &ImportedRow {
