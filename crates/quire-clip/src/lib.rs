@@ -20,6 +20,7 @@ pub use address::{normalize_url, parse_web_address, AddressProblem};
 pub use charset::{decode_html, decode_text, CharsetSource, Decoded};
 pub use format::{format_of_extension, looks_like_address, sniff, split_web_archive, Format, WebArchive};
 pub use html::{from_html, HtmlOptions};
+pub use nesting::{limit_nesting, MAX_DEPTH};
 
 /// Article metadata as found in the source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

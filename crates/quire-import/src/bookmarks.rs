@@ -29,7 +29,8 @@ const ROOTS: &[&str] = &[
 
 pub(crate) fn parse(bytes: &[u8]) -> Result<Export> {
     let (html, _) = text::decode(bytes);
-    let doc = Document::from(html.as_str());
+    // Folders nested past any real file (a crafted one) are flattened first, as for pages.
+    let doc = Document::from(quire_clip::limit_nesting(&html).0.as_ref());
     let mut export = Export { format: Format::Bookmarks, items: Vec::new(), skipped: Vec::new() };
     let mut n = 0;
     for node in doc.root().descendants_it() {

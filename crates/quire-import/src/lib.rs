@@ -255,13 +255,16 @@ impl Highlight {
 pub struct Limits {
     /// Bytes of all the zip's entries once decompressed.
     pub max_unzipped: u64,
+    /// Bytes of one entry once decompressed: no metadata file or kept page of an export comes
+    /// near it, while a zip bomb's one huge entry is refused before it fills memory.
+    pub max_entry: u64,
     /// Entries in a zip.
     pub max_entries: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_unzipped: 4 << 30, max_entries: 1_000_000 }
+        Limits { max_unzipped: 4 << 30, max_entry: 256 << 20, max_entries: 1_000_000 }
     }
 }
 
@@ -276,6 +279,8 @@ pub enum Error {
     BadZip(String),
     #[error("the zip holds more than {limit} bytes once unpacked: it is not an export, or it is damaged")]
     ZipTooLarge { limit: u64 },
+    #[error("{name} in the zip is larger than {limit} bytes once unpacked: it is not part of an export")]
+    ZipEntryTooLarge { name: String, limit: u64 },
     #[error("{at}: {reason}")]
     Malformed { at: String, reason: String },
     #[error("{0} holds no item to import")]
@@ -287,7 +292,7 @@ impl Error {
         match self {
             Error::UnknownFormat(_) => ErrorKind::UnknownFormat,
             Error::Unrecognized(_) => ErrorKind::Unrecognized,
-            Error::BadZip(_) | Error::ZipTooLarge { .. } => ErrorKind::BadArchive,
+            Error::BadZip(_) | Error::ZipTooLarge { .. } | Error::ZipEntryTooLarge { .. } => ErrorKind::BadArchive,
             Error::Malformed { .. } | Error::Empty(_) => ErrorKind::Malformed,
         }
     }

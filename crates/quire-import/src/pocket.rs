@@ -102,7 +102,8 @@ fn state(status: &str) -> Option<ReadState> {
 /// `ril_export.html`: every link, its state from the heading above it.
 fn read_html(bytes: &[u8], export: &mut Export) {
     let (html, _) = text::decode(bytes);
-    let doc = Document::from(html.as_str());
+    // Folders nested past any real file (a crafted one) are flattened first, as for pages.
+    let doc = Document::from(quire_clip::limit_nesting(&html).0.as_ref());
     let mut current: Option<ReadState> = None;
     let mut n = 0;
     for node in doc.root().descendants_it() {

@@ -12,9 +12,11 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
     }
 }
 
-/// Trims and collapses runs of whitespace to one space; `None` when nothing is left.
+/// Trims and collapses runs of whitespace to one space and drops control characters (a NUL or
+/// a terminal escape in a title is never meant); `None` when nothing is left.
 pub(crate) fn clean(s: &str) -> Option<String> {
-    let out = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = s.split_whitespace().collect::<Vec<_>>().join(" ").replace(|c: char| c.is_control(), "");
+    let out = out.trim().to_owned();
     (!out.is_empty()).then_some(out)
 }
 
