@@ -131,7 +131,7 @@ fn an_omnivore_export_is_imported_reported_read_and_completed() {
     let articles = text_of(s, "[data-testid=app-import-articles]");
     assert_eq!(articles, "2 articles added · 1 article kept as a link");
     let highlights = text_of(s, "[data-testid=app-import-highlights]");
-    assert_eq!(highlights, "5 highlights imported · 3 placed exactly · 2 not found in the text");
+    assert_eq!(highlights, "6 highlights imported · 4 placed exactly · 2 not found in the text");
     let links = s.find_all("[data-testid=app-import-links] li").unwrap();
     assert_eq!(links.len(), 1);
     let link = s.text(&links[0]).unwrap();
