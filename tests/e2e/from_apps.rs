@@ -178,6 +178,7 @@ fn an_omnivore_export_is_imported_reported_read_and_completed() {
     s.click(&first(s, "[data-action=refetch]")).unwrap();
     let error = text_of(s, "[data-testid=link-only-notice] .error-text");
     assert!(error.contains("404") && error.contains("connection"), "{error}");
+    save_screenshot(s, "reader-link-only.png");
     online.store(true, Ordering::SeqCst);
     s.click(&first(s, "[data-action=refetch]")).unwrap();
     let mark = first(s, "article.reader mark[data-highlight-id]");
