@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
-    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic,
+    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, SavedSearch, SearchHit, SearchRequest,
+    Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;

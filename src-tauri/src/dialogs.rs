@@ -55,7 +55,8 @@ pub fn pick_app_export(app: &AppHandle, label: Option<&str>) -> Option<PathBuf> 
         Some(label) => format!("Import from {label}"),
         None => "Import from another app".to_owned(),
     };
-    let picked = app.dialog().file().set_title(title).add_filter("Exports of other apps", EXPORTS).blocking_pick_file()?;
+    let picked =
+        app.dialog().file().set_title(title).add_filter("Exports of other apps", EXPORTS).blocking_pick_file()?;
     picked.into_path().ok()
 }
 
