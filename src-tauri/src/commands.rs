@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
-    ImportEvent, ImportSummary, NewHighlight, SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic,
+    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, SavedSearch, SearchHit, SearchRequest,
+    Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
@@ -90,6 +91,52 @@ impl LibraryState {
         })
         .await
     }
+
+    /// Runs the import of another app's export file, streaming its progress; `cancel_import`
+    /// stops it. Pages the file names without keeping them are fetched, politely.
+    async fn import_app_export(
+        &self,
+        path: PathBuf,
+        from: Option<ImportFormat>,
+        on_event: Channel<ImportEvent>,
+    ) -> CommandResult<ImportReport> {
+        let cancel = Arc::clone(&self.cancel);
+        cancel.store(false, Ordering::SeqCst);
+        self.blocking(move |library| {
+            let mut progress = |event: &ImportEvent| {
+                let _ = on_event.send(event.clone());
+            };
+            let options = quire::ImportOptions { from, fetch: true, ..Default::default() };
+            Ok(library.import_file(&path, &options, &mut progress, &cancel)?)
+        })
+        .await
+    }
+
+    /// The one file last dropped on the window (taken: a second call finds nothing).
+    fn take_dropped_file(&self) -> CommandResult<PathBuf> {
+        let mut paths = std::mem::take(&mut *self.dropped.lock().map_err(|_| CommandError::Poisoned)?);
+        match (paths.pop(), paths.is_empty()) {
+            (Some(path), true) => Ok(path),
+            (None, _) => Err(CommandError::Refused("nothing was dropped on the window to import".into())),
+            (Some(_), false) => {
+                Err(CommandError::Refused("drop one export file at a time to import it from another app".into()))
+            }
+        }
+    }
+}
+
+/// An app whose exports Quire reads, as the import dialog lists it: its name and which file
+/// to give (both from `quire::ImportFormat`, the one place they are written).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct ImportApp {
+    pub format: ImportFormat,
+    pub label: String,
+    pub how_to: String,
+}
+
+/// The app the webview chose, by its name (`omnivore`, …); `None` detects it from the file.
+fn chosen_format(from: Option<&str>) -> CommandResult<Option<ImportFormat>> {
+    from.map(|name| name.parse::<ImportFormat>().map_err(|e| CommandError::Refused(e.to_string()))).transpose()
 }
 
 /// The one error type of every command; the UI receives it as `{ kind, message }`.
@@ -322,6 +369,54 @@ pub async fn import_dropped(
         return Err(CommandError::Refused("nothing was dropped on the window to import".into()));
     }
     state.import(paths, on_event).await
+}
+
+/// The apps whose exports Quire imports, in the order the dialog lists them.
+#[tauri::command]
+pub fn import_apps() -> Vec<ImportApp> {
+    ImportFormat::ALL
+        .iter()
+        .map(|&format| ImportApp { format, label: format.label().to_owned(), how_to: format.how_to().to_owned() })
+        .collect()
+}
+
+/// Asks for another app's export file in a native dialog and imports it, as the app `from`
+/// wrote it (`None` detects the app); `None` when the user cancelled the dialog.
+#[tauri::command]
+pub async fn import_from_app(
+    app: AppHandle,
+    state: State<'_, LibraryState>,
+    from: Option<String>,
+    on_event: Channel<ImportEvent>,
+) -> CommandResult<Option<ImportReport>> {
+    let from = chosen_format(from.as_deref())?;
+    let label = from.map(ImportFormat::label);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialogs::pick_app_export(&app, label))
+        .await
+        .map_err(|e| CommandError::Internal(e.to_string()))?;
+    match picked {
+        Some(path) => Ok(Some(state.import_app_export(path, from, on_event).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Imports the export file last dropped on the window, as the app `from` wrote it (`None`
+/// detects the app).
+#[tauri::command]
+pub async fn import_dropped_from_app(
+    state: State<'_, LibraryState>,
+    from: Option<String>,
+    on_event: Channel<ImportEvent>,
+) -> CommandResult<ImportReport> {
+    let from = chosen_format(from.as_deref())?;
+    let path = state.take_dropped_file()?;
+    state.import_app_export(path, from, on_event).await
+}
+
+/// Fetches the page of an article an import kept only as a link, and completes it.
+#[tauri::command]
+pub async fn refetch_article(state: State<'_, LibraryState>, id: i64) -> CommandResult<AddOutcome> {
+    state.blocking(move |library| Ok(library.refetch(id, &quire::FetchConfig::default())?)).await
 }
 
 /// Stops the running import before its next item; what was added stays.

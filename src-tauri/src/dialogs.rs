@@ -41,6 +41,25 @@ pub fn pick_import(app: &AppHandle, folder: bool) -> Option<Vec<PathBuf>> {
     picked.map(|paths| paths.into_iter().filter_map(|p| p.into_path().ok()).collect())
 }
 
+/// What other apps export: zips (Pocket, Omnivore), CSV (Pocket, Instapaper, Readwise), JSON
+/// (Hypothesis, wallabag), text (Kindle's clippings) and HTML (Pocket's older export, bookmarks).
+const EXPORTS: &[&str] = &["zip", "csv", "json", "txt", "html", "htm"];
+
+/// Another app's export file, for the app `label` (or any app); `None` when the user
+/// cancelled. A scripted answer gives its first path.
+pub fn pick_app_export(app: &AppHandle, label: Option<&str>) -> Option<PathBuf> {
+    if let Some(scripted) = std::env::var_os(OPEN_ENV) {
+        return std::env::split_paths(&scripted).next();
+    }
+    let title = match label {
+        Some(label) => format!("Import from {label}"),
+        None => "Import from another app".to_owned(),
+    };
+    let picked =
+        app.dialog().file().set_title(title).add_filter("Exports of other apps", EXPORTS).blocking_pick_file()?;
+    picked.into_path().ok()
+}
+
 /// Where to write an export; `None` when the user cancelled. Always ends in `.pdf`.
 pub fn pick_export(app: &AppHandle, suggested_name: &str) -> Option<PathBuf> {
     let path = match std::env::var_os(SAVE_ENV) {

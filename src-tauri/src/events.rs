@@ -44,7 +44,7 @@ mod bindings {
     use ts_rs::TS;
 
     use super::AppEvent;
-    use crate::commands::{CommandErrorKind, ShellErrorKind};
+    use crate::commands::{CommandErrorKind, ImportApp, ShellErrorKind};
 
     /// `ui/src/desktop-bindings.ts` is generated from the shell's own wire types; this fails
     /// when it is stale (`UPDATE_EXPECT=1` rewrites it).
@@ -53,11 +53,12 @@ mod bindings {
         let out = format!(
             "// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`\n\
              // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
-             import type {{ ErrorKind }} from \"./bindings\";\n\n\
-             export {}\n\nexport {}\n\nexport {}\n",
+             import type {{ ErrorKind, Format }} from \"./bindings\";\n\n\
+             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n",
             AppEvent::decl(),
             CommandErrorKind::decl(),
-            ShellErrorKind::decl()
+            ShellErrorKind::decl(),
+            ImportApp::decl()
         );
         expect_test::expect_file!["../../ui/src/desktop-bindings.ts"].assert_eq(&out);
     }

@@ -13,6 +13,7 @@ const FILE: &[Option<(&str, &str)>] = &[
     Some(("clip", "Clip Address or Text…")),
     Some(("import-files", "Import Files…")),
     Some(("import-folder", "Import Folder…")),
+    Some(("import-app", "Import from Another App…")),
     Some(("add-sample", "Add the Sample Article")),
     None,
     Some(("export-pdf", "Export PDF…")),

@@ -10,6 +10,7 @@
 //! changes no tracked file); `QUIRE_SCREENSHOTS=docs/screenshots` refreshes the README's.
 
 mod app;
+mod from_apps;
 mod harness;
 mod scenario;
 mod webdriver;

@@ -4,10 +4,11 @@
  * from the native menu, a shortcut or a button).
  */
 import { tick } from "svelte";
-import type { ArticleView, ImportEvent, ImportSummary, SavedSearch } from "../bindings";
+import type { ArticleView, Format, ImportEvent, ImportReport, ImportSummary, SavedSearch } from "../bindings";
 import type { AppEvent } from "../desktop-bindings";
 import * as api from "./api";
-import { toCommandError } from "./api";
+import { APP_IMPORT_HINTS, toCommandError } from "./api";
+import { notStarted, progressAfter } from "./importReport";
 import { isMenuAction, type MenuAction } from "./menu";
 import { hasSearchText, type ListFilters } from "./query";
 import { stepFontSize, type Settings, type Theme } from "./settings";
@@ -162,10 +163,57 @@ async function runImport(start: (onEvent: (e: ImportEvent) => void) => Promise<I
 
 export const importFiles = (folder: boolean) => runImport((onEvent) => api.importDialog(folder, onEvent));
 
+// ---- importing from another app ------------------------------------------------------------
+
+/** Opens the "Import from another app" dialog at its list of apps. */
+export function openAppImport() {
+  if (!dialogs.appImport?.running) dialogs.appImport = { from: null, running: null, report: null, error: null };
+}
+
+export function chooseImportApp(from: Format | null) {
+  if (dialogs.appImport && !dialogs.appImport.running) dialogs.appImport.from = from;
+}
+
+/** Imports the export the user picks in the native dialog (or dropped), as the chosen app's. */
+async function runAppImport(start: (from: Format | null, onEvent: (e: ImportEvent) => void) => Promise<ImportReport | null>) {
+  const current = dialogs.appImport;
+  if (!current || current.running) return;
+  current.running = notStarted();
+  current.error = null;
+  const onEvent = (event: ImportEvent) => {
+    const running = dialogs.appImport?.running;
+    if (running && dialogs.appImport) dialogs.appImport.running = progressAfter(running, event);
+  };
+  try {
+    const report = await start(current.from, onEvent);
+    if (dialogs.appImport) {
+      dialogs.appImport.running = null;
+      dialogs.appImport.report = report; // null: the file dialog was cancelled, back to the list
+    }
+  } catch (e) {
+    if (dialogs.appImport) {
+      dialogs.appImport.running = null;
+      dialogs.appImport.error = toCommandError(e, APP_IMPORT_HINTS).message;
+    }
+  }
+  await refreshAll();
+}
+
+export const importFromApp = () => runAppImport(api.importFromApp);
+
+/** Opens an article from the import's report (the dialog closes). */
+export function openImported(id: number) {
+  dialogs.appImport = null;
+  openArticle(id);
+}
+
 /** Drops and menu items, sent by the shell. */
 export function onAppEvent(event: AppEvent) {
   if (event.type === "dropped") {
-    if (!dialogs.importing) void runImport((onEvent) => api.importDropped(onEvent));
+    // A file dropped while the app list is open is that app's export; otherwise files to add.
+    const choosing = dialogs.appImport && !dialogs.appImport.running && !dialogs.appImport.report;
+    if (choosing) void runAppImport(api.importDroppedFromApp);
+    else if (!dialogs.importing && !dialogs.appImport) void runImport((onEvent) => api.importDropped(onEvent));
   } else if (event.type === "menu" && isMenuAction(event.id)) {
     void menuAction(event.id);
   }
@@ -245,6 +293,8 @@ export async function menuAction(action: MenuAction) {
       return importFiles(false);
     case "import-folder":
       return importFiles(true);
+    case "import-app":
+      return openAppImport();
     case "add-sample":
       return addSample();
     case "export-pdf":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HINTS, toCommandError } from "./api";
+import { APP_IMPORT_HINTS, HINTS, toCommandError } from "./api";
 
 describe("toCommandError", () => {
   it("adds the app's hint for the kind to the library's message", () => {
@@ -15,7 +15,12 @@ describe("toCommandError", () => {
   it("turns anything else into an internal error", () => {
     expect(toCommandError("boom")).toEqual({ kind: "internal", message: `boom. ${HINTS.internal}` });
   });
+  it("has its own hints for another app's export", () => {
+    const e = toCommandError({ kind: "unsupported", message: "cannot import a.csv: not an export Quire knows" }, APP_IMPORT_HINTS);
+    expect(e.message).toContain("Choose the app it came from");
+    expect(APP_IMPORT_HINTS.network).toBe(HINTS.network);
+  });
   it("speaks of the app, never of the command line", () => {
-    for (const hint of Object.values(HINTS)) expect(hint).not.toMatch(/quire |--|`/);
+    for (const hint of [...Object.values(HINTS), ...Object.values(APP_IMPORT_HINTS)]) expect(hint).not.toMatch(/quire |--|`/);
   });
 });

@@ -10,7 +10,9 @@ import type {
   Highlight,
   HighlightEdit,
   HighlightTarget,
+  Format,
   ImportEvent,
+  ImportReport,
   ImportSummary,
   NewHighlight,
   SavedSearch,
@@ -20,7 +22,7 @@ import type {
   TagCount,
   Topic,
 } from "../bindings";
-import type { AppEvent, CommandErrorKind } from "../desktop-bindings";
+import type { AppEvent, CommandErrorKind, ImportApp } from "../desktop-bindings";
 
 /** The one error shape every command rejects with. */
 export interface CommandError {
@@ -42,19 +44,26 @@ export const HINTS: Partial<Record<CommandErrorKind, string>> = {
   internal: "This is a bug in Quire: restart Quire and try again.",
 };
 
+/** The hints of an import from another app, where a file Quire does not know is an export. */
+export const APP_IMPORT_HINTS: Partial<Record<CommandErrorKind, string>> = {
+  ...HINTS,
+  unsupported: "Choose the app it came from in the list, and check that it is the file its instructions name.",
+  invalid_input: "Check that it is the file the app's instructions name; download the export again if it is damaged.",
+};
+
 /** The message with the app's hint for its kind, when it has one. */
-export function withHint(kind: CommandErrorKind, message: string): string {
-  const hint = HINTS[kind];
+export function withHint(kind: CommandErrorKind, message: string, hints = HINTS): string {
+  const hint = hints[kind];
   return hint ? `${message}. ${hint}` : message;
 }
 
 /** Normalizes anything a command rejected with into a {@link CommandError}, with the app's hint. */
-export function toCommandError(error: unknown): CommandError {
+export function toCommandError(error: unknown, hints = HINTS): CommandError {
   if (typeof error === "object" && error !== null && "kind" in error && "message" in error) {
     const kind = error.kind as CommandErrorKind;
-    return { kind, message: withHint(kind, String(error.message)) };
+    return { kind, message: withHint(kind, String(error.message), hints) };
   }
-  return { kind: "internal", message: withHint("internal", String(error)) };
+  return { kind: "internal", message: withHint("internal", String(error), hints) };
 }
 
 export const listArticles = (filter: ArticleFilter) => invoke<ArticleSummary[]>("list_articles", { filter });
@@ -94,6 +103,13 @@ export const importDialog = (folder: boolean, onEvent: (e: ImportEvent) => void)
 export const importDropped = (onEvent: (e: ImportEvent) => void) =>
   invoke<ImportSummary>("import_dropped", { onEvent: channel(onEvent) });
 export const cancelImport = () => invoke<void>("cancel_import");
+export const importApps = () => invoke<ImportApp[]>("import_apps");
+/** Another app's export, chosen in the native open dialog; `from: null` detects the app. */
+export const importFromApp = (from: Format | null, onEvent: (e: ImportEvent) => void) =>
+  invoke<ImportReport | null>("import_from_app", { from, onEvent: channel(onEvent) });
+export const importDroppedFromApp = (from: Format | null, onEvent: (e: ImportEvent) => void) =>
+  invoke<ImportReport>("import_dropped_from_app", { from, onEvent: channel(onEvent) });
+export const refetchArticle = (id: number) => invoke<AddOutcome>("refetch_article", { id });
 
 export const exportPdf = (ids: number[], tag: string | null, suggestedName: string) =>
   invoke<ExportReport | null>("export_pdf", { ids, tag, suggestedName });

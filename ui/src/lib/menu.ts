@@ -6,6 +6,7 @@ export type MenuAction =
   | "clip"
   | "import-files"
   | "import-folder"
+  | "import-app"
   | "add-sample"
   | "export-pdf"
   | "show-library"
@@ -22,6 +23,7 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
   "clip",
   "import-files",
   "import-folder",
+  "import-app",
   "add-sample",
   "export-pdf",
   "show-library",

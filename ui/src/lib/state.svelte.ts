@@ -4,9 +4,10 @@
  * (`search`), the dialogs and notices (`dialogs`) and the reading preferences (`prefs`).
  * Components render these and call actions; none keeps a copy.
  */
-import type { ArticleFilter, ExportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
+import type { ArticleFilter, ExportReport, Format, ImportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
 import * as api from "./api";
 import { toCommandError, type CommandError } from "./api";
+import type { RunningImport } from "./importReport";
 import { hasSearchText, type ListFilters } from "./query";
 import { loadSettings, storeSettings, type Settings } from "./settings";
 
@@ -80,6 +81,16 @@ export interface ImportProgress {
   error: string | null;
 }
 
+/** The "Import from another app" dialog: choosing the app, importing, then its report. */
+export interface AppImport {
+  /** The app chosen in the list; `null` detects it from the file. */
+  from: Format | null;
+  /** Set once a file was chosen (or dropped) and the import runs. */
+  running: RunningImport | null;
+  report: ImportReport | null;
+  error: string | null;
+}
+
 export interface ExportProgress {
   busy: boolean;
   report: ExportReport | null;
@@ -90,6 +101,7 @@ class Dialogs {
   clip = $state<{ busy: boolean; error: string | null } | null>(null);
   help = $state(false);
   importing = $state<ImportProgress | null>(null);
+  appImport = $state<AppImport | null>(null);
   exporting = $state<ExportProgress | null>(null);
   /** A short message that goes away by itself. */
   notice = $state<string | null>(null);
@@ -97,7 +109,9 @@ class Dialogs {
   loadError = $state<CommandError | null>(null);
 
   /** Whether a dialog has the keyboard (window shortcuts wait). */
-  anyOpen = $derived(this.clip !== null || this.help || this.importing !== null || this.exporting !== null);
+  anyOpen = $derived(
+    this.clip !== null || this.help || this.importing !== null || this.appImport !== null || this.exporting !== null,
+  );
 }
 
 class Prefs {
