@@ -6,6 +6,8 @@
 -- replacing its content clears the flag.
 ALTER TABLE articles ADD COLUMN link_only INTEGER NOT NULL DEFAULT 0 CHECK (link_only IN (0, 1));
 CREATE INDEX articles_link_only ON articles (link_only) WHERE link_only = 1;
+-- Why only the link was kept (the fetch's error, "not fetched on request", …); empty otherwise.
+ALTER TABLE articles ADD COLUMN link_reason TEXT NOT NULL DEFAULT '';
 
 -- Notes on the whole article (e.g. a Hypothesis page note), plain text.
 ALTER TABLE articles ADD COLUMN note TEXT NOT NULL DEFAULT '';

@@ -174,6 +174,7 @@ fn an_omnivore_export_is_imported_reported_read_and_completed() {
     s.click(row).unwrap();
     let notice = text_of(s, "[data-testid=link-only-notice]");
     assert!(notice.starts_with("Only the link was kept when this was imported"), "{notice}");
+    assert!(notice.contains("404"), "the notice says why: {notice}");
     // While the page is still missing, the failure is said in plain words.
     s.click(&first(s, "[data-action=refetch]")).unwrap();
     let error = text_of(s, "[data-testid=link-only-notice] .error-text");

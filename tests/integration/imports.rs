@@ -131,6 +131,7 @@ fn unreachable_pages_become_links_that_refetch_completes() {
     assert!(link.reason.contains("404"), "{}", link.reason);
     let view = lib.article(link.id).unwrap();
     assert!(view.summary.link_only);
+    assert_eq!(view.link_reason, link.reason, "the article says why only its link is kept");
     assert_eq!(view.summary.title, "A page that moved");
     assert_eq!(view.summary.status, Status::Archived);
     assert_eq!(view.summary.clipped_at, "2023-07-11T09:30:00Z");
@@ -146,6 +147,7 @@ fn unreachable_pages_become_links_that_refetch_completes() {
     lib.refetch(link.id, &opts.network).unwrap();
     let view = lib.article(link.id).unwrap();
     assert!(!view.summary.link_only);
+    assert_eq!(view.link_reason, "");
     assert_eq!(view.summary.title, "A page that moved", "the user's title stays");
     assert_eq!(view.summary.status, Status::Archived);
     assert!(view.summary.word_count > 300);

@@ -34,7 +34,11 @@ text_version: number,
 /**
  * A note on the whole article (e.g. an imported page note).
  */
-note: string, document: Document, 
+note: string, 
+/**
+ * For an article kept only as a link: why its page is missing (empty otherwise).
+ */
+link_reason: string, document: Document, 
 /**
  * Ordered by position in the text.
  */

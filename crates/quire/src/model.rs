@@ -90,6 +90,8 @@ pub struct ArticleView {
     pub text_version: u32,
     /// A note on the whole article (e.g. an imported page note).
     pub note: String,
+    /// For an article kept only as a link: why its page is missing (empty otherwise).
+    pub link_reason: String,
     pub document: Document,
     /// Ordered by position in the text.
     pub highlights: Vec<Highlight>,

@@ -364,13 +364,13 @@ fn store_item(tx: &Tx<'_>, item: &Item, prepared: Prepared, options: &ImportOpti
                     (id, StoredKind::Existing, Vec::new())
                 } else {
                     let id = insert_page(tx, item, &gathered)?;
-                    set_state(tx, id, item, false)?;
+                    set_state(tx, id, item, None)?;
                     (id, StoredKind::New, gathered.extracted.warnings)
                 }
             }
             Prepared::Link(reason) => {
                 let id = insert_link(tx, item, &title)?;
-                set_state(tx, id, item, true)?;
+                set_state(tx, id, item, Some(&reason))?;
                 (id, StoredKind::Link(reason), Vec::new())
             }
         },
@@ -452,7 +452,7 @@ fn insert_link(tx: &Tx<'_>, item: &Item, title: &str) -> Result<i64> {
     articles::insert(tx, &content, item.url.as_deref())
 }
 
-fn set_state(tx: &Tx<'_>, id: i64, item: &Item, link_only: bool) -> Result<()> {
+fn set_state(tx: &Tx<'_>, id: i64, item: &Item, link_only: Option<&str>) -> Result<()> {
     let saved_at = rfc3339(item.saved_at);
     let note = item.notes.join("\n\n");
     let status = item.state.map(|s| match s {

@@ -90,7 +90,10 @@ pub(crate) fn replace(tx: &Transaction<'_>, id: i64, content: &ArticleContent<'_
         .map(|c| if KEPT_WHEN_MISSING.contains(c) { format!("{c} = coalesce(?, {c})") } else { format!("{c} = ?") })
         .collect();
     let n = tx.execute(
-        &format!("UPDATE articles SET {}, link_only = 0, updated_at = ? WHERE id = ?", set.join(", ")),
+        &format!(
+            "UPDATE articles SET {}, link_only = 0, link_reason = '', updated_at = ? WHERE id = ?",
+            set.join(", ")
+        ),
         rusqlite::params_from_iter(values),
     )?;
     if n == 0 {
@@ -111,14 +114,15 @@ pub(crate) struct Imported<'a> {
     pub(crate) favorite: bool,
     pub(crate) progress: Option<f64>,
     pub(crate) note: &'a str,
-    pub(crate) link_only: bool,
+    /// Why only its link is kept; `None` when it has its page.
+    pub(crate) link_only: Option<&'a str>,
 }
 
 /// Sets what an imported article keeps from its source app (on a new article only).
 pub(crate) fn set_imported(tx: &Transaction<'_>, id: i64, i: &Imported<'_>) -> Result<()> {
     let n = tx.execute(
         "UPDATE articles SET clipped_at = coalesce(?, clipped_at), status = coalesce(?, status), favorite = ?,
-                progress = coalesce(?, progress), note = ?, link_only = ?
+                progress = coalesce(?, progress), note = ?, link_only = ?, link_reason = ?
          WHERE id = ?",
         params![
             i.saved_at,
@@ -126,7 +130,8 @@ pub(crate) fn set_imported(tx: &Transaction<'_>, id: i64, i: &Imported<'_>) -> R
             i.favorite,
             i.progress.map(|p| p.clamp(0.0, 1.0)),
             i.note,
-            i.link_only,
+            i.link_only.is_some(),
+            i.link_only.unwrap_or_default(),
             id
         ],
     )?;
@@ -376,7 +381,7 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
         .query_row(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.canonical_url, a.language, a.direction, a.excerpt, a.progress,
-                        a.content_hash, a.text_version, a.note, a.document
+                        a.content_hash, a.text_version, a.note, a.link_reason, a.document
                  FROM articles a WHERE a.id = ?"
             ),
             [id],
@@ -391,6 +396,7 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
                     content_hash: r.get("content_hash")?,
                     text_version: r.get("text_version")?,
                     note: r.get("note")?,
+                    link_reason: r.get("link_reason")?,
                     document: Document::default(),
                     highlights: Vec::new(),
                 };
