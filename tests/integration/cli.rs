@@ -293,6 +293,14 @@ fn import_reads_another_apps_export_and_says_what_it_did() {
     let run = quire(&lib, &["import", notes.to_str().unwrap()]);
     assert_eq!(run.code, 5, "{}", run.stderr);
     assert!(run.stderr.contains("contacts.csv") && run.stderr.contains("not an export"), "{}", run.stderr);
+    let links = dir.path().join("instapaper.csv");
+    std::fs::write(&links, "URL,Title,Selection,Folder\nhttps://example.org/gone,Gone,,Archive\n").unwrap();
+    let out = ok(&lib, &["import", links.to_str().unwrap(), "--no-fetch"]);
+    assert!(out.contains("kept as links") && out.contains("https://example.org/gone"), "{out}");
+    let id =
+        out.lines().find(|l| l.contains("https://example.org/gone")).and_then(|l| l.split_whitespace().next()).unwrap();
+    let shown = ok(&lib, &["show", id]);
+    assert!(shown.contains("only the link is kept: not fetched (fetching was turned off)"), "{shown}");
     let run = quire(&lib, &["import", file, "--from", "evernote"]);
     assert_ne!(run.code, 0);
     assert!(run.stderr.contains("evernote"), "{}", run.stderr);

@@ -86,6 +86,12 @@ impl Printer {
         if !s.tags.is_empty() {
             println!("tags: {}", s.tags.join(", "));
         }
+        if !a.note.is_empty() {
+            println!("note: {}", a.note);
+        }
+        if s.link_only {
+            println!("only the link is kept: {} (fetch it with `quire refetch {}`)", a.link_reason, s.id);
+        }
         println!("words: {}\n", s.word_count);
         println!("{text}");
         if !a.highlights.is_empty() {

@@ -530,7 +530,12 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
             prefix: h.prefix.as_deref().map(squash).unwrap_or_default(),
             suffix: h.suffix.as_deref().map(squash).unwrap_or_default(),
         };
-        let hint = h.position.map(|(start, end)| TextPositionSelector { start, end });
+        // The other app counted UTF-16 units of its own page text: read as units of this text
+        // (the closest measure there is) it says roughly where to prefer among repeats.
+        let hint = h.position.map(|(start, end)| TextPositionSelector {
+            start: scalar_offset(&canonical, start),
+            end: scalar_offset(&canonical, end),
+        });
         let anchored = if text.is_empty() { None } else { Some(text.reanchor(&wanted, hint)) };
         let (selector, position, anchor) = match anchored.and_then(|a| a.position.map(|p| (a.kind, p))) {
             Some((kind, p)) if kind != AnchorKind::Orphan => match text.selectors(p.start, p.end) {
@@ -573,4 +578,28 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
 fn orphan_of(wanted: TextQuoteSelector) -> (TextQuoteSelector, TextPositionSelector, AnchorKind) {
     let len = wanted.exact.chars().count().max(1);
     (wanted, TextPositionSelector { start: 0, end: len }, AnchorKind::Orphan)
+}
+
+/// The scalar-value offset of the UTF-16 offset `utf16` in `text` (clamped to its end).
+fn scalar_offset(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (scalars, c) in text.chars().enumerate() {
+        if units >= utf16 {
+            return scalars;
+        }
+        units += c.len_utf16();
+    }
+    text.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scalar_offset;
+
+    #[test]
+    fn utf16_offsets_become_scalar_offsets() {
+        let text = "a😀b€c";
+        // UTF-16: a=0, 😀=1..3, b=3, €=4, c=5.
+        assert_eq!([0, 1, 3, 4, 5, 6, 99].map(|u| scalar_offset(text, u)), [0, 1, 2, 3, 4, 5, 5]);
+    }
 }
