@@ -1,6 +1,7 @@
 //! Integration tests of the Quire library and the `quire` CLI. One test binary with modules
 //! (faster to build than one binary per file).
 
+mod backup;
 mod browse;
 mod cli;
 mod clip;

@@ -75,6 +75,18 @@ enum Command {
         #[arg(long)]
         no_fetch: bool,
     },
+    /// Copy the library, consistently even while it is in use, and check the copy (default:
+    /// backups/library-<time>.sqlite3 beside the library)
+    Backup {
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
+    /// Replace the library with a backup (checked first; the current library is kept as a
+    /// dated .before-restore copy). Close the desktop app first.
+    Restore {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
     /// Fetch the pages of articles kept only as links (imported without their page)
     Refetch {
         /// The articles (default: every link-only article)
@@ -301,8 +313,14 @@ fn exit_code(kind: ErrorKind) -> u8 {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let path = cli.library.clone().unwrap_or_else(quire::default_library_path);
-    let lib = Library::open(&path)?;
     let out = output::Printer { json: cli.json };
+    if let Command::Restore { path: from } = &cli.command {
+        // Before the library is opened: its file is about to be replaced.
+        let report = quire::restore(&path, from)?;
+        out.restored(&report);
+        return Ok(());
+    }
+    let lib = Library::open(&path)?;
     match &cli.command {
         Command::Add { files, url, tags, fetch_images } => {
             let options =
@@ -385,6 +403,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 return Err(quire::Error::Cancelled.into());
             }
         }
+        Command::Backup { path } => out.backup(&lib.backup(path.as_deref())?),
+        // Handled above, before the library was opened.
+        Command::Restore { .. } => {}
         Command::Refetch { ids } => {
             let ids = if ids.is_empty() { lib.link_only_articles()? } else { ids.clone() };
             let summary = bulk::refetch(&lib, &ids, cli.json);

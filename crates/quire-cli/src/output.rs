@@ -18,6 +18,36 @@ impl Printer {
         }
     }
 
+    pub fn backup(&self, b: &quire::BackupReport) {
+        if self.json {
+            return self.json(b);
+        }
+        println!(
+            "backed up to {} ({:.1} MB, checked): {} articles, {} highlights, {} tags, schema {}",
+            b.path.display(),
+            b.bytes as f64 / 1e6,
+            b.articles,
+            b.highlights,
+            b.tags,
+            b.schema
+        );
+    }
+
+    pub fn restored(&self, r: &quire::RestoreReport) {
+        if self.json {
+            return self.json(r);
+        }
+        let b = &r.restored;
+        println!(
+            "restored {}: {} articles, {} highlights, {} tags; the library as it was is kept as {}",
+            b.path.display(),
+            b.articles,
+            b.highlights,
+            b.tags,
+            r.before.display()
+        );
+    }
+
     pub fn done(&self, message: &str) {
         if self.json {
             println!("{}", serde_json::json!({ "ok": true, "message": message }));

@@ -110,6 +110,10 @@ pub enum Error {
     Cancelled,
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("will not write over {}: it is {what}, not a file; choose a file name", .path.display())]
+    NotARegularFile { path: PathBuf, what: &'static str },
+    #[error("{} is not a Quire library to restore: {why}", .path.display())]
+    NotALibrary { path: PathBuf, why: String },
     #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
     LibraryTooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("cannot open the library {}: {source}", .path.display())]
@@ -210,7 +214,7 @@ impl Error {
             },
             Error::Query(_) => K::InvalidQuery,
             Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
-            Error::Io { .. } => K::Io,
+            Error::Io { .. } | Error::NotARegularFile { .. } => K::Io,
             Error::Network { .. }
             | Error::NetworkRuntime(_)
             | Error::HttpClient(_)
@@ -218,7 +222,9 @@ impl Error {
             | Error::TooLarge { .. } => K::Network,
             Error::Cancelled => K::Cancelled,
             Error::Export(_) => K::Export,
-            Error::LibraryTooNew { .. } | Error::Open { .. } | Error::NotWal { .. } => K::Library,
+            Error::LibraryTooNew { .. } | Error::Open { .. } | Error::NotWal { .. } | Error::NotALibrary { .. } => {
+                K::Library
+            }
             Error::Database(_)
             | Error::CorruptDocument { .. }
             | Error::CorruptSnapshot { .. }

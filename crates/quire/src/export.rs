@@ -4,8 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use quire_doc::BlockKind;
 use serde::Serialize;
@@ -113,7 +112,7 @@ impl Library {
         options.created_at = options.created_at.or_else(|| Some(crate::store::now()));
         let input = quire_pdf::ExportInput { articles, options, images, fonts };
         let out = quire_pdf::export(&input)?;
-        write_atomically(&request.path, &out.pdf)?;
+        crate::files::write_atomically(&request.path, &out.pdf)?;
         warnings.extend(out.warnings);
         Ok(ExportReport {
             path: request.path.clone(),
@@ -223,19 +222,4 @@ fn preference(f: &fontdb::FaceInfo) -> (bool, u16, bool, usize, usize, String, u
         family.to_owned(),
         f.index,
     )
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| Error::Io { path: path.to_owned(), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| io(std::io::Error::other("the path names no file")))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }

@@ -11,9 +11,11 @@
 
 mod add;
 mod articles;
+mod backup;
 mod error;
 mod export;
 mod fetch;
+mod files;
 mod highlights;
 mod import;
 mod model;
@@ -29,6 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub use add::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME};
+pub use backup::{backup_folder, check_backup, restore, BackupReport, RestoreReport};
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;

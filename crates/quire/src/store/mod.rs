@@ -13,6 +13,7 @@
 //! article filters, used by list, count, search and export).
 
 pub(crate) mod articles;
+pub(crate) mod backup;
 pub(crate) mod filter;
 pub(crate) mod highlights;
 pub(crate) mod index;

@@ -1,0 +1,81 @@
+//! Copies of the library file: made with SQLite's online backup API from a connection of
+//! their own (one step, so one read transaction: a consistent snapshot while others write),
+//! and checked before anyone relies on them.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::migrate::SCHEMA_VERSION;
+use crate::{Error, Result};
+
+/// What a checked library file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Contents {
+    pub(crate) schema: i64,
+    pub(crate) articles: i64,
+    pub(crate) highlights: i64,
+    pub(crate) tags: i64,
+}
+
+/// Copies the library at `from` into a new file `to` (which must not exist).
+pub(crate) fn copy(from: &Path, to: &Path) -> Result<()> {
+    let open_err = |source| Error::Open { path: from.to_owned(), source };
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
+        .map_err(open_err)?;
+    source.busy_timeout(super::BUSY_TIMEOUT).map_err(open_err)?;
+    let mut dest = Connection::open(to).map_err(|source| Error::Open { path: to.to_owned(), source })?;
+    {
+        let backup = rusqlite::backup::Backup::new(&source, &mut dest)?;
+        // All pages in one step: one read transaction on the source, so the copy is one
+        // committed state however much is written meanwhile (WAL readers never block writers).
+        let give_up = std::time::Instant::now() + super::BUSY_TIMEOUT;
+        loop {
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => break,
+                rusqlite::backup::StepResult::More => {}
+                // A writer holds a lock the copy needs for a moment: wait as a busy timeout would.
+                _ if std::time::Instant::now() < give_up => std::thread::sleep(std::time::Duration::from_millis(10)),
+                _ => {
+                    return Err(Error::Database(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        Some("the library stayed locked".to_owned()),
+                    )))
+                }
+            }
+        }
+    }
+    // A copy is one self-contained file, whatever the source's journal mode.
+    dest.pragma_update(None, "journal_mode", "delete")?;
+    Ok(())
+}
+
+/// Checks that `path` is a sound Quire library (integrity, a schema this build can open) and
+/// says what it holds; opens it read-only.
+pub(crate) fn check(path: &Path) -> Result<Contents> {
+    let not_library = |why: String| Error::NotALibrary { path: path.to_owned(), why };
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| not_library(format!("it cannot be opened ({e})")))?;
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| not_library(format!("it is not an SQLite database ({e})")))?;
+    if integrity != "ok" {
+        return Err(not_library(format!("its integrity check failed: {integrity}")));
+    }
+    let schema: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if schema > SCHEMA_VERSION {
+        return Err(Error::LibraryTooNew { path: path.to_owned(), found: schema, supported: SCHEMA_VERSION });
+    }
+    let has = |table: &str| -> Result<bool> {
+        Ok(conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [table], |r| {
+            r.get::<_, i64>(0)
+        })? == 1)
+    };
+    if schema < 1 || !has("articles")? || !has("highlights")? || !has("tags")? {
+        return Err(not_library("it holds no Quire library".to_owned()));
+    }
+    let count = |table: &str| -> Result<i64> {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+    };
+    Ok(Contents { schema, articles: count("articles")?, highlights: count("highlights")?, tags: count("tags")? })
+}

@@ -1,0 +1,181 @@
+//! Backups and restores while the library is in use: a writer process adds articles and
+//! highlights while `quire backup` runs 50 times; every backup is sound and holds every
+//! article committed before it started, and restoring it gives exactly its content. Restore
+//! refuses what is not a sound Quire library, and touches nothing then.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use quire::{ErrorKind, Library};
+
+use crate::cli::quire_bin;
+
+fn ids(lib: &Path) -> Vec<i64> {
+    let conn = rusqlite::Connection::open_with_flags(lib, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut stmt = conn.prepare("SELECT id FROM articles ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+}
+
+/// Everything a user would miss: articles with their text, highlights, tags.
+fn content(lib: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open_with_flags(lib, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id || ' ' || title || ' ' || content_hash || ' ' || status FROM articles ORDER BY id",
+        "SELECT id || ' ' || article_id || ' ' || exact || ' ' || start_offset || ' ' || note FROM highlights ORDER BY id",
+        "SELECT article_id || ' ' || tag_id FROM article_tags ORDER BY 1",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap));
+    }
+    out
+}
+
+#[test]
+fn fifty_backups_while_a_writer_writes_are_all_sound_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib_path = dir.path().join("library.sqlite3");
+    drop(Library::open(&lib_path).unwrap());
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (stop, lib_path) = (stop.clone(), lib_path.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let text = format!("Article {n}\n\nThe alliance met for the {n}th time to talk about the summit.\n");
+                let mut child = Command::new(quire_bin())
+                    .args(["--json", "add", "-", "--tag", "backup"])
+                    .env("QUIRE_LIBRARY", &lib_path)
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+                let out = child.wait_with_output().unwrap();
+                assert!(out.status.success());
+                let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                let id = added[0]["id"].as_i64().unwrap().to_string();
+                let ok = Command::new(quire_bin())
+                    .args(["highlight", &id, "--quote", "The alliance met", "--note", "n"])
+                    .env("QUIRE_LIBRARY", &lib_path)
+                    .output()
+                    .unwrap();
+                assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+                n += 1;
+            }
+            n
+        })
+    };
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let mut checked = 0;
+    for i in 0..50 {
+        let before = ids(&lib_path);
+        let to = backups.join(format!("b{i}.sqlite3"));
+        let out = Command::new(quire_bin())
+            .args(["--json", "backup", to.to_str().unwrap()])
+            .env("QUIRE_LIBRARY", &lib_path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "backup {i}: {}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let check = quire::check_backup(&to).unwrap_or_else(|e| panic!("backup {i} is not sound: {e}"));
+        assert_eq!(report["articles"].as_i64(), Some(check.articles));
+        let held = ids(&to);
+        assert!(before.iter().all(|id| held.contains(id)), "backup {i} misses articles committed before it started");
+        checked += usize::from(!before.is_empty());
+    }
+    stop.store(true, Ordering::SeqCst);
+    let written = writer.join().unwrap();
+    assert!(written > 5 && checked > 40, "the writer wrote during the backups ({written} articles, {checked} checked)");
+
+    // Restoring each backup gives exactly its content.
+    for i in (0..50).step_by(7) {
+        let from = backups.join(format!("b{i}.sqlite3"));
+        let want = content(&from);
+        let out = Command::new(quire_bin())
+            .args(["restore", from.to_str().unwrap()])
+            .env("QUIRE_LIBRARY", &lib_path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "restore {i}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(content(&lib_path), want, "restore {i}");
+        let lib = Library::open(&lib_path).unwrap();
+        assert_eq!(
+            lib.count_articles(&Default::default()).unwrap().articles as usize,
+            want.iter().filter(|l| l.contains(" unread")).count()
+        );
+    }
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".before-restore-"))
+        .count();
+    assert!(kept >= 1, "the library before each restore is kept");
+}
+
+#[test]
+fn restore_refuses_what_is_not_a_sound_library_and_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib_path = dir.path().join("library.sqlite3");
+    let lib = Library::open(&lib_path).unwrap();
+    quire_tests::add_reference_article(&lib);
+    drop(lib);
+    let before = content(&lib_path);
+
+    let garbage = dir.path().join("garbage.sqlite3");
+    std::fs::write(&garbage, b"not a database at all, just bytes").unwrap();
+    let other = dir.path().join("other.sqlite3");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (x); PRAGMA user_version = 3;")
+        .unwrap();
+    let newer = dir.path().join("newer.sqlite3");
+    drop(Library::open(&newer).unwrap());
+    rusqlite::Connection::open(&newer).unwrap().pragma_update(None, "user_version", 999).unwrap();
+    let truncated = dir.path().join("truncated.sqlite3");
+    let whole = std::fs::read(&lib_path).unwrap();
+    std::fs::write(&truncated, &whole[..whole.len() / 3]).unwrap();
+
+    for (file, kind) in [
+        (&garbage, ErrorKind::Library),
+        (&other, ErrorKind::Library),
+        (&newer, ErrorKind::Library),
+        (&truncated, ErrorKind::Library),
+        (&dir.path().join("missing.sqlite3"), ErrorKind::Library),
+    ] {
+        let err = quire::restore(&lib_path, file).unwrap_err();
+        assert_eq!(err.kind(), kind, "{}: {err}", file.display());
+        assert_eq!(content(&lib_path), before, "{} changed the library", file.display());
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.contains("before-restore"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn exports_and_backups_never_replace_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(&dir.path().join("library.sqlite3")).unwrap();
+    let (id, _) = quire_tests::add_reference_article(&lib);
+    let err = lib.backup(Some(Path::new("/dev/full"))).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    let out = Command::new(quire_bin())
+        .args(["export", &id.to_string(), "-o", "/dev/full"])
+        .env("QUIRE_LIBRARY", dir.path().join("library.sqlite3"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a file"));
+    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device(), "/dev/full is still a device");
+}
