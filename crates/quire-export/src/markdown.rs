@@ -383,9 +383,9 @@ fn obsidian_tag(t: &str) -> Option<String> {
             let words: Vec<String> = level
                 .split_whitespace()
                 .map(|w| w.chars().filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-')).collect())
-                .filter(|w: &String| !w.is_empty())
+                .filter(|w: &String| w.chars().any(|c| c != '-'))
                 .collect();
-            words.join("-")
+            words.join("-").trim_matches('-').to_owned()
         })
         .filter(|l| !l.is_empty())
         .collect();
