@@ -32,8 +32,7 @@ pub enum MarkdownStyle {
 }
 
 impl MarkdownStyle {
-    pub const ALL: &'static [MarkdownStyle] =
-        &[MarkdownStyle::Plain, MarkdownStyle::Obsidian, MarkdownStyle::Logseq];
+    pub const ALL: &'static [MarkdownStyle] = &[MarkdownStyle::Plain, MarkdownStyle::Obsidian, MarkdownStyle::Logseq];
 
     /// `plain`, `obsidian` or `logseq`, in any case, surrounding blanks ignored.
     pub fn parse(s: &str) -> Option<Self> {
@@ -632,7 +631,8 @@ fn render_document(a: &Article, style: MarkdownStyle, assets: &mut Vec<Asset>) -
                 out.push('\n');
             }
             _ => {
-                if !out.is_empty() && !(is_item && prev_was_item) {
+                let tight = is_item && prev_was_item;
+                if !out.is_empty() && !tight {
                     out.push('\n');
                 }
                 if matches!(block.kind, BlockKind::Quote) {
@@ -865,8 +865,9 @@ fn escape_inline(text: &str) -> String {
     let mut prev = '\0';
     for c in text.chars() {
         let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '=' | '$' | '&' | '^'
-            | '{' | '}' => true,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '=' | '$' | '&' | '^' | '{' | '}' => {
+                true
+            }
             ':' => prev == ':',
             '(' | ')' => prev == ']' || prev == '(' || c == ')' && prev == ')',
             _ => false,

@@ -231,7 +231,10 @@ fn kitchen_sink() -> Article {
     b.push_block(BlockKind::ListItem { ordered: true, depth: 0 }, "two");
     b.push_block(BlockKind::ListItem { ordered: true, depth: 5 }, "too deep");
     b.push_block(BlockKind::Preformatted, "fn main() {\n    let s = \"```\";\n}");
-    b.push_block(BlockKind::Image { src: format!("quire-image:{IMAGE_HASH}"), alt: "A *stored* map".into() }, "Caption of the map.");
+    b.push_block(
+        BlockKind::Image { src: format!("quire-image:{IMAGE_HASH}"), alt: "A *stored* map".into() },
+        "Caption of the map.",
+    );
     b.push_block(BlockKind::Image { src: "https://example.org/remote.png".into(), alt: "remote".into() }, "");
     b.push_block(BlockKind::Image { src: "data:image/png;base64,AAAA".into(), alt: "inline data".into() }, "");
     b.push_block(BlockKind::Image { src: "quire-image:../../etc/passwd".into(), alt: "".into() }, "");
@@ -338,7 +341,9 @@ fn tricky_titles_stay_valid_yaml_and_round_trip() {
             assert_eq!(yaml_str(&fm, "published"), Some("2023-07-12"));
             assert_eq!(yaml_str(&fm, "citation"), Some("Cite: \"this\" # now"));
             let expected: Vec<String> = match style {
-                MarkdownStyle::Obsidian => ["a-b", "dash", "hash", "x", "_2023", "one-two/three"].map(String::from).to_vec(),
+                MarkdownStyle::Obsidian => {
+                    ["a-b", "dash", "hash", "x", "_2023", "one-two/three"].map(String::from).to_vec()
+                }
                 _ => tags.map(String::from).to_vec(),
             };
             assert_eq!(yaml_tags(&fm), expected);

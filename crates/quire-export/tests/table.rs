@@ -62,8 +62,22 @@ fn one_row_per_highlight_round_trips() {
             Some("World Desk Staff"),
             Some("https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/"),
             vec![
-                highlight(1, "I look forward to the day when we meet as allies,", 190, "Stoltenberg gives no date for membership.", &["NATO accession"], Color::Yellow),
-                highlight(2, "I am confident that Ukraine will become a member of NATO after the war.", 1093, "Zelensky ties accession to the end of the war.", &["NATO accession", "Zelensky"], Color::Green),
+                highlight(
+                    1,
+                    "I look forward to the day when we meet as allies,",
+                    190,
+                    "Stoltenberg gives no date for membership.",
+                    &["NATO accession"],
+                    Color::Yellow,
+                ),
+                highlight(
+                    2,
+                    "I am confident that Ukraine will become a member of NATO after the war.",
+                    1093,
+                    "Zelensky ties accession to the end of the war.",
+                    &["NATO accession", "Zelensky"],
+                    Color::Green,
+                ),
             ],
         ),
         article(2, "No highlights, no row", None, None, vec![]),
@@ -72,7 +86,14 @@ fn one_row_per_highlight_round_trips() {
             "Commas, \"quotes\" and\nnewlines",
             Some("Ana, Jon"),
             None,
-            vec![highlight(3, "He said: \"yes, and\"\nthen\r\nleft", 0, "multi\nline, note", &[" spaced ", "a,b"], Color::Red)],
+            vec![highlight(
+                3,
+                "He said: \"yes, and\"\nthen\r\nleft",
+                0,
+                "multi\nline, note",
+                &[" spaced ", "a,b"],
+                Color::Red,
+            )],
         ),
     ];
     let text = highlights_csv(&articles).expect("CSV");
