@@ -193,7 +193,10 @@ pub fn dossier(topic: &str, entries: &[DossierEntry<'_>], style: MarkdownStyle) 
             let _ = writeln!(out, "---\ntitle: {}\n---\n", yaml_string(topic));
             let _ = writeln!(out, "# {}", escape_line(&one_line(topic)));
             for e in entries {
-                let _ = writeln!(out, "\n## {}\n", escape_line(&one_line(&e.article.title)));
+                if !out.ends_with("\n\n") {
+                    out.push('\n');
+                }
+                let _ = writeln!(out, "## {}\n", escape_line(&one_line(&e.article.title)));
                 let stem = file_stem(&e.article.title);
                 if style == MarkdownStyle::Obsidian {
                     let _ = writeln!(out, "Note: [[{stem}]]\n");

@@ -498,3 +498,46 @@ fn empty_article_and_empty_document() {
         }
     }
 }
+
+#[test]
+fn inconsistent_offsets_never_panic() {
+    use quire_doc::{Block, Span};
+    // Spans and blocks whose offsets do not match their text, highlights everywhere.
+    let document = Document {
+        blocks: vec![
+            Block {
+                kind: BlockKind::Paragraph,
+                spans: vec![
+                    Span { text: "Zelensky 🇺🇦".into(), marks: Marks::default(), start: usize::MAX - 3 },
+                    Span { text: "".into(), marks: Marks::default(), start: 2 },
+                ],
+                start: 50,
+                end: 3,
+            },
+            Block { kind: BlockKind::ListItem { ordered: true, depth: 255 }, spans: vec![], start: 0, end: 0 },
+            Block { kind: BlockKind::Heading { level: 0 }, spans: vec![], start: 0, end: 10 },
+            Block { kind: BlockKind::Preformatted, spans: vec![], start: 0, end: 10 },
+            Block {
+                kind: BlockKind::Image { src: "quire-image:".into(), alt: "".into() },
+                spans: vec![],
+                start: 0,
+                end: 0,
+            },
+        ],
+    };
+    let mut a = article_with("Bad offsets", &["", "   ", "///"]);
+    a.document = document;
+    let base = highlight_of(&tiny_article(vec![]).document, 1, "Alpha", Color::Yellow, "", &[]);
+    a.highlights = vec![
+        Highlight { start: 0, end: usize::MAX, ..base.clone() },
+        Highlight { id: 2, start: usize::MAX - 1, end: usize::MAX, ..base.clone() },
+        Highlight { id: 3, exact: String::new(), ..base },
+    ];
+    for &style in MarkdownStyle::ALL {
+        let file = markdown::article(&a, &options(style, None));
+        assert_eq!(file.name, "Bad offsets.md");
+        if style == MarkdownStyle::Obsidian {
+            assert!(yaml_tags(&front_matter(&file.text)).is_empty(), "no valid Obsidian tag is left");
+        }
+    }
+}
