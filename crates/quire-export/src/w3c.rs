@@ -24,7 +24,8 @@
 
 use crate::{Article, Error, Result};
 use quire_doc::Color;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The JSON-LD context of the Web Annotation model.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -54,74 +55,131 @@ pub struct Annotation {
 
 /// The articles' highlights, in order, as one `AnnotationCollection` labelled `label`.
 pub fn collection(articles: &[Article], label: &str) -> Result<String> {
-    let items: Vec<Value> = articles
-        .iter()
-        .flat_map(|article| article.highlights.iter().map(move |h| (article, h)))
-        .map(|(article, h)| annotation(article, h))
-        .collect();
-    let id = format!(
-        "{}://collection/{}",
-        crate::LINK_SCHEME,
-        url::form_urlencoded::byte_serialize(label.as_bytes()).collect::<String>()
-    );
-    let doc = json!({
-        "@context": CONTEXT,
-        "id": id,
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": items.len(),
-        "first": {
-            "id": format!("{id}?page=0"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    });
+    let items: Vec<AnnotationOut<'_>> =
+        articles.iter().flat_map(|article| article.highlights.iter().map(move |h| annotation(article, h))).collect();
+    let id = format!("{}://collection/{}", crate::LINK_SCHEME, percent_encode(label));
+    let doc = CollectionOut {
+        context: CONTEXT,
+        id: id.clone(),
+        kind: "AnnotationCollection",
+        label,
+        total: items.len(),
+        first: PageOut { id: format!("{id}?page=0"), kind: "AnnotationPage", start_index: 0, items },
+    };
     serde_json::to_string_pretty(&doc).map_err(|source| Error::Json { what: "the annotation collection", source })
 }
 
-fn annotation(article: &Article, h: &crate::Highlight) -> Value {
+/// Every byte of `s` but RFC 3986's unreserved characters as `%XX`, so that the label is one
+/// path segment.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+// The written shapes, as structs so that keys come in the model's order (`id`, `type` first).
+
+#[derive(Serialize)]
+struct CollectionOut<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: &'a str,
+    total: usize,
+    first: PageOut<'a>,
+}
+
+#[derive(Serialize)]
+struct PageOut<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<AnnotationOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct AnnotationOut<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    created: &'a str,
+    modified: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    body: Vec<BodyOut<'a>>,
+    target: TargetOut<'a>,
+}
+
+#[derive(Serialize)]
+struct BodyOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    purpose: &'static str,
+    value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct TargetOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    #[serde(rename = "styleClass")]
+    style_class: String,
+    selector: (QuoteOut<'a>, PositionOut),
+}
+
+#[derive(Serialize)]
+struct QuoteOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(Serialize)]
+struct PositionOut {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    start: usize,
+    end: usize,
+}
+
+fn annotation<'a>(article: &Article, h: &'a crate::Highlight) -> AnnotationOut<'a> {
+    let has_note = !h.note.trim().is_empty();
     let mut body = Vec::new();
-    if !h.note.trim().is_empty() {
-        body.push(json!({
-            "type": "TextualBody",
-            "purpose": "commenting",
-            "value": h.note,
-            "format": "text/plain",
-        }));
+    if has_note {
+        body.push(BodyOut { kind: "TextualBody", purpose: "commenting", value: &h.note, format: Some("text/plain") });
     }
     for tag in &h.tags {
-        body.push(json!({ "type": "TextualBody", "purpose": "tagging", "value": tag }));
+        body.push(BodyOut { kind: "TextualBody", purpose: "tagging", value: tag, format: None });
     }
-    let source = article.url.clone().unwrap_or_else(|| crate::article_link(article.id));
-    let mut a = Map::new();
-    a.insert("id".into(), crate::highlight_link(h.id).into());
-    a.insert("type".into(), "Annotation".into());
-    let motivation = if h.note.trim().is_empty() { "highlighting" } else { "commenting" };
-    a.insert("motivation".into(), motivation.into());
-    a.insert("created".into(), h.created.clone().into());
-    a.insert("modified".into(), h.updated.clone().into());
-    if !body.is_empty() {
-        a.insert("body".into(), body.into());
+    AnnotationOut {
+        id: crate::highlight_link(h.id),
+        kind: "Annotation",
+        motivation: if has_note { "commenting" } else { "highlighting" },
+        created: &h.created,
+        modified: &h.updated,
+        body,
+        target: TargetOut {
+            kind: "SpecificResource",
+            source: article.url.clone().unwrap_or_else(|| crate::article_link(article.id)),
+            style_class: format!("{STYLE_CLASS_PREFIX}{}", h.color),
+            selector: (
+                QuoteOut { kind: "TextQuoteSelector", exact: &h.exact, prefix: &h.prefix, suffix: &h.suffix },
+                PositionOut { kind: "TextPositionSelector", start: h.start, end: h.end },
+            ),
+        },
     }
-    a.insert(
-        "target".into(),
-        json!({
-            "type": "SpecificResource",
-            "source": source,
-            "styleClass": format!("{STYLE_CLASS_PREFIX}{}", h.color),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": h.exact,
-                    "prefix": h.prefix,
-                    "suffix": h.suffix,
-                },
-                { "type": "TextPositionSelector", "start": h.start, "end": h.end },
-            ],
-        }),
-    );
-    Value::Object(a)
 }
 
 /// Annotations from a collection (its embedded pages), a single `AnnotationPage`, an array of
