@@ -122,12 +122,12 @@ const PARTICLES: &[&str] = &["van", "von", "de", "da", "del", "della", "der", "d
 
 /// The people (or organizations) of a byline.
 pub fn authors(byline: &str) -> Vec<Name> {
-    let mut s = byline.split_whitespace().collect::<Vec<_>>().join(" ");
-    for by in ["by ", "By ", "BY "] {
-        if let Some(rest) = s.strip_prefix(by) {
-            s = rest.to_owned();
-        }
-    }
+    let s = byline.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = match s.get(..3) {
+        Some(by) if by.eq_ignore_ascii_case("by ") => &s[3..],
+        _ if s.eq_ignore_ascii_case("by") => "",
+        _ => &s,
+    };
     let s = s.trim().trim_end_matches(['.', ',', ';']).trim();
     if s.is_empty() {
         return Vec::new();
@@ -135,7 +135,8 @@ pub fn authors(byline: &str) -> Vec<Name> {
     // "Doe, Jane": one comma between two single words and no conjunction is an inverted name.
     if let Some((family, given)) = s.split_once(", ") {
         let conj = [" and ", " & ", ";", ","].iter().any(|c| given.contains(c));
-        if !conj && !family.contains(' ') && !given.contains(' ') && !is_organization(s) {
+        let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || "-'’.".contains(c));
+        if !conj && word(family) && word(given) && !is_organization(s) {
             return vec![Name::Person { family: family.to_owned(), given: given.to_owned() }];
         }
     }
@@ -143,11 +144,17 @@ pub fn authors(byline: &str) -> Vec<Name> {
     for sep in [";", " and ", " And ", " AND ", " & ", ","] {
         parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_owned).collect::<Vec<_>>()).collect();
     }
-    parts.iter().map(|p| p.trim().trim_start_matches("and ").trim()).filter(|p| !p.is_empty()).map(name).collect()
+    parts
+        .iter()
+        .map(|p| p.trim().trim_start_matches("and ").trim())
+        .filter(|p| !p.is_empty() && !["and", "&"].contains(p))
+        .map(name)
+        .collect()
 }
 
 fn is_organization(s: &str) -> bool {
-    s.split_whitespace().any(|w| ORGANIZATION_WORDS.contains(&w.to_lowercase().as_str()))
+    s.split(|c: char| c.is_whitespace() || ",;".contains(c))
+        .any(|w| ORGANIZATION_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 fn name(part: &str) -> Name {
@@ -369,6 +376,32 @@ fn suffix(mut n: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// The babel/polyglossia name biblatex's `langid` takes for a BCP 47 tag's common primary
+/// languages; others are left out.
+fn babel_language(tag: &str) -> Option<&'static str> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "en" => "english",
+        "de" => "ngerman",
+        "fr" => "french",
+        "es" => "spanish",
+        "it" => "italian",
+        "pt" => "portuguese",
+        "nl" => "dutch",
+        "sv" => "swedish",
+        "da" => "danish",
+        "nb" | "no" => "norsk",
+        "fi" => "finnish",
+        "pl" => "polish",
+        "cs" => "czech",
+        "ru" => "russian",
+        "uk" => "ukrainian",
+        "el" => "greek",
+        "tr" => "turkish",
+        _ => return None,
+    })
+}
+
 /// The articles as BibLaTeX entries (`@online`, or `@article` with a `journaltitle` for a
 /// newspaper article). Keys are `familyYEARfirstword`; a key already taken gets `b`, `c`, …
 /// appended, so the first article keeps the plain key.
@@ -411,8 +444,8 @@ pub fn bibtex(articles: &[Article]) -> String {
         if let Some(d) = date(Some(&a.clipped)) {
             fields.push(("urldate", iso(d)));
         }
-        if let Some(l) = a.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            fields.push(("langid", latex_escape(l)));
+        if let Some(l) = a.language.as_deref().and_then(babel_language) {
+            fields.push(("langid", l.to_owned()));
         }
         let entry_type = if kind == Kind::NewspaperArticle { "article" } else { "online" };
         let _ = writeln!(out, "@{entry_type}{{{key},");

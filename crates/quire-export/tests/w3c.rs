@@ -34,9 +34,7 @@ fn str_or_list_has(v: &Value, s: &str) -> bool {
 }
 
 fn is_rfc3339(v: &Value) -> bool {
-    v.as_str().is_some_and(|s| {
-        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
-    })
+    v.as_str().is_some_and(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok())
 }
 
 /// The requirements of the Web Annotation Data Model (W3C Recommendation, 2017) for the
@@ -259,11 +257,7 @@ fn bad_input_is_an_error_never_a_panic() {
         r#"{"type": "Something"}"#,
         r#"{"type": "AnnotationCollection", "first": "https://example.org/page1"}"#,
     ] {
-        assert!(
-            matches!(w3c::read(bad), Err(Error::NotAnnotations(_))),
-            "{bad:?} → {:?}",
-            w3c::read(bad)
-        );
+        assert!(matches!(w3c::read(bad), Err(Error::NotAnnotations(_))), "{bad:?} → {:?}", w3c::read(bad));
     }
     // Structurally odd but valid: nothing to read, no error.
     for odd in [

@@ -15,15 +15,7 @@ fn document(paragraphs: &[&str]) -> quire_doc::Document {
 }
 
 /// A highlight on `exact` in the article's canonical text, offsets and context in scalar values.
-fn highlight(
-    text: &str,
-    id: i64,
-    exact: &str,
-    color: Color,
-    note: &str,
-    tags: &[&str],
-    day: &str,
-) -> Highlight {
+fn highlight(text: &str, id: i64, exact: &str, color: Color, note: &str, tags: &[&str], day: &str) -> Highlight {
     let chars: Vec<char> = text.chars().collect();
     let byte = text.find(exact).unwrap_or_else(|| panic!("{exact:?} is not in the text"));
     let start = text[..byte].chars().count();
@@ -124,15 +116,7 @@ pub fn blog() -> Article {
          Mine has 10% quotes & 90% margin notes.",
     ]);
     let text = document.canonical_text();
-    let mut orphan = highlight(
-        &text,
-        202,
-        "ideas you want to meet again",
-        Color::Purple,
-        "",
-        &[],
-        "2024-02-20",
-    );
+    let mut orphan = highlight(&text, 202, "ideas you want to meet again", Color::Purple, "", &[], "2024-02-20");
     orphan.exact = "a passage that was edited away".into();
     orphan.orphan = true;
     Article {
@@ -182,15 +166,7 @@ pub fn page() -> Article {
         tags: Vec::new(),
         language: None,
         note: String::new(),
-        highlights: vec![highlight(
-            &text,
-            301,
-            "charged monthly",
-            Color::Yellow,
-            "",
-            &[],
-            "2025-01-09",
-        )],
+        highlights: vec![highlight(&text, 301, "charged monthly", Color::Yellow, "", &[], "2025-01-09")],
         document,
         images: Vec::new(),
     }
