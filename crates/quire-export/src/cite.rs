@@ -301,6 +301,18 @@ pub fn latex_escape(text: &str) -> String {
     out.trim().to_owned()
 }
 
+/// An escaped title with every word after the first that has a capital letter braced, so that
+/// a style's sentence case keeps it ("Why {I} keep {NATO}"): Quire keeps titles as the page
+/// wrote them, so its capitals are meant.
+fn protect_case(escaped: &str) -> String {
+    escaped
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| if i > 0 && w.chars().any(char::is_uppercase) { format!("{{{w}}}") } else { w.to_owned() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A URL inside a verbatim field: only the braces and backslashes that would unbalance it are
 /// percent-encoded.
 fn bib_url(url: &str) -> String {
@@ -402,8 +414,9 @@ fn babel_language(tag: &str) -> Option<&'static str> {
     })
 }
 
-/// The articles as BibLaTeX entries (`@online`, or `@article` with a `journaltitle` for a
-/// newspaper article). Keys are `familyYEARfirstword`; a key already taken gets `b`, `c`, …
+/// The articles as BibLaTeX entries (`@online`, or `@article` with a `journaltitle` and
+/// `entrysubtype` `newspaper` for a newspaper article). Capitalized words of titles after the
+/// first are braced to keep their case. Keys are `familyYEARfirstword`; a key already taken gets `b`, `c`, …
 /// appended, so the first article keeps the plain key.
 pub fn bibtex(articles: &[Article]) -> String {
     let mut taken = HashSet::new();
@@ -417,7 +430,10 @@ pub fn bibtex(articles: &[Article]) -> String {
             n += 1;
         }
         let kind = Kind::of(a);
-        let mut fields: Vec<(&str, String)> = vec![("title", latex_escape(&a.title))];
+        let mut fields: Vec<(&str, String)> = vec![("title", protect_case(&latex_escape(&a.title)))];
+        if kind == Kind::NewspaperArticle {
+            fields.push(("entrysubtype", "newspaper".to_owned()));
+        }
         let names = authors(a.author.as_deref().unwrap_or(""));
         if !names.is_empty() {
             let list: Vec<String> = names

@@ -135,11 +135,14 @@ fn latex_specials_are_escaped_and_utf8_kept() {
     assert_eq!(cite::latex_escape("Zoë — “Müller”\n\tnext"), "Zoë — “Müller” next");
 
     let mut a = fixture::page();
-    a.title = "Fees & charges: 100% of {everything}_explained #1".into();
+    a.title = "Fees & charges: 100% of {everything}_explained #1 NATO's Zoë".into();
     a.author = Some("Jürgen O'Neil & Co_op Team".into());
     a.url = Some("https://example.com/a_b?x=1&y=%20#frag".into());
     let bib = cite::bibtex(&[a]);
-    assert!(bib.contains(r"title        = {Fees \& charges: 100\% of \{everything\}\_explained \#1},"), "{bib}");
+    assert!(
+        bib.contains(r"title        = {Fees \& charges: 100\% of \{everything\}\_explained \#1 {NATO's} {Zoë}},"),
+        "{bib}"
+    );
     assert!(bib.contains(r"author       = {O'Neil, Jürgen and {Co\_op Team}},"), "{bib}");
     // A URL is a verbatim field: left as it is.
     assert!(bib.contains("url          = {https://example.com/a_b?x=1&y=%20#frag},"), "{bib}");
