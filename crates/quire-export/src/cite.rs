@@ -11,7 +11,7 @@
 
 use crate::{Article, Error, Result};
 use hayagriva::archive::ArchivedStyle;
-use hayagriva::citationberg::{IndependentStyle, Style};
+use hayagriva::citationberg::{IndependentStyle, Locale, Style};
 use hayagriva::types::{Date, EntryType, FormatString, Person, QualifiedUrl};
 use hayagriva::{BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem};
 use hayagriva::{CitationRequest, Entry};
@@ -19,6 +19,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 /// What kind of publication an article is cited as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -583,22 +584,35 @@ fn entry(article: &Article) -> Entry {
     e
 }
 
-fn style(style: CitationStyle) -> Result<IndependentStyle> {
-    match style.archived().get() {
-        Style::Independent(s) => Ok(s),
-        // The four styles are independent ones; a dependent one would be a bundling change.
-        Style::Dependent(_) => Err(Error::UnknownStyle(style.as_str().to_owned())),
-    }
+/// The bundled style, decoded once per process (decoding a style takes milliseconds).
+fn style(style: CitationStyle) -> Result<&'static IndependentStyle> {
+    static STYLES: [OnceLock<Option<IndependentStyle>>; 4] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let index = CitationStyle::ALL.iter().position(|&s| s == style).unwrap_or(0);
+    STYLES[index]
+        .get_or_init(|| match style.archived().get() {
+            Style::Independent(s) => Some(s),
+            // The four styles are independent ones; a dependent one would be a bundling change.
+            Style::Dependent(_) => None,
+        })
+        .as_ref()
+        .ok_or_else(|| Error::UnknownStyle(style.as_str().to_owned()))
+}
+
+/// The bundled CSL locales, decoded once per process.
+fn locales() -> &'static [Locale] {
+    static LOCALES: OnceLock<Vec<Locale>> = OnceLock::new();
+    LOCALES.get_or_init(hayagriva::archive::locales)
 }
 
 /// The article's bibliography entry in `style`, as plain text.
 pub fn format(article: &Article, citation_style: CitationStyle) -> Result<String> {
     let style = style(citation_style)?;
-    let locales = hayagriva::archive::locales();
+    let locales = locales();
     let e = entry(article);
     let mut driver = BibliographyDriver::new();
-    driver.citation(CitationRequest::from_items(vec![CitationItem::with_entry(&e)], &style, &locales));
-    let rendered = driver.finish(BibliographyRequest::new(&style, None, &locales));
+    driver.citation(CitationRequest::from_items(vec![CitationItem::with_entry(&e)], style, locales));
+    let rendered = driver.finish(BibliographyRequest::new(style, None, locales));
     let mut out = String::new();
     for item in rendered.bibliography.iter().flat_map(|b| &b.items) {
         if let Some(first) = &item.first_field {

@@ -242,6 +242,7 @@ fn odd_articles_never_panic() {
         ("   ", "and and", "not a url", "yesterday", "garbage"),
         ("Ω", "By", "https://", "0000-00-00", "9999-99-99T99:99:99Z"),
         ("{}\\%", "A, B, C, D, E, F, G", "mailto:x@example.com", "-2023", "2023-1-1"),
+        ("\"unbalanced «quote <b>bold</b> 🦀", "O'Brien, Conan", "https://[::1]:80/?q=\"", "2023-07-12junk", "2023-07"),
     ];
     for (title, author, url, published, clipped) in odd {
         let mut a = fixture::page();
