@@ -305,3 +305,43 @@ fn import_reads_another_apps_export_and_says_what_it_did() {
     assert_ne!(run.code, 0);
     assert!(run.stderr.contains("evernote"), "{}", run.stderr);
 }
+
+/// `quire export --format …` writes every open format; bad formats and styles are refused with
+/// exit 4 and nothing written; `quire cite` prints a quote with its citation.
+#[test]
+fn export_writes_every_open_format_and_cite_prints_a_citation() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("library.sqlite3");
+    let library = quire::Library::open(&lib).unwrap();
+    let (id, highlights) = quire_tests::add_reference_article(&library);
+    drop(library);
+    let id = id.to_string();
+    for (format, name) in
+        [("w3c", "a.jsonld"), ("csl", "a.json"), ("bibtex", "a.bib"), ("csv", "a.csv"), ("md", "notes")]
+    {
+        let path = dir.path().join(name);
+        let out = ok(&lib, &["export", "--all", "--format", format, "-o", path.to_str().unwrap()]);
+        assert!(out.contains("exported 1 articles and 4 highlights"), "{format}: {out}");
+        assert!(path.exists(), "{format}");
+    }
+    let csl: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("a.json")).unwrap()).unwrap();
+    assert_eq!(csl[0]["title"], quire_tests::REFERENCE_TITLE);
+    for args in [
+        vec!["export", "--all", "--format", "docx", "-o", "x.docx"],
+        vec!["export", "--all", "--format", "md", "--style", "notion", "-o", "x"],
+        vec!["export", "--all", "--format", "md", "--citation-style", "vancouver", "-o", "x"],
+        vec!["cite", &id, "--style", "ieee"],
+    ] {
+        let run = quire(&lib, &args);
+        assert_eq!(run.code, 4, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    }
+    assert!(!dir.path().join("x").exists() && !dir.path().join("x.docx").exists());
+    let h = highlights[1].id.to_string();
+    let cited = ok(&lib, &["cite", &id, "--highlight", &h, "--style", "chicago"]);
+    assert!(
+        cited.starts_with("\"I am confident that Ukraine will become a member of NATO after the war.\" — "),
+        "{cited}"
+    );
+}

@@ -7,6 +7,7 @@ mod cli;
 mod clip;
 mod concurrency;
 mod export;
+mod exports;
 mod extraction;
 mod highlights;
 mod imports;

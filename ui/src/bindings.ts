@@ -239,4 +239,4 @@ export type Skipped = {
  */
 at: string, reason: string, };
 
-export type Format = "pocket" | "omnivore" | "instapaper" | "readwise" | "hypothesis" | "kindle" | "wallabag" | "bookmarks";
+export type Format = "pocket" | "omnivore" | "instapaper" | "readwise" | "hypothesis" | "kindle" | "wallabag" | "bookmarks" | "w3c";

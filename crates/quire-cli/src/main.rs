@@ -177,11 +177,27 @@ enum Command {
     Export {
         /// The articles, in this order
         ids: Vec<i64>,
-        /// Also every article with this tag or a sub-tag
+        /// Also every article with this tag or a sub-tag (for Markdown, with the topic's dossier)
         #[arg(long)]
         tag: Option<String>,
-        /// The PDF to write (written beside it first, then renamed into place)
-        #[arg(long, short, value_name = "FILE.pdf")]
+        /// Also the articles this search finds
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// The whole library
+        #[arg(long)]
+        all: bool,
+        /// pdf, md (a folder of Markdown notes), w3c (Web Annotations, JSON-LD), csl (CSL-JSON),
+        /// bibtex (BibLaTeX) or csv (one row per highlight)
+        #[arg(long, default_value = "pdf", value_name = "FORMAT")]
+        format: String,
+        /// For md: plain, obsidian or logseq
+        #[arg(long, default_value = "plain")]
+        style: String,
+        /// For md: the citation style of each note's citation (apa, chicago, mla, harvard)
+        #[arg(long, default_value = "apa", value_name = "STYLE")]
+        citation_style: String,
+        /// The file to write (for md, the folder), written beside it first and renamed into place
+        #[arg(long, short, value_name = "PATH")]
         output: PathBuf,
         /// a4 or letter
         #[arg(long, default_value = "a4")]
@@ -199,6 +215,16 @@ enum Command {
         /// Leave out the "Annotations" section at the end
         #[arg(long)]
         no_annotations_section: bool,
+    },
+    /// A quote with its source's citation, ready to paste (or the article's citation alone)
+    Cite {
+        id: i64,
+        /// The highlight to quote
+        #[arg(long, value_name = "HID")]
+        highlight: Option<i64>,
+        /// apa, chicago (author-date), mla or harvard
+        #[arg(long, default_value = "apa")]
+        style: String,
     },
     /// Set an article's reading status
     Status {
@@ -447,7 +473,38 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             TagCommand::List => out.tags(&lib.tags()?),
         },
         Command::Search { query, limit } => out.search(&lib.search(&query.join(" "), *limit)?),
-        Command::Export { ids, tag, output, paper, font_size, margin, ragged, no_annotations_section } => {
+        Command::Export {
+            ids,
+            tag,
+            query,
+            all,
+            format,
+            style,
+            citation_style,
+            output,
+            paper,
+            font_size,
+            margin,
+            ragged,
+            no_annotations_section,
+        } => {
+            let selection = quire::Selection { ids: ids.clone(), tag: tag.clone(), query: query.clone(), all: *all };
+            if !format.eq_ignore_ascii_case("pdf") {
+                let style = quire::MarkdownStyle::parse(style).ok_or_else(|| quire::Error::InvalidValue {
+                    what: "Markdown style",
+                    value: style.clone(),
+                    expected: "plain obsidian logseq",
+                })?;
+                let request = quire::FormatRequest {
+                    format: format.parse()?,
+                    selection,
+                    path: output.clone(),
+                    style,
+                    citation: citation_style.parse().map_err(quire::Error::from)?,
+                };
+                out.exported_format(&lib.export_to(&request)?);
+                return Ok(());
+            }
             let paper = match paper.to_ascii_lowercase().as_str() {
                 "a4" => quire::Paper::A4,
                 "letter" | "us-letter" => quire::Paper::Letter,
@@ -468,9 +525,19 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 annotations_section: !no_annotations_section,
                 ..quire::PdfOptions::default()
             };
-            let request = quire::ExportRequest { ids: ids.clone(), tag: tag.clone(), path: output.clone(), options };
+            let request =
+                quire::ExportRequest { ids: lib.select(&selection)?, tag: None, path: output.clone(), options };
             let report = lib.export_pdf(&request)?;
             out.exported(&report);
+        }
+        Command::Cite { id, highlight, style } => {
+            let style: quire::CitationStyle = style.parse().map_err(quire::Error::from)?;
+            let text = lib.cite(*id, *highlight, style)?;
+            if cli.json {
+                out.json(&serde_json::json!({ "citation": text }));
+            } else {
+                println!("{text}");
+            }
         }
         Command::Status { id, status } => {
             let status: Status = status.parse()?;

@@ -48,6 +48,19 @@ impl Printer {
         );
     }
 
+    pub fn exported_format(&self, r: &quire::FormatReport) {
+        if self.json {
+            return self.json(r);
+        }
+        println!(
+            "exported {} articles and {} highlights to {} ({} files)",
+            r.articles,
+            r.highlights,
+            r.path.display(),
+            r.files
+        );
+    }
+
     pub fn done(&self, message: &str) {
         if self.json {
             println!("{}", serde_json::json!({ "ok": true, "message": message }));

@@ -82,6 +82,9 @@ pub struct DossierEntry<'a> {
     pub article: &'a Article,
     pub highlights: Vec<&'a Highlight>,
     pub citation: String,
+    /// The stem of the article's note as written (the caller may have made `file_stem` unique),
+    /// for links from the dossier to it.
+    pub note_stem: String,
 }
 
 /// Longest file stem, in bytes (room is left for `.md` and a caller's ` (2)`).
@@ -197,7 +200,7 @@ pub fn dossier(topic: &str, entries: &[DossierEntry<'_>], style: MarkdownStyle) 
                     out.push('\n');
                 }
                 let _ = writeln!(out, "## {}\n", escape_line(&one_line(&e.article.title)));
-                let stem = file_stem(&e.article.title);
+                let stem = e.note_stem.clone();
                 if style == MarkdownStyle::Obsidian {
                     let _ = writeln!(out, "Note: [[{stem}]]\n");
                 }

@@ -458,8 +458,18 @@ fn dossier_file(style: MarkdownStyle) -> MarkdownFile {
     let hs_a: Vec<&Highlight> = a.highlights.iter().filter(|h| h.tags.iter().any(|t| t == "NATO accession")).collect();
     let hs_b: Vec<&Highlight> = b.highlights.iter().collect();
     let entries = [
-        DossierEntry { article: &a, highlights: hs_a, citation: VILNIUS_CITATION.into() },
-        DossierEntry { article: &b, highlights: hs_b, citation: "Example, A. (2024). NATO: a second article?".into() },
+        DossierEntry {
+            article: &a,
+            highlights: hs_a,
+            citation: VILNIUS_CITATION.into(),
+            note_stem: markdown::file_stem(&a.title),
+        },
+        DossierEntry {
+            article: &b,
+            highlights: hs_b,
+            citation: "Example, A. (2024). NATO: a second article?".into(),
+            note_stem: markdown::file_stem(&b.title),
+        },
     ];
     markdown::dossier("NATO accession", &entries, style)
 }

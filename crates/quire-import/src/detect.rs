@@ -30,6 +30,9 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
         {
             return Some(Format::Hypothesis);
         }
+        if text.contains("AnnotationCollection") || (text.contains("ns/anno.jsonld") && text.contains("\"Annotation")) {
+            return Some(Format::W3c);
+        }
         if text.contains("\"is_archived\"") || text.contains("\"is_starred\"") {
             return Some(Format::Wallabag);
         }

@@ -28,6 +28,7 @@ mod passages;
 mod pocket;
 mod readwise;
 mod text;
+mod w3c;
 mod wallabag;
 mod zipped;
 
@@ -47,6 +48,8 @@ pub enum Format {
     Kindle,
     Wallabag,
     Bookmarks,
+    /// W3C Web Annotations (JSON-LD), e.g. Quire's own export.
+    W3c,
 }
 
 impl Format {
@@ -59,6 +62,7 @@ impl Format {
         Format::Kindle,
         Format::Wallabag,
         Format::Bookmarks,
+        Format::W3c,
     ];
 
     /// The name used on the command line (`--from`).
@@ -72,6 +76,7 @@ impl Format {
             Format::Kindle => "kindle",
             Format::Wallabag => "wallabag",
             Format::Bookmarks => "bookmarks",
+            Format::W3c => "w3c",
         }
     }
 
@@ -86,6 +91,7 @@ impl Format {
             Format::Kindle => "Kindle",
             Format::Wallabag => "wallabag",
             Format::Bookmarks => "Browser bookmarks",
+            Format::W3c => "Web Annotations (W3C)",
         }
     }
 
@@ -100,6 +106,7 @@ impl Format {
             Format::Kindle => "The file documents/My Clippings.txt on the Kindle (connect it by USB).",
             Format::Wallabag => "The JSON of all entries from wallabag: Unread, All entries… → Export → JSON.",
             Format::Bookmarks => "The bookmarks HTML file your browser exports (Bookmarks manager → Export); folders become tags.",
+            Format::W3c => "A W3C Web Annotation file (JSON-LD), such as Quire's own export of highlights: each quote lands on its words in the page it annotates.",
         }
     }
 }
@@ -271,7 +278,7 @@ impl Default for Limits {
 /// Why a file could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    #[error("unknown format \"{0}\": use one of pocket, omnivore, instapaper, readwise, hypothesis, kindle, wallabag, bookmarks")]
+    #[error("unknown format \"{0}\": use one of pocket, omnivore, instapaper, readwise, hypothesis, kindle, wallabag, bookmarks, w3c")]
     UnknownFormat(String),
     #[error("not an export Quire knows: {0}")]
     Unrecognized(String),
@@ -329,6 +336,7 @@ pub fn parse(name: &str, bytes: &[u8], format: Option<Format>, limits: &Limits) 
         Format::Kindle => kindle::parse(bytes),
         Format::Wallabag => wallabag::parse(bytes),
         Format::Bookmarks => bookmarks::parse(bytes),
+        Format::W3c => w3c::parse(bytes),
     }?;
     if export.items.is_empty() && export.skipped.is_empty() {
         return Err(Error::Empty(format.label()));

@@ -104,6 +104,8 @@ pub enum Error {
     SameTextAs { article: i64, twin: i64 },
     #[error("cannot export: {0}")]
     Export(#[from] quire_pdf::Error),
+    #[error("cannot export: {0}")]
+    Format(#[from] quire_export::Error),
     #[error("nothing to export: choose articles, or a tag that articles carry")]
     NothingToExport,
     #[error("stopped: everything done before is kept")]
@@ -222,6 +224,11 @@ impl Error {
             | Error::TooLarge { .. } => K::Network,
             Error::Cancelled => K::Cancelled,
             Error::Export(_) => K::Export,
+            Error::Format(e) => match e {
+                quire_export::Error::UnknownStyle(_) => K::InvalidInput,
+                quire_export::Error::NotAnnotations(_) => K::Unsupported,
+                _ => K::Export,
+            },
             Error::LibraryTooNew { .. } | Error::Open { .. } | Error::NotWal { .. } | Error::NotALibrary { .. } => {
                 K::Library
             }

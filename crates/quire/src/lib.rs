@@ -16,6 +16,7 @@ mod error;
 mod export;
 mod fetch;
 mod files;
+mod formats;
 mod highlights;
 mod import;
 mod model;
@@ -35,12 +36,15 @@ pub use backup::{backup_folder, check_backup, restore, BackupReport, RestoreRepo
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
+pub use formats::{FormatReport, FormatRequest, OpenFormat, Selection};
 pub use import::{
     HighlightTally, ImportFormat, ImportOptions, ImportReport, ImportedArticle, ImportedOrphan, LinkOnlyArticle,
     Politeness, Skipped,
 };
 pub use model::*;
 pub use quire_anchor::AnchorKind;
+pub use quire_export::cite::CitationStyle;
+pub use quire_export::markdown::MarkdownStyle;
 pub use sample::SAMPLE_URL;
 pub use search::{as_you_type, parse_query, Query, SearchRequest};
 pub use store::migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};

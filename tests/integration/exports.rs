@@ -1,0 +1,126 @@
+//! Exports to open formats from a library: W3C annotations restore every highlight in another
+//! library holding the same article; Markdown notes keep their names, so exporting again
+//! updates them in place; every format through the CLI; citations ready to paste.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use quire::{AnchorKind, CitationStyle, ErrorKind, FormatRequest, ImportOptions, MarkdownStyle, OpenFormat, Selection};
+
+use crate::temp_library;
+
+const URL: &str = "https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/";
+
+fn request(format: OpenFormat, path: &Path) -> FormatRequest {
+    FormatRequest {
+        format,
+        selection: Selection { all: true, ..Selection::default() },
+        path: path.to_owned(),
+        style: MarkdownStyle::Plain,
+        citation: CitationStyle::Apa,
+    }
+}
+
+#[test]
+fn w3c_annotations_restore_every_highlight_in_another_library() {
+    let with_url = quire::AddOptions { url: Some(URL.to_owned()), ..quire::AddOptions::default() };
+    let (dir, a) = temp_library();
+    let (id, made) = quire_tests::add_reference_article_with(&a, &with_url);
+    let file = dir.path().join("highlights.jsonld");
+    let report = a.export_to(&request(OpenFormat::W3c, &file)).unwrap();
+    assert_eq!((report.articles, report.highlights), (1, 4));
+
+    let (_dir_b, b) = temp_library();
+    let article = b.add(&quire::AddSource::Path(quire_tests::data("article.txt")), &with_url).unwrap().id;
+    let imported = b.import_file(&file, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(imported.format, "w3c");
+    assert_eq!((imported.added.len(), imported.already.len()), (0, 1), "{imported:?}");
+    assert_eq!(imported.highlights.exact, 4);
+    let restored = b.article(article).unwrap().highlights;
+    let original = a.article(id).unwrap().highlights;
+    assert_eq!(restored.len(), made.len());
+    for (r, o) in restored.iter().zip(&original) {
+        assert_eq!((&r.quote, r.position, r.anchor), (&o.quote, o.position, AnchorKind::Exact));
+        assert_eq!((&r.note, &r.tags, r.color, &r.created_at), (&o.note, &o.tags, o.color, &o.created_at));
+    }
+    // Again: nothing twice.
+    let again = b.import_file(&file, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!((again.highlights.exact, again.highlights.already), (0, 4));
+}
+
+#[test]
+fn markdown_notes_keep_their_names_and_a_topic_gets_its_dossier() {
+    let (dir, lib) = temp_library();
+    let (id, _) = quire_tests::add_reference_article(&lib);
+    let folder = dir.path().join("vault");
+    let mut req = request(OpenFormat::Md, &folder);
+    req.style = MarkdownStyle::Obsidian;
+    req.selection = Selection { tag: Some("NATO accession".into()), ..Selection::default() };
+    let first = lib.export_to(&req).unwrap();
+    assert_eq!((first.articles, first.highlights, first.files), (1, 4, 2));
+    let names = |folder: &Path| {
+        let mut n: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let title = lib.article(id).unwrap().summary.title;
+    assert_eq!(names(&folder), ["NATO accession.md".to_owned(), format!("{title}.md")]);
+    let note = std::fs::read_to_string(folder.join(format!("{title}.md"))).unwrap();
+    assert!(note.starts_with("---\ntitle: "), "{note}");
+    assert!(note.contains("==I look forward to the day when we meet as allies,=="), "highlights are marked");
+    assert!(note.contains("quire://highlight/"), "quotes link back to the app");
+    let dossier = std::fs::read_to_string(folder.join("NATO accession.md")).unwrap();
+    assert_eq!(dossier.matches("\n> ").count(), 3, "the three quotes tagged NATO accession:\n{dossier}");
+    assert!(dossier.contains(&format!("[[{title}]]")));
+
+    // A highlight changes; exporting again updates the same files.
+    let h = lib.article(id).unwrap().highlights[0].id;
+    lib.update_highlight(h, &quire::HighlightEdit { note: Some("Changed note.".into()), ..Default::default() })
+        .unwrap();
+    lib.export_to(&req).unwrap();
+    assert_eq!(names(&folder), ["NATO accession.md".to_owned(), format!("{title}.md")]);
+    assert!(std::fs::read_to_string(folder.join(format!("{title}.md"))).unwrap().contains("Changed note."));
+
+    // A file where the folder should be is refused, nothing written.
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "keep").unwrap();
+    let err = lib.export_to(&request(OpenFormat::Md, &file)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+}
+
+#[test]
+fn selections_add_up_without_repeats_and_nothing_is_an_error() {
+    let (dir, lib) = temp_library();
+    let (id, _) = quire_tests::add_reference_article(&lib);
+    let other = crate::add_text(&lib, "Another article\n\nAbout the summit in Madrid, not Vilnius.\n");
+    let both = Selection { ids: vec![other], query: Some("Vilnius".into()), tag: Some("Kremlin".into()), all: false };
+    assert_eq!(lib.select(&both).unwrap(), [other, id]);
+    let err = lib
+        .export_to(&FormatRequest {
+            selection: Selection::default(),
+            ..request(OpenFormat::Csv, &dir.path().join("x.csv"))
+        })
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(!dir.path().join("x.csv").exists());
+}
+
+#[test]
+fn citations_are_ready_to_paste() {
+    let (_dir, lib) = temp_library();
+    let with_url = quire::AddOptions { url: Some(URL.to_owned()), ..quire::AddOptions::default() };
+    let (id, highlights) = quire_tests::add_reference_article_with(&lib, &with_url);
+    let quote = lib.cite(id, Some(highlights[0].id), CitationStyle::Apa).unwrap();
+    assert!(quote.starts_with("\"I look forward to the day when we meet as allies,\" — "), "{quote}");
+    assert!(quote.contains(URL), "{quote}");
+    for style in [CitationStyle::Apa, CitationStyle::Chicago, CitationStyle::Mla, CitationStyle::Harvard] {
+        let c = lib.cite(id, None, style).unwrap();
+        assert!(c.to_lowercase().contains("ukraine is now closer to nato"), "{style:?}: {c}");
+    }
+    assert_eq!(lib.cite(id, Some(999_999), CitationStyle::Apa).unwrap_err().kind(), ErrorKind::NotFound);
+}
