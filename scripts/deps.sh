@@ -9,7 +9,7 @@ QUIRE_APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   xvfb xauth webkit2gtk-driver
   qpdf poppler-utils
-  pandoc
+  pandoc unzip
 )
 TAURI_DRIVER_VERSION=2.1.0
 

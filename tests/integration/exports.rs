@@ -124,3 +124,110 @@ fn citations_are_ready_to_paste() {
     }
     assert_eq!(lib.cite(id, Some(999_999), CitationStyle::Apa).unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+/// Everything a library holds about its articles, as comparable text (ids left out: a rebuilt
+/// library numbers its own).
+fn everything(lib: &quire::Library) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut list = lib.list_articles(&Default::default()).unwrap();
+    list.sort_by(|a, b| a.title.cmp(&b.title));
+    for s in list {
+        let v = lib.article(s.id).unwrap();
+        let text: Vec<String> = v.document.blocks.iter().map(|b| b.text()).collect();
+        out.push(format!(
+            "{} | {:?} | {:?} | {:?} | {:?} | {:?} | {} | {:?} | fav {} | progress {} | note {:?} | link {} {:?} | tags {:?} | words {} | hash {}",
+            s.title,
+            s.byline,
+            s.site_name,
+            s.source_url,
+            v.canonical_url,
+            s.published_at,
+            s.clipped_at,
+            s.status,
+            s.favorite,
+            v.progress,
+            v.note,
+            s.link_only,
+            v.link_reason,
+            s.tags,
+            s.word_count,
+            if s.link_only { "-".to_owned() } else { v.content_hash.clone() },
+        ));
+        out.push(text.join("\n\n"));
+        for h in &v.highlights {
+            out.push(format!(
+                "  {:?} {:?} {:?} {}..{} {:?} {} {:?} {:?} {}",
+                h.quote.exact,
+                h.quote.prefix,
+                h.quote.suffix,
+                h.position.start,
+                h.position.end,
+                h.anchor,
+                h.color,
+                h.note,
+                h.tags,
+                h.created_at
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn an_archive_rebuilds_the_library_it_was_made_from() {
+    let (dir, a) = temp_library();
+    let with_url =
+        quire::AddOptions { url: Some(URL.to_owned()), tags: vec!["Europe/Ukraine".into()], ..Default::default() };
+    let (id, highlights) = quire_tests::add_reference_article_with(&a, &with_url);
+    a.set_status(id, quire::Status::Archived).unwrap();
+    a.set_favorite(id, true).unwrap();
+    a.set_progress(id, 0.4).unwrap();
+    // An article clipped from a saved page (with its original page kept), and one kept only as
+    // a link with a highlight waiting as an orphan.
+    let page = quire_tests::workspace_root().join("../shared/fixtures/readability/001/source.html");
+    let added = a
+        .add(
+            &quire::AddSource::Path(page),
+            &quire::AddOptions { url: Some("https://mirror.example/vilnius".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert!(added.created);
+    let links = dir.path().join("instapaper.csv");
+    std::fs::write(
+        &links,
+        "URL,Title,Selection,Folder\nhttps://example.org/gone,Gone away,A quote never seen,Unread\n",
+    )
+    .unwrap();
+    a.import_file(&links, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(!highlights.is_empty());
+    let before = everything(&a);
+
+    let zip = dir.path().join("library.zip");
+    let report =
+        a.export_to(&FormatRequest { format: OpenFormat::Archive, ..request(OpenFormat::Archive, &zip) }).unwrap();
+    assert_eq!((report.articles, report.highlights), (3, 5));
+    // The consumers' own tool (scripts/deps.sh installs unzip).
+    let out = std::process::Command::new("unzip").arg("-t").arg(&zip).output().expect("unzip is installed");
+    assert!(out.status.success(), "unzip -t: {}", String::from_utf8_lossy(&out.stdout));
+
+    let (_dir_b, b) = temp_library();
+    let rebuilt = b.import_file(&zip, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(rebuilt.format, "quire-archive");
+    assert_eq!((rebuilt.added.len(), rebuilt.link_only.len(), rebuilt.skipped.len()), (3, 1, 0), "{rebuilt:?}");
+    assert_eq!(everything(&b), before);
+    let clipped = b
+        .list_articles(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.source_url.as_deref() == Some("https://mirror.example/vilnius"))
+        .unwrap();
+    assert!(
+        b.snapshot_html(clipped.id).unwrap().is_some_and(|html| html.contains("<html")),
+        "the original page travels too"
+    );
+
+    // Importing it again adds nothing.
+    let again = b.import_file(&zip, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!((again.added.len(), again.already.len(), again.highlights.already), (0, 3, 5));
+    assert_eq!(everything(&b), before);
+}

@@ -187,7 +187,8 @@ enum Command {
         #[arg(long)]
         all: bool,
         /// pdf, md (a folder of Markdown notes), w3c (Web Annotations, JSON-LD), csl (CSL-JSON),
-        /// bibtex (BibLaTeX) or csv (one row per highlight)
+        /// bibtex (BibLaTeX), csv (one row per highlight) or archive (a zip that `quire import`
+        /// rebuilds the articles from)
         #[arg(long, default_value = "pdf", value_name = "FORMAT")]
         format: String,
         /// For md: plain, obsidian or logseq

@@ -220,6 +220,15 @@ pub struct Passage {
     pub text: String,
 }
 
+/// What a highlight's position counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionUnit {
+    /// UTF-16 code units, as browsers count (Hypothesis).
+    Utf16,
+    /// Unicode scalar values (code points), as W3C selectors and Quire count.
+    Scalar,
+}
+
 /// A highlight as the source app exported it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Highlight {
@@ -228,9 +237,10 @@ pub struct Highlight {
     /// Text just before and after the quote in the page, when the file has it.
     pub prefix: Option<String>,
     pub suffix: Option<String>,
-    /// `[start, end)` in UTF-16 code units of the page's text as the source app saw it (not
-    /// Quire's text): a hint where to look first.
+    /// `[start, end)` in the page's text as the source app saw it, counted in
+    /// [`Highlight::unit`]s: a hint where to look first.
     pub position: Option<(usize, usize)>,
+    pub unit: PositionUnit,
     pub note: String,
     pub tags: Vec<String>,
     pub color: Option<Color>,
@@ -247,6 +257,7 @@ impl Highlight {
             prefix: None,
             suffix: None,
             position: None,
+            unit: PositionUnit::Utf16,
             note: String::new(),
             tags: Vec::new(),
             color: None,

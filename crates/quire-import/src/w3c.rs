@@ -38,6 +38,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Export> {
             prefix: (!a.prefix.is_empty()).then_some(a.prefix),
             suffix: (!a.suffix.is_empty()).then_some(a.suffix),
             position: a.start.zip(a.end),
+            unit: crate::PositionUnit::Scalar,
             note: a.note,
             tags: text::tags(a.tags),
             color: a.color,

@@ -27,6 +27,8 @@ pub enum OpenFormat {
     Bibtex,
     /// One row per highlight, with the columns Readwise imports.
     Csv,
+    /// A portable archive (zip) that rebuilds the articles: see `archive.rs`.
+    Archive,
 }
 
 impl std::str::FromStr for OpenFormat {
@@ -38,10 +40,11 @@ impl std::str::FromStr for OpenFormat {
             "csl" | "csl-json" | "csljson" => Ok(OpenFormat::Csl),
             "bibtex" | "biblatex" | "bib" => Ok(OpenFormat::Bibtex),
             "csv" => Ok(OpenFormat::Csv),
+            "archive" | "zip" => Ok(OpenFormat::Archive),
             _ => Err(Error::InvalidValue {
                 what: "export format",
                 value: s.to_owned(),
-                expected: "pdf md w3c csl bibtex csv",
+                expected: "pdf md w3c csl bibtex csv archive",
             }),
         }
     }
@@ -167,6 +170,9 @@ impl Library {
 
     /// Exports the selected articles to an open format.
     pub fn export_to(&self, request: &FormatRequest) -> Result<FormatReport> {
+        if request.format == OpenFormat::Archive {
+            return self.export_archive(&request.selection, &request.path);
+        }
         let ids = self.select(&request.selection)?;
         if ids.is_empty() {
             return Err(Error::NothingToExport);
@@ -183,6 +189,8 @@ impl Library {
             OpenFormat::Bibtex => single(quire_export::cite::bibtex(&articles))?,
             OpenFormat::Csv => single(quire_export::table::highlights_csv(&articles)?)?,
             OpenFormat::Md => self.write_markdown(&articles, request)?,
+            // (Returned above, before the articles were gathered.)
+            OpenFormat::Archive => return self.export_archive(&request.selection, &request.path),
         };
         Ok(FormatReport { path: request.path.clone(), articles: articles.len(), highlights, files })
     }
@@ -269,7 +277,7 @@ impl Library {
 
 /// `name`, or when another article already took it, `name` with the article's id before the
 /// extension: stable between exports of the same selection.
-fn unique_name(names: &mut BTreeMap<String, i64>, name: &str, id: i64) -> String {
+pub(crate) fn unique_name(names: &mut BTreeMap<String, i64>, name: &str, id: i64) -> String {
     if let std::collections::btree_map::Entry::Vacant(free) = names.entry(name.to_lowercase()) {
         free.insert(id);
         return name.to_owned();

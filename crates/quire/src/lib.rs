@@ -10,6 +10,7 @@
 //! the document model (`quire-doc`) and anchoring (`quire-anchor`) are pure crates it calls.
 
 mod add;
+mod archive;
 mod articles;
 mod backup;
 mod error;

@@ -183,7 +183,8 @@ fn from_bytes(bytes: &[u8], format: Format, url: Option<String>, local: LocalIma
         if is_html { extract_html(&decoded.text, url.as_deref()) } else { quire_clip::from_text(&decoded.text) };
     extracted.warnings.splice(0..0, decoded.warnings.iter().cloned());
     let Decoded { text, encoding, .. } = decoded;
-    let snapshot = is_html.then(|| Snapshot { url: url.clone(), content_type: None, encoding, html: text });
+    let snapshot =
+        is_html.then(|| Snapshot { url: url.clone(), content_type: None, encoding: encoding.to_owned(), html: text });
     Page::new(url, extracted, snapshot, local, false)
 }
 
@@ -219,7 +220,7 @@ fn fetch_page(input: &str, network: &mut Network) -> Result<Page> {
     let snapshot = (!is_text).then(|| Snapshot {
         url: Some(page_url.clone()),
         content_type: page.content_type.clone(),
-        encoding: decoded.encoding,
+        encoding: decoded.encoding.to_owned(),
         html: decoded.text,
     });
     Ok(Page::new(Some(page_url), extracted, snapshot, LocalImages::None, true))

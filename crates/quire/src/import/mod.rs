@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use quire_anchor::{AnchorKind, Text, TextPositionSelector, TextQuoteSelector};
 use quire_clip::{Extracted, Metadata};
-use quire_import::{Content, Export, Item, ReadState};
+use quire_import::{Content, Export, Item, PositionUnit, ReadState};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -34,6 +34,7 @@ pub use quire_import::{Format as ImportFormat, Skipped};
 use crate::add::gather::{self, Gathered};
 use crate::store::articles::{self, ArticleContent, Imported};
 use crate::store::highlights::{self, ImportedRow, NewRow};
+use crate::store::media::Snapshot;
 use crate::store::{index, media, tags, Tx};
 use crate::{reanchor, AddOptions, Color, Error, FetchConfig, ImportEvent, ItemOutcome, Library, Result, Status};
 
@@ -129,6 +130,9 @@ impl Library {
     ) -> Result<ImportReport> {
         let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        if crate::archive::is_archive(&bytes) {
+            return self.import_archive(&bytes, path, options, progress, cancel);
+        }
         let export = quire_import::parse(&name, &bytes, options.from, &quire_import::Limits::default())
             .map_err(|source| Error::ImportFile { path: path.to_owned(), source })?;
         drop(bytes);
@@ -177,7 +181,7 @@ impl Library {
             }
             let Some(item) = slot.take() else { continue };
             let prepared = prepare(&item, options);
-            self.import_item(index, item, prepared, options, &mut report, progress);
+            self.import_item(index, item, prepared, options, &[], &mut report, progress);
         }
         if let Some(pool) = pool {
             while !report.cancelled {
@@ -188,7 +192,7 @@ impl Library {
                     Ok(_) => Prepared::Link("the page holds no text".to_owned()),
                     Err(e) => Prepared::Link(e.to_string()),
                 };
-                self.import_item(index, item, prepared, options, &mut report, progress);
+                self.import_item(index, item, prepared, options, &[], &mut report, progress);
                 if cancel.load(Ordering::SeqCst) {
                     report.cancelled = true;
                 }
@@ -201,24 +205,26 @@ impl Library {
             for (index, slot) in items.iter_mut().enumerate() {
                 if let Some(item) = slot.take() {
                     let prepared = Prepared::Link("it could not be fetched".to_owned());
-                    self.import_item(index, item, prepared, options, &mut report, progress);
+                    self.import_item(index, item, prepared, options, &[], &mut report, progress);
                 }
             }
         }
         report
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn import_item(
         &self,
         index: usize,
         item: Item,
         prepared: Prepared,
         options: &ImportOptions,
+        snapshots: &[(Snapshot, String)],
         report: &mut ImportReport,
         progress: &mut dyn FnMut(&ImportEvent),
     ) {
         let name = item.title.clone().or_else(|| item.url.clone()).unwrap_or_else(|| item.at.clone());
-        let outcome = match self.store().write(|tx| store_item(tx, &item, prepared, options)) {
+        let outcome = match self.store().write(|tx| store_item(tx, &item, prepared, options, snapshots)) {
             Ok(stored) => {
                 report.highlights.exact += stored.tally.exact;
                 report.highlights.fuzzy += stored.tally.fuzzy;
@@ -253,6 +259,39 @@ impl Library {
             }
         };
         progress(&ImportEvent::Item { index, name, outcome });
+    }
+
+    /// Rebuilds articles from a Quire archive: each with exactly its archived text, so its
+    /// highlights anchor at their archived offsets.
+    fn import_archive(
+        &self,
+        bytes: &[u8],
+        path: &Path,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(&ImportEvent),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        let (articles, skipped) = crate::archive::read(bytes, path)?;
+        let mut report = ImportReport {
+            format: "quire-archive".to_owned(),
+            items: articles.len(),
+            skipped,
+            ..ImportReport::default()
+        };
+        progress(&ImportEvent::Started { total: articles.len() });
+        for (index, a) in articles.into_iter().enumerate() {
+            if cancel.load(Ordering::SeqCst) {
+                report.cancelled = true;
+                break;
+            }
+            let prepared = match a.page {
+                Some(page) => Prepared::Page(Box::new(page)),
+                None if a.link_reason.is_empty() => Prepared::Link("kept only as a link in the archive".to_owned()),
+                None => Prepared::Link(a.link_reason),
+            };
+            self.import_item(index, a.item, prepared, options, &a.snapshots, &mut report, progress);
+        }
+        Ok(report)
     }
 
     /// The article an item is already in the library as, if any.
@@ -345,7 +384,13 @@ struct Stored {
 
 /// One item, in one transaction: the article (new, or the one already there), its state,
 /// tags and notes, and each highlight it does not have yet.
-fn store_item(tx: &Tx<'_>, item: &Item, prepared: Prepared, options: &ImportOptions) -> Result<Stored> {
+fn store_item(
+    tx: &Tx<'_>,
+    item: &Item,
+    prepared: Prepared,
+    options: &ImportOptions,
+    snapshots: &[(Snapshot, String)],
+) -> Result<Stored> {
     let title = item_title(item);
     let (id, kind, warnings) = match existing(tx, item)? {
         Some(id) => {
@@ -365,12 +410,14 @@ fn store_item(tx: &Tx<'_>, item: &Item, prepared: Prepared, options: &ImportOpti
                 } else {
                     let id = insert_page(tx, item, &gathered)?;
                     set_state(tx, id, item, None)?;
+                    add_snapshots(tx, id, snapshots)?;
                     (id, StoredKind::New, gathered.extracted.warnings)
                 }
             }
             Prepared::Link(reason) => {
                 let id = insert_link(tx, item, &title)?;
                 set_state(tx, id, item, Some(&reason))?;
+                add_snapshots(tx, id, snapshots)?;
                 (id, StoredKind::Link(reason), Vec::new())
             }
         },
@@ -382,6 +429,13 @@ fn store_item(tx: &Tx<'_>, item: &Item, prepared: Prepared, options: &ImportOpti
     index::reindex_article(tx, id)?;
     let title = articles::current(tx, id)?.title;
     Ok(Stored { id, title, kind, warnings, tally, orphans })
+}
+
+fn add_snapshots(tx: &Tx<'_>, id: i64, snapshots: &[(Snapshot, String)]) -> Result<()> {
+    for (snapshot, fetched_at) in snapshots {
+        media::add_snapshot_at(tx, id, snapshot, fetched_at)?;
+    }
+    Ok(())
 }
 
 fn item_title(item: &Item) -> String {
@@ -530,11 +584,13 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
             prefix: h.prefix.as_deref().map(squash).unwrap_or_default(),
             suffix: h.suffix.as_deref().map(squash).unwrap_or_default(),
         };
-        // The other app counted UTF-16 units of its own page text: read as units of this text
-        // (the closest measure there is) it says roughly where to prefer among repeats.
-        let hint = h.position.map(|(start, end)| TextPositionSelector {
-            start: scalar_offset(&canonical, start),
-            end: scalar_offset(&canonical, end),
+        // A position counts the other app's page text; read in this text (the closest measure
+        // there is) it says roughly where to prefer among repeats. UTF-16 units are converted.
+        let hint = h.position.map(|(start, end)| match h.unit {
+            PositionUnit::Utf16 => {
+                TextPositionSelector { start: scalar_offset(&canonical, start), end: scalar_offset(&canonical, end) }
+            }
+            PositionUnit::Scalar => TextPositionSelector { start, end },
         });
         let anchored = if text.is_empty() { None } else { Some(text.reanchor(&wanted, hint)) };
         let (selector, position, anchor) = match anchored.and_then(|a| a.position.map(|p| (a.kind, p))) {

@@ -14,7 +14,7 @@ use crate::{Error, Result, StoredImage};
 pub(crate) struct Snapshot {
     pub(crate) url: Option<String>,
     pub(crate) content_type: Option<String>,
-    pub(crate) encoding: &'static str,
+    pub(crate) encoding: String,
     pub(crate) html: String,
 }
 
@@ -50,11 +50,39 @@ pub(crate) fn article_images(conn: &Connection, article: i64) -> Result<HashMap<
 }
 
 pub(crate) fn add_snapshot(tx: &Transaction<'_>, article: i64, s: &Snapshot) -> Result<()> {
+    add_snapshot_at(tx, article, s, &now())
+}
+
+/// Adds a snapshot fetched at `fetched_at` (RFC 3339), e.g. one restored from an archive.
+pub(crate) fn add_snapshot_at(tx: &Transaction<'_>, article: i64, s: &Snapshot, fetched_at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO snapshots (article_id, url, fetched_at, content_type, encoding, html_deflate) VALUES (?, ?, ?, ?, ?, ?)",
-        params![article, s.url, now(), s.content_type, s.encoding, deflate(&s.html)],
+        params![article, s.url, fetched_at, s.content_type, s.encoding, deflate(&s.html)],
     )?;
     Ok(())
+}
+
+/// Every snapshot of an article, oldest first, with when it was fetched.
+pub(crate) fn snapshots_of(conn: &Connection, article: i64) -> Result<Vec<(Snapshot, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT url, fetched_at, content_type, encoding, html_deflate FROM snapshots WHERE article_id = ?
+         ORDER BY fetched_at, id",
+    )?;
+    let rows = stmt.query_map([article], |r| {
+        Ok((
+            r.get::<_, Option<String>>("url")?,
+            r.get::<_, String>("fetched_at")?,
+            r.get::<_, Option<String>>("content_type")?,
+            r.get::<_, String>("encoding")?,
+            r.get::<_, Vec<u8>>("html_deflate")?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (url, fetched_at, content_type, encoding, blob) = row?;
+        out.push((Snapshot { url, content_type, encoding, html: inflate(&blob, article)? }, fetched_at));
+    }
+    Ok(out)
 }
 
 /// The original HTML of an article's newest snapshot, if it was clipped from HTML.
