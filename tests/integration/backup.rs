@@ -179,3 +179,54 @@ fn exports_and_backups_never_replace_a_device() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a file"));
     assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device(), "/dev/full is still a device");
 }
+
+/// An older library gets a checked backup before it is upgraded (unless asked not to); the
+/// daily backup is made once a day; `quire backups` lists them all.
+#[test]
+fn upgrades_and_days_leave_backups_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.sqlite3");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        quire::migrate_to(&mut conn, &path, 3).unwrap();
+        conn.execute(
+            "INSERT INTO articles (title, clipped_at, updated_at, document, canonical_text, text_version, content_hash, word_count)
+             VALUES ('Old one', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '{\"blocks\":[]}', '', 1, 'h1', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let lib = Library::open(&path).unwrap();
+    assert_eq!(lib.schema_version().unwrap(), quire::SCHEMA_VERSION);
+    let backups = quire::list_backups(&path).unwrap();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(backups[0].kind, quire::BackupKind::BeforeMigration);
+    let kept = quire::check_backup(&backups[0].path).unwrap();
+    assert_eq!((kept.schema, kept.articles), (3, 1), "the backup is the library as it was");
+
+    let made = lib.daily_backup(quire::Retention::default()).unwrap();
+    assert!(made.is_some());
+    assert!(lib.daily_backup(quire::Retention::default()).unwrap().is_none(), "once a day");
+    let out = std::process::Command::new(crate::cli::quire_bin())
+        .args(["backups"])
+        .env("QUIRE_LIBRARY", &path)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("daily") && listed.contains("before an upgrade"), "{listed}");
+
+    // Opting out.
+    let other = dir.path().join("other").join("library.sqlite3");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    {
+        let mut conn = rusqlite::Connection::open(&other).unwrap();
+        quire::migrate_to(&mut conn, &other, 2).unwrap();
+    }
+    let out = std::process::Command::new(crate::cli::quire_bin())
+        .args(["--no-backup", "list"])
+        .env("QUIRE_LIBRARY", &other)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(quire::list_backups(&other).unwrap().is_empty());
+}

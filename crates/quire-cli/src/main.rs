@@ -26,6 +26,9 @@ struct Cli {
     /// Print stable JSON instead of text
     #[arg(long, global = true)]
     json: bool,
+    /// Do not keep a backup of an older library before bringing it up to this version
+    #[arg(long, global = true)]
+    no_backup: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -81,6 +84,9 @@ enum Command {
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
     },
+    /// The backups beside the library (made by `quire backup`, daily by the app, and before
+    /// upgrades), newest first
+    Backups,
     /// Replace the library with a backup (checked first; the current library is kept as a
     /// dated .before-restore copy). Close the desktop app first.
     Restore {
@@ -347,7 +353,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         out.restored(&report);
         return Ok(());
     }
-    let lib = Library::open(&path)?;
+    let lib = Library::open_with(&path, &quire::OpenOptions { backup_before_migration: !cli.no_backup })?;
     match &cli.command {
         Command::Add { files, url, tags, fetch_images } => {
             let options =
@@ -431,6 +437,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
         }
         Command::Backup { path } => out.backup(&lib.backup(path.as_deref())?),
+        Command::Backups => out.backups(&quire::list_backups(lib.path())?),
         // Handled above, before the library was opened.
         Command::Restore { .. } => {}
         Command::Refetch { ids } => {

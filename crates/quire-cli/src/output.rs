@@ -33,6 +33,23 @@ impl Printer {
         );
     }
 
+    pub fn backups(&self, list: &[quire::BackupEntry]) {
+        if self.json {
+            return self.json(list);
+        }
+        if list.is_empty() {
+            println!("no backups yet (make one with `quire backup`)");
+        }
+        for b in list {
+            let kind = match b.kind {
+                quire::BackupKind::Manual => "manual",
+                quire::BackupKind::Daily => "daily",
+                quire::BackupKind::BeforeMigration => "before an upgrade",
+            };
+            println!("{}  {:>8.1} MB  {kind:<17}  {}", b.taken_at, b.bytes as f64 / 1e6, b.path.display());
+        }
+    }
+
     pub fn restored(&self, r: &quire::RestoreReport) {
         if self.json {
             return self.json(r);

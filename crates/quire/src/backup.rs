@@ -57,6 +57,155 @@ pub fn backup_folder(library: &Path) -> PathBuf {
     library.parent().unwrap_or(Path::new(".")).join("backups")
 }
 
+/// Why a backup in the backups folder was made (from its file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// Asked for (`quire backup`, or from the app).
+    Manual,
+    /// The daily automatic backup.
+    Daily,
+    /// Before the library was migrated to a newer schema.
+    BeforeMigration,
+}
+
+/// A backup in the backups folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct BackupEntry {
+    #[ts(type = "string")]
+    pub path: PathBuf,
+    pub kind: BackupKind,
+    /// When it was made, RFC 3339 UTC (from its name).
+    pub taken_at: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The backups in the backups folder of `library`, newest first. Files that are not Quire's
+/// backups are left out.
+pub fn list_backups(library: &Path) -> Result<Vec<BackupEntry>> {
+    let dir = backup_folder(library);
+    let entries = match std::fs::read_dir(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(Error::Io { path: dir, source }),
+        Ok(entries) => entries,
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((kind, stamp)) = parse_name(&name) else { continue };
+        let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push(BackupEntry { path: entry.path(), kind, taken_at: stamp, bytes });
+    }
+    out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then_with(|| b.path.cmp(&a.path)));
+    Ok(out)
+}
+
+/// `library-<stamp>.sqlite3` (manual), `daily-<stamp>.sqlite3`, `before-v<N>-<stamp>.sqlite3`.
+fn parse_name(name: &str) -> Option<(BackupKind, String)> {
+    let stem = name.strip_suffix(".sqlite3")?;
+    let (kind, stamp) = if let Some(s) = stem.strip_prefix("library-") {
+        (BackupKind::Manual, s)
+    } else if let Some(s) = stem.strip_prefix("daily-") {
+        (BackupKind::Daily, s)
+    } else {
+        let rest = stem.strip_prefix("before-v")?;
+        let (_, s) = rest.split_once('-')?;
+        (BackupKind::BeforeMigration, s)
+    };
+    let b = stamp.as_bytes();
+    if b.len() != 15 || b[8] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 8 || c.is_ascii_digit()) {
+        return None;
+    }
+    Some((
+        kind,
+        format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &stamp[0..4],
+            &stamp[4..6],
+            &stamp[6..8],
+            &stamp[9..11],
+            &stamp[11..13],
+            &stamp[13..15]
+        ),
+    ))
+}
+
+/// How many automatic backups are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// The newest daily backups.
+    pub daily: usize,
+    /// Beyond those, the newest backup of each of this many earlier weeks.
+    pub weekly: usize,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention { daily: 7, weekly: 4 }
+    }
+}
+
+/// The daily backups to delete under `keep`, given them newest first.
+fn to_prune(daily: &[BackupEntry], keep: Retention) -> Vec<PathBuf> {
+    let mut weeks_kept = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, b) in daily.iter().enumerate() {
+        if i < keep.daily {
+            continue;
+        }
+        let week = time::OffsetDateTime::parse(&b.taken_at, &time::format_description::well_known::Rfc3339)
+            .map(|t| (t.year(), t.iso_week()))
+            .unwrap_or((0, 0));
+        if weeks_kept.len() < keep.weekly && weeks_kept.insert(week) {
+            continue;
+        }
+        out.push(b.path.clone());
+    }
+    out
+}
+
+impl Library {
+    /// The daily backup: when none was made today (UTC), makes one (`backups/daily-<time>`),
+    /// then deletes daily backups beyond `keep` (the newest 7, and one for each of 4 earlier
+    /// weeks by default). Returns the new backup, if one was made.
+    pub fn daily_backup(&self, keep: Retention) -> Result<Option<BackupReport>> {
+        let today = crate::store::now()[..10].to_owned();
+        let daily: Vec<BackupEntry> =
+            list_backups(self.path())?.into_iter().filter(|b| b.kind == BackupKind::Daily).collect();
+        if daily.first().is_some_and(|b| b.taken_at.starts_with(&today)) {
+            return Ok(None);
+        }
+        let dir = backup_folder(self.path());
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+        let made = self.backup(Some(&dir.join(format!("daily-{}.sqlite3", stamp()))))?;
+        let daily: Vec<BackupEntry> =
+            list_backups(self.path())?.into_iter().filter(|b| b.kind == BackupKind::Daily).collect();
+        for old in to_prune(&daily, keep) {
+            std::fs::remove_file(&old).map_err(|source| Error::Io { path: old.clone(), source })?;
+        }
+        Ok(Some(made))
+    }
+}
+
+/// Before an older library is migrated: a checked copy as `backups/before-v<N>-<time>.sqlite3`.
+pub(crate) fn before_migration(library: &Path) -> Result<()> {
+    let Some(version) = backup::schema_of(library) else { return Ok(()) };
+    if version == 0 || version >= crate::SCHEMA_VERSION {
+        return Ok(());
+    }
+    let dir = backup_folder(library);
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+    let to = dir.join(format!("before-v{version}-{}.sqlite3", stamp()));
+    let tmp = files::temporary_beside(&to)?;
+    let _ = std::fs::remove_file(&tmp);
+    if let Err(e) = backup::copy(library, &tmp).and_then(|()| backup::check(&tmp).map(|_| ())) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, &to).map_err(|source| Error::Io { path: to, source })
+}
+
 fn stamp() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!(
@@ -139,4 +288,44 @@ pub fn restore(library: &Path, from: &Path) -> Result<RestoreReport> {
     }
     let restored = check_backup(library)?;
     Ok(RestoreReport { restored, before })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn daily(day: u32) -> BackupEntry {
+        // Days of 2026: 1 January is a Thursday; day N is N days later.
+        let t = time::macros::datetime!(2026-01-01 03:00 UTC) + time::Duration::days(i64::from(day));
+        let taken_at = t.format(&time::format_description::well_known::Rfc3339).unwrap();
+        BackupEntry { path: PathBuf::from(format!("d{day}")), kind: BackupKind::Daily, taken_at, bytes: 1 }
+    }
+
+    #[test]
+    fn keeps_seven_days_then_one_per_week_for_four_weeks() {
+        let backups: Vec<BackupEntry> = (0..60).rev().map(daily).collect(); // newest first
+        let pruned = to_prune(&backups, Retention::default());
+        let kept: Vec<_> = backups.iter().map(|b| b.path.clone()).filter(|p| !pruned.contains(p)).collect();
+        assert_eq!(kept.len(), 11, "{kept:?}");
+        assert_eq!(&kept[..7], (53..60).rev().map(|d| PathBuf::from(format!("d{d}"))).collect::<Vec<_>>().as_slice());
+        // Then the newest of each earlier week (weeks run Monday to Sunday).
+        let weeks: Vec<_> = kept[7..].iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        assert_eq!(weeks.len(), 4);
+        assert_eq!(pruned.len(), 49);
+    }
+
+    #[test]
+    fn backup_names_are_read_and_others_ignored() {
+        assert_eq!(
+            parse_name("daily-20260102-030405.sqlite3"),
+            Some((BackupKind::Daily, "2026-01-02T03:04:05Z".into()))
+        );
+        assert_eq!(parse_name("library-20260102-030405.sqlite3").map(|p| p.0), Some(BackupKind::Manual));
+        assert_eq!(parse_name("before-v3-20260102-030405.sqlite3").map(|p| p.0), Some(BackupKind::BeforeMigration));
+        for other in
+            ["notes.txt", "daily-2026.sqlite3", "daily-20260102x030405.sqlite3", ".daily-20260102-030405.sqlite3.9.tmp"]
+        {
+            assert_eq!(parse_name(other), None, "{other}");
+        }
+    }
 }

@@ -33,7 +33,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub use add::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME};
-pub use backup::{backup_folder, check_backup, restore, BackupReport, RestoreReport};
+pub use backup::{
+    backup_folder, check_backup, list_backups, restore, BackupEntry, BackupKind, BackupReport, RestoreReport, Retention,
+};
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
@@ -65,6 +67,20 @@ pub fn default_library_path() -> PathBuf {
     }
 }
 
+/// How to open a library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Before an older library is migrated to this version's schema, keep a checked copy in
+    /// `backups/` beside it (on by default).
+    pub backup_before_migration: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { backup_before_migration: true }
+    }
+}
+
 /// An open library. Share it between threads by reference (or in an `Arc`): each call takes
 /// the connection only for the SQL it runs.
 pub struct Library {
@@ -74,10 +90,18 @@ pub struct Library {
 
 impl Library {
     /// Opens (creating it and its folder on first use) the library at `path` and brings its
-    /// schema up to date.
+    /// schema up to date, keeping a checked backup of an older library before migrating it.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, &OpenOptions::default())
+    }
+
+    /// [`Library::open`] with options.
+    pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        }
+        if options.backup_before_migration {
+            backup::before_migration(path)?;
         }
         Ok(Self { store: Mutex::new(Store::open(path)?), path: path.to_owned() })
     }

@@ -79,3 +79,13 @@ pub(crate) fn check(path: &Path) -> Result<Contents> {
     };
     Ok(Contents { schema, articles: count("articles")?, highlights: count("highlights")?, tags: count("tags")? })
 }
+
+/// The schema version of the library file at `path`, without changing it (`None` when there is
+/// no file yet or it is not a database).
+pub(crate) fn schema_of(path: &Path) -> Option<i64> {
+    if !path.is_file() {
+        return None;
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    conn.pragma_query_value(None, "user_version", |r| r.get(0)).ok()
+}
