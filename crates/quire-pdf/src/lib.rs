@@ -44,6 +44,8 @@ pub struct Article {
     pub tags: Vec<String>,
     pub document: quire_doc::Document,
     pub highlights: Vec<Highlight>,
+    /// The article's formatted citation, printed at the head of its Annotations section.
+    pub citation: Option<String>,
 }
 
 /// A highlight on the canonical text of its article.

@@ -84,6 +84,10 @@ fn reference_article() -> Article {
         tags: vec!["NATO".into(), "Ukraine".into()],
         document,
         highlights,
+        citation: Some(
+            "Staff writer. (2023, July 12). Ukraine is now closer to NATO than ever before. Example News. https://example.org/ukraine-nato"
+                .into(),
+        ),
     }
 }
 
@@ -241,6 +245,10 @@ fn reference_article_exports_checks_and_extracts() {
     assert!(blocks.iter().filter(|b| b.0).count() >= 3, "sub-headings");
     assert!(norm(&body).contains(CYRILLIC_GREEK), "Cyrillic and Greek come back exactly");
     assert!(norm(&body).contains("Annotations"));
+    assert!(
+        norm(&body).contains("Cite as: Staff writer. (2023, July 12). Ukraine is now closer to NATO than ever before."),
+        "the article's citation heads its annotations"
+    );
 
     // (c) One /Highlight per highlight, with its note, color, id, over the quoted words.
     let annots = highlight_annots(&out.pdf);

@@ -91,6 +91,11 @@ impl Library {
                     author: author.clone(),
                 })
                 .collect();
+            // APA, the most common author-date style, until the export asks for another.
+            let citation = self
+                .export_article(*id)
+                .ok()
+                .and_then(|a| quire_export::cite::format(&a, quire_export::cite::CitationStyle::Apa).ok());
             let s = view.summary;
             articles.push(quire_pdf::Article {
                 title: s.title,
@@ -102,6 +107,7 @@ impl Library {
                 tags: s.tags,
                 document: view.document,
                 highlights,
+                citation,
             });
         }
         let highlights = articles.iter().map(|a| a.highlights.len()).sum();

@@ -73,7 +73,7 @@ impl Layout<'_, '_, '_> {
         }
 
         if self.input.options.annotations_section && highlights.any_placed() {
-            self.annotations(&highlights, &text);
+            self.annotations(&highlights, &text, a.citation.as_deref());
         }
     }
 
@@ -343,7 +343,7 @@ impl Layout<'_, '_, '_> {
 
     /// Each highlight that was drawn, in the order of the text: its page, tags, color and note
     /// number, the quoted text and the note.
-    fn annotations(&mut self, highlights: &Highlights<'_>, text: &[char]) {
+    fn annotations(&mut self, highlights: &Highlights<'_>, text: &[char], citation: Option<&str>) {
         let s = self.size;
         let (left, width) = (self.flow.frame.left, self.flow.frame.width);
         // The section's own text is not the article's: no highlight falls on it.
@@ -358,6 +358,12 @@ impl Layout<'_, '_, '_> {
         let p = set(self.fonts, &[Piece::new("Annotations", SANS_BOLD, hs, TEXT)], width, false);
         self.flow.place(&p, LineBox { x: left, lead: hs * 1.25, size: hs }, none);
         self.flow.y -= s * 0.6;
+        if let Some(citation) = citation.map(str::trim).filter(|c| !c.is_empty()) {
+            let cite = [Piece::new("Cite as: ", SANS_BOLD, s * 0.8, GRAY), Piece::new(citation, SANS, s * 0.8, GRAY)];
+            let c = set(self.fonts, &cite, width, false);
+            self.flow.place(&c, LineBox { x: left, lead: s * 0.8 * 1.45, size: s * 0.8 }, none);
+            self.flow.y -= s * 0.6;
+        }
         let indent = s * 2.4;
         let w = width - indent;
         for &i in &highlights.order {
