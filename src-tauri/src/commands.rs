@@ -186,6 +186,7 @@ pub enum MarkdownChoice {
 }
 
 impl MarkdownChoice {
+    #[cfg(test)]
     pub const ALL: [MarkdownChoice; 3] = [Self::Plain, Self::Obsidian, Self::Logseq];
 
     fn style(self) -> quire::MarkdownStyle {
@@ -208,6 +209,7 @@ pub enum CitationChoice {
 }
 
 impl CitationChoice {
+    #[cfg(test)]
     pub const ALL: [CitationChoice; 4] = [Self::Apa, Self::Chicago, Self::Mla, Self::Harvard];
 
     fn style(self) -> quire::CitationStyle {

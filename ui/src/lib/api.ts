@@ -60,6 +60,13 @@ export const APP_IMPORT_HINTS: Partial<Record<CommandErrorKind, string>> = {
   invalid_input: "Check that it is the file the app's instructions name; download the export again if it is damaged.",
 };
 
+/** The hints of an export, where a file problem is about the place chosen. */
+export const EXPORT_HINTS: Partial<Record<CommandErrorKind, string>> = {
+  ...HINTS,
+  io: "Nothing in your library changed. Check that the folder exists and that Quire may write there, or choose another place.",
+  invalid_input: "Nothing was written.",
+};
+
 /** The message with the app's hint for its kind, when it has one. */
 export function withHint(kind: CommandErrorKind, message: string, hints = HINTS): string {
   const hint = hints[kind];
