@@ -303,34 +303,27 @@ export function exportSearch() {
 /** Copies a highlight's quote with its citation (or the article's citation) to the clipboard. */
 export async function copyCitation(article: number, highlight: number | null) {
   const style = prefs.settings.citation;
+  let text: string;
   try {
-    const text = await api.cite(article, highlight, style);
-    await writeClipboard(text);
-    dialogs.copied = text;
-    dialogs.notice = highlight === null ? "Copied the citation." : "Copied the quote with its citation.";
+    text = await api.cite(article, highlight, style);
   } catch (e) {
-    dialogs.notice = `Could not copy the citation: ${toCommandError(e).message}`;
+    dialogs.notice = `Could not make the citation: ${toCommandError(e).message}`;
+    return;
+  }
+  dialogs.copied = text;
+  try {
+    await writeClipboard(text);
+    dialogs.notice = highlight === null ? "Copied the citation." : "Copied the quote with its citation.";
+  } catch {
+    dialogs.notice = `The clipboard did not take it; select and copy it here: ${text}`;
   }
 }
 
-/** The web Clipboard API, else the older copy command over a hidden text area. */
+/** The web Clipboard API, given a moment: WebKitGTK can leave its promise pending. (No
+ * `execCommand("copy")` fallback: under WebKitGTK it can hang the page.) */
 async function writeClipboard(text: string) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // Not allowed here (or not available): fall back below.
-  }
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand("copy");
-  area.remove();
-  if (!ok) throw new Error("the clipboard is not available");
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 1500));
+  await Promise.race([navigator.clipboard.writeText(text), timeout]);
 }
 
 /** What a `quire://` link opens: the article, at its highlight. */
