@@ -34,8 +34,10 @@ pub struct Events(Arc<Mutex<Subscription>>);
 #[derive(Default)]
 struct Subscription {
     channel: Option<Channel<AppEvent>>,
-    /// Link events sent before the window subscribed (the link the app was started with).
-    waiting: Vec<AppEvent>,
+    /// Link events sent before the window first subscribed (the links the app was started
+    /// with): given to every subscription, so that a page that loads again (WebDriver's
+    /// start does that) still opens them.
+    startup: Vec<AppEvent>,
 }
 
 /// At most this many link events wait for the window.
@@ -44,8 +46,8 @@ const MAX_WAITING: usize = 8;
 impl Events {
     pub fn subscribe(&self, channel: Channel<AppEvent>) {
         if let Ok(mut slot) = self.0.lock() {
-            for event in std::mem::take(&mut slot.waiting) {
-                let _ = channel.send(event);
+            for event in &slot.startup {
+                let _ = channel.send(event.clone());
             }
             slot.channel = Some(channel);
         }
@@ -59,10 +61,10 @@ impl Events {
                 Some(channel) => {
                     let _ = channel.send(event);
                 }
-                None if matches!(event, AppEvent::Open { .. } | AppEvent::Notice { .. }) => {
-                    if slot.waiting.len() < MAX_WAITING {
-                        slot.waiting.push(event);
-                    }
+                None if matches!(event, AppEvent::Open { .. } | AppEvent::Notice { .. })
+                    && slot.startup.len() < MAX_WAITING =>
+                {
+                    slot.startup.push(event);
                 }
                 None => {}
             }

@@ -33,11 +33,11 @@ fn wait_attribute(s: &Session, css: &str, name: &str) -> String {
 }
 
 #[test]
-fn links_citations_and_exports_to_open_formats() {
+fn a_quire_link_at_start_opens_the_reader_at_its_highlight() {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let library = temp.path().join("library.sqlite3");
     let highlights = reference_library(&library);
-    let (id, quote) = highlights[2].clone();
+    let (id, _) = highlights[2].clone();
     let out = temp.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     // One answer for every save dialog: the Markdown folder, and `export.json` for CSL-JSON.
@@ -58,6 +58,25 @@ fn links_citations_and_exports_to_open_formats() {
     // The malformed link only told the user.
     let notice = s.text(&first(s, ".toast")).unwrap();
     assert!(notice.contains("does not name a highlight or article"), "{notice}");
+
+    drop(app);
+}
+
+#[test]
+fn citations_and_exports_to_open_formats() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let library = temp.path().join("library.sqlite3");
+    let highlights = reference_library(&library);
+    let (id, quote) = highlights[2].clone();
+    let out = temp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // One answer for every save dialog: the Markdown folder, and `export.json` for CSL-JSON.
+    let answer = out.join("export");
+    let app = launch_with_args(&library, temp.path(), &[("QUIRE_DIALOG_SAVE", answer.as_os_str())], &[])
+        .unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
+    let s = &app.session;
+    s.click(&first(s, "button.row")).unwrap();
+    first(s, "article.reader mark[data-highlight-id]");
 
     // Export the article as Markdown (for Obsidian) into the folder the dialog names.
     s.click(&first(s, "[data-action=export-pdf]")).unwrap();
