@@ -17,15 +17,15 @@ use std::sync::{Arc, Mutex};
 
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
-    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, SavedSearch, SearchHit, SearchRequest,
+    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat, SavedSearch, SearchHit, SearchRequest,
     Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-use crate::dialogs;
 use crate::events::{AppEvent, Events};
+use crate::{dialogs, links};
 
 /// The open library and what the commands share. The library is shared as it is: it holds its
 /// connection only while SQL runs, so a slow clip never blocks listing, searching or reading.
@@ -49,6 +49,29 @@ impl LibraryState {
             last_export: Mutex::new(None),
             events: Events::default(),
         }
+    }
+
+    /// The last exported file or folder: the only one `open_exported` and `reveal_exported`
+    /// open.
+    fn last_exported(&self) -> CommandResult<PathBuf> {
+        let path = self.last_export.lock().map_err(|_| CommandError::Poisoned)?.clone();
+        path.ok_or_else(|| CommandError::Refused("nothing has been exported yet".into()))
+    }
+
+    /// Follows a `quire://` link the system handed to the app: a highlight or article of the
+    /// open library is opened in the window (after checking it exists); anything else becomes a
+    /// notice. The lookup runs off the calling thread.
+    pub fn follow_link(&self, link: &str) {
+        let target = match links::parse(link) {
+            Ok(target) => target,
+            Err(error) => {
+                self.events.send(AppEvent::Notice { message: format!("{error}.") });
+                return;
+            }
+        };
+        let library = Arc::clone(&self.library);
+        let events = self.events.clone();
+        tauri::async_runtime::spawn_blocking(move || events.send(resolve_link(&library, target)));
     }
 
     /// A stored image, for the `quire-image` protocol.
@@ -125,6 +148,80 @@ impl LibraryState {
     }
 }
 
+/// Which articles an export takes: what the screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportScope {
+    /// The article in the reader.
+    Article {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    /// A topic, or the list filtered by a tag: every article with the tag or a sub-tag.
+    Tag { tag: String },
+    /// The articles the search finds (its words, in Quire's query language).
+    Search { query: String },
+    /// Every article of the library.
+    Library,
+}
+
+impl ExportScope {
+    fn selection(self) -> quire::Selection {
+        match self {
+            Self::Article { id } => quire::Selection { ids: vec![id], ..Default::default() },
+            Self::Tag { tag } => quire::Selection { tag: Some(tag), ..Default::default() },
+            Self::Search { query } => quire::Selection { query: Some(query), ..Default::default() },
+            Self::Library => quire::Selection { all: true, ..Default::default() },
+        }
+    }
+}
+
+/// The flavour of a Markdown export (`quire::MarkdownStyle`, which is not a wire type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkdownChoice {
+    Plain,
+    Obsidian,
+    Logseq,
+}
+
+impl MarkdownChoice {
+    #[cfg(test)]
+    pub const ALL: [MarkdownChoice; 3] = [Self::Plain, Self::Obsidian, Self::Logseq];
+
+    fn style(self) -> quire::MarkdownStyle {
+        match self {
+            Self::Plain => quire::MarkdownStyle::Plain,
+            Self::Obsidian => quire::MarkdownStyle::Obsidian,
+            Self::Logseq => quire::MarkdownStyle::Logseq,
+        }
+    }
+}
+
+/// A citation style (`quire::CitationStyle`, which is not a wire type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CitationChoice {
+    Apa,
+    Chicago,
+    Mla,
+    Harvard,
+}
+
+impl CitationChoice {
+    #[cfg(test)]
+    pub const ALL: [CitationChoice; 4] = [Self::Apa, Self::Chicago, Self::Mla, Self::Harvard];
+
+    fn style(self) -> quire::CitationStyle {
+        match self {
+            Self::Apa => quire::CitationStyle::Apa,
+            Self::Chicago => quire::CitationStyle::Chicago,
+            Self::Mla => quire::CitationStyle::Mla,
+            Self::Harvard => quire::CitationStyle::Harvard,
+        }
+    }
+}
+
 /// An app whose exports Quire reads, as the import dialog lists it: its name and which file
 /// to give (both from `quire::ImportFormat`, the one place they are written).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -137,6 +234,24 @@ pub struct ImportApp {
 /// The app the webview chose, by its name (`omnivore`, …); `None` detects it from the file.
 fn chosen_format(from: Option<&str>) -> CommandResult<Option<ImportFormat>> {
     from.map(|name| name.parse::<ImportFormat>().map_err(|e| CommandError::Refused(e.to_string()))).transpose()
+}
+
+/// What the window is told about a link: open this article (and highlight), or why not.
+fn resolve_link(library: &quire::Library, target: links::LinkTarget) -> AppEvent {
+    let found = match target {
+        links::LinkTarget::Highlight(id) => library.highlight(id).map(|h| (h.article_id, Some(h.id))),
+        links::LinkTarget::Article(id) => library.article_summary(id).map(|a| (a.id, None)),
+    };
+    match found {
+        Ok((article, highlight)) => AppEvent::Open { article, highlight },
+        Err(error) if error.kind() == quire::ErrorKind::NotFound => AppEvent::Notice {
+            message: match target {
+                links::LinkTarget::Highlight(id) => format!("The link names highlight {id}, which is not in this library."),
+                links::LinkTarget::Article(id) => format!("The link names article {id}, which is not in this library."),
+            },
+        },
+        Err(error) => AppEvent::Notice { message: format!("Quire could not follow the link: {error}.") },
+    }
 }
 
 /// The one error type of every command; the UI receives it as `{ kind, message }`.
@@ -449,12 +564,61 @@ pub async fn export_pdf(
     Ok(Some(report))
 }
 
-/// Opens the last exported PDF in the system's viewer.
+/// Exports the articles of `scope` to an open format (`md`, `w3c`, `csl`, `bibtex`, `csv`)
+/// where the user picks in the native save dialog (for Markdown, a folder); `None` when the
+/// dialog was cancelled.
+#[tauri::command]
+pub async fn export_to(
+    app: AppHandle,
+    state: State<'_, LibraryState>,
+    format: String,
+    scope: ExportScope,
+    style: MarkdownChoice,
+    citation: CitationChoice,
+    suggested_name: String,
+) -> CommandResult<Option<quire::FormatReport>> {
+    let format = format.parse::<OpenFormat>().map_err(|e| CommandError::Refused(e.to_string()))?;
+    let Some(path) =
+        tauri::async_runtime::spawn_blocking(move || dialogs::pick_format_export(&app, format, &suggested_name))
+            .await
+            .map_err(|e| CommandError::Internal(e.to_string()))?
+    else {
+        return Ok(None);
+    };
+    let request = quire::FormatRequest {
+        format,
+        selection: scope.selection(),
+        path,
+        style: style.style(),
+        citation: citation.style(),
+    };
+    let report = state.blocking(move |library| Ok(library.export_to(&request)?)).await?;
+    *state.last_export.lock().map_err(|_| CommandError::Poisoned)? = Some(report.path.clone());
+    Ok(Some(report))
+}
+
+/// Opens the last export (a file, or the Markdown folder) with the system's application.
 #[tauri::command]
 pub fn open_exported(state: State<'_, LibraryState>) -> CommandResult<()> {
-    let path = state.last_export.lock().map_err(|_| CommandError::Poisoned)?.clone();
-    let path = path.ok_or_else(|| CommandError::Refused("nothing has been exported yet".into()))?;
-    Ok(dialogs::open_path(&path)?)
+    Ok(dialogs::open_path(&state.last_exported()?)?)
+}
+
+/// Shows the last export in the system's file manager.
+#[tauri::command]
+pub fn reveal_exported(state: State<'_, LibraryState>) -> CommandResult<()> {
+    Ok(dialogs::reveal_path(&state.last_exported()?)?)
+}
+
+/// A highlight's quote with its article's citation (or, without a highlight, the article's
+/// citation), ready to paste; the UI puts it on the clipboard.
+#[tauri::command]
+pub async fn cite(
+    state: State<'_, LibraryState>,
+    article: i64,
+    highlight: Option<i64>,
+    style: CitationChoice,
+) -> CommandResult<String> {
+    state.blocking(move |library| Ok(library.cite(article, highlight, style.style())?)).await
 }
 
 /// Opens an article's link in the system browser: http and https addresses only.
@@ -467,4 +631,35 @@ pub fn open_link(url: String) -> CommandResult<()> {
 #[tauri::command]
 pub fn subscribe(state: State<'_, LibraryState>, on_event: Channel<AppEvent>) {
     state.events.subscribe(on_event);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CitationChoice, ExportScope, MarkdownChoice};
+
+    /// The shell's names of styles are the library's: each parses back to the style it maps to.
+    #[test]
+    fn style_names_are_the_librarys() {
+        for choice in MarkdownChoice::ALL {
+            let name = serde_json::to_value(choice).unwrap();
+            assert_eq!(quire::MarkdownStyle::parse(name.as_str().unwrap()), Some(choice.style()));
+        }
+        for choice in CitationChoice::ALL {
+            let name = serde_json::to_value(choice).unwrap();
+            assert_eq!(name.as_str().unwrap().parse::<quire::CitationStyle>().ok(), Some(choice.style()));
+        }
+        assert_eq!(quire::MarkdownStyle::ALL.len(), MarkdownChoice::ALL.len());
+        assert_eq!(quire::CitationStyle::ALL.len(), CitationChoice::ALL.len());
+    }
+
+    #[test]
+    fn scopes_select_what_the_screen_shows() {
+        let scope: ExportScope = serde_json::from_str(r#"{"kind":"tag","tag":"NATO accession"}"#).unwrap();
+        assert_eq!(scope.selection().tag.as_deref(), Some("NATO accession"));
+        let scope: ExportScope = serde_json::from_str(r#"{"kind":"library"}"#).unwrap();
+        assert!(scope.selection().all);
+        let scope: ExportScope = serde_json::from_str(r#"{"kind":"article","id":3}"#).unwrap();
+        assert_eq!(scope.selection().ids, [3]);
+        assert!(serde_json::from_str::<ExportScope>(r#"{"kind":"path","path":"/etc"}"#).is_err());
+    }
 }

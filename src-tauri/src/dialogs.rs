@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use quire::OpenFormat;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
@@ -81,8 +82,61 @@ pub fn pick_export(app: &AppHandle, suggested_name: &str) -> Option<PathBuf> {
     })
 }
 
+/// Where to write an export to an open format; `None` when the user cancelled. Markdown
+/// is a folder (the notes and their images go into it); a file always ends in the format's
+/// extension.
+pub fn pick_format_export(app: &AppHandle, format: OpenFormat, suggested_name: &str) -> Option<PathBuf> {
+    let (label, extension) = format_file(format);
+    let scripted = std::env::var_os(SAVE_ENV).map(PathBuf::from);
+    if format == OpenFormat::Md {
+        return match scripted {
+            Some(path) => Some(path),
+            None => app
+                .dialog()
+                .file()
+                .set_title("Export Markdown into a folder")
+                .blocking_pick_folder()?
+                .into_path()
+                .ok(),
+        };
+    }
+    let path = match scripted {
+        Some(path) => path,
+        None => app
+            .dialog()
+            .file()
+            .set_title(format!("Export {label}"))
+            .set_file_name(file_name(suggested_name, extension))
+            .add_filter(label, &[extension])
+            .blocking_save_file()?
+            .into_path()
+            .ok()?,
+    };
+    Some(if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
+        path
+    } else {
+        path.with_extension(extension)
+    })
+}
+
+/// The name of a format in a dialog, and its file extension.
+pub fn format_file(format: OpenFormat) -> (&'static str, &'static str) {
+    match format {
+        OpenFormat::Md => ("Markdown", "md"),
+        OpenFormat::W3c => ("W3C Web Annotations", "jsonld"),
+        OpenFormat::Csl => ("CSL-JSON", "json"),
+        OpenFormat::Bibtex => ("BibTeX", "bib"),
+        OpenFormat::Csv => ("CSV", "csv"),
+    }
+}
+
 /// A file name from an article title: no path separators or characters Windows refuses.
 pub fn pdf_file_name(title: &str) -> String {
+    file_name(title, "pdf")
+}
+
+/// A file name from a title and an extension: no path separators or characters Windows refuses.
+pub fn file_name(title: &str, extension: &str) -> String {
     let cleaned: String = title
         .chars()
         .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { ' ' } else { c })
@@ -92,7 +146,13 @@ pub fn pdf_file_name(title: &str) -> String {
         .join(" ");
     let short: String = cleaned.chars().take(80).collect();
     let short = short.trim_end_matches(['.', ' ']);
-    format!("{}.pdf", if short.is_empty() { "Quire export" } else { short })
+    format!("{}.{extension}", if short.is_empty() { "Quire export" } else { short })
+}
+
+/// Shows a file (or folder) in the system's file manager.
+pub fn reveal_path(path: &Path) -> Result<(), DialogError> {
+    tauri_plugin_opener::reveal_item_in_dir(path)
+        .map_err(|e| DialogError::CannotOpen(format!("cannot show {} in its folder: {e}", path.display())))
 }
 
 /// Opens a file with the system's default application.
@@ -122,7 +182,7 @@ pub fn checked_web_link(url: &str) -> Result<&str, DialogError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{checked_web_link, pdf_file_name};
+    use super::{checked_web_link, file_name, format_file, pdf_file_name};
 
     #[test]
     fn only_plain_web_links_are_opened() {
@@ -146,5 +206,7 @@ mod tests {
         assert_eq!(pdf_file_name("Ukraine is now closer to NATO: a/b?"), "Ukraine is now closer to NATO a b.pdf");
         assert_eq!(pdf_file_name("  ..."), "Quire export.pdf");
         assert_eq!(pdf_file_name(&"x".repeat(200)).len(), 84);
+        assert_eq!(file_name("NATO accession", format_file(quire::OpenFormat::Csl).1), "NATO accession.json");
+        assert_eq!(file_name("a\\b", format_file(quire::OpenFormat::Bibtex).1), "a b.bib");
     }
 }

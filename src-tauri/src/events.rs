@@ -2,7 +2,7 @@
 //! chosen. They go through the `Channel` the UI hands to the `subscribe` command, so the
 //! window needs no event permissions.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -15,25 +15,58 @@ pub enum AppEvent {
     Dropped { names: Vec<String> },
     /// A menu item was chosen (its id, as in `menu.rs`).
     Menu { id: String },
+    /// A `quire://` link named this article (and highlight) of the open library: both checked
+    /// to exist before the event is sent.
+    Open {
+        #[ts(type = "number")]
+        article: i64,
+        #[ts(type = "number | null")]
+        highlight: Option<i64>,
+    },
+    /// A link Quire does not open: what to tell the user (nothing else happens).
+    Notice { message: String },
 }
 
-/// The window's subscription.
+/// The window's subscription, and the links that arrived before it.
+#[derive(Default, Clone)]
+pub struct Events(Arc<Mutex<Subscription>>);
+
 #[derive(Default)]
-pub struct Events(Mutex<Option<Channel<AppEvent>>>);
+struct Subscription {
+    channel: Option<Channel<AppEvent>>,
+    /// Link events sent before the window first subscribed (the links the app was started
+    /// with): given to every subscription, so that a page that loads again (WebDriver's
+    /// start does that) still opens them.
+    startup: Vec<AppEvent>,
+}
+
+/// At most this many link events wait for the window.
+const MAX_WAITING: usize = 8;
 
 impl Events {
     pub fn subscribe(&self, channel: Channel<AppEvent>) {
         if let Ok(mut slot) = self.0.lock() {
-            *slot = Some(channel);
+            for event in &slot.startup {
+                let _ = channel.send(event.clone());
+            }
+            slot.channel = Some(channel);
         }
     }
 
-    /// Sends to the window if it has subscribed; an event before that is dropped (the window
-    /// subscribes as it starts).
+    /// Sends to the window if it has subscribed; a drop or menu event before that is dropped
+    /// (the window subscribes as it starts), a link's waits for the window.
     pub fn send(&self, event: AppEvent) {
-        if let Ok(slot) = self.0.lock() {
-            if let Some(channel) = slot.as_ref() {
-                let _ = channel.send(event);
+        if let Ok(mut slot) = self.0.lock() {
+            match slot.channel.as_ref() {
+                Some(channel) => {
+                    let _ = channel.send(event);
+                }
+                None if matches!(event, AppEvent::Open { .. } | AppEvent::Notice { .. })
+                    && slot.startup.len() < MAX_WAITING =>
+                {
+                    slot.startup.push(event);
+                }
+                None => {}
             }
         }
     }
@@ -44,7 +77,7 @@ mod bindings {
     use ts_rs::TS;
 
     use super::AppEvent;
-    use crate::commands::{CommandErrorKind, ImportApp, ShellErrorKind};
+    use crate::commands::{CitationChoice, CommandErrorKind, ExportScope, ImportApp, MarkdownChoice, ShellErrorKind};
 
     /// `ui/src/desktop-bindings.ts` is generated from the shell's own wire types; this fails
     /// when it is stale (`UPDATE_EXPECT=1` rewrites it).
@@ -54,11 +87,18 @@ mod bindings {
             "// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`\n\
              // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
              import type {{ ErrorKind, Format }} from \"./bindings\";\n\n\
-             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n",
+             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\n\
+             export {}\n\nexport {}\n",
             AppEvent::decl(),
             CommandErrorKind::decl(),
             ShellErrorKind::decl(),
-            ImportApp::decl()
+            ImportApp::decl(),
+            ExportScope::decl(),
+            MarkdownChoice::decl(),
+            CitationChoice::decl(),
+            // The library's own wire types that bindings.ts does not hold yet.
+            quire::OpenFormat::decl(),
+            quire::FormatReport::decl()
         );
         expect_test::expect_file!["../../ui/src/desktop-bindings.ts"].assert_eq(&out);
     }

@@ -10,6 +10,7 @@ mod commands;
 mod dialogs;
 mod events;
 mod images;
+mod links;
 mod menu;
 mod shortcuts;
 mod webview;
@@ -35,10 +36,49 @@ fn main() -> ExitCode {
         }
     };
 
-    let result = tauri::Builder::default()
+    // The system passes a `quire://` link as an argument (Linux, Windows); WebKitWebDriver
+    // starts the app with `--automation`, and then each start is its own instance.
+    let startup_links = links::links_in_args(std::env::args_os().skip(1));
+    let automated = std::env::args_os().any(|a| a == "--automation");
+
+    let mut builder = tauri::Builder::default();
+    if !automated {
+        // A second start (a link clicked while Quire runs) hands its link to this instance
+        // through the deep-link plugin (the "deep-link" feature) and exits; this window comes
+        // to the front.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }));
+    }
+    let result = builder
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .plugin(tauri_plugin_deep_link::init())
+        .setup(move |app| {
+            use tauri::Manager;
+            use tauri_plugin_deep_link::DeepLinkExt;
             webview::tune(app)?;
+            // Installers register the scheme (tauri.conf.json's plugins.deep-link); a
+            // development build registers itself, except in automated runs.
+            #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+            if cfg!(debug_assertions) && !automated {
+                if let Err(error) = app.deep_link().register_all() {
+                    eprintln!("quire-desktop: cannot register the quire:// links: {error}");
+                }
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    handle.state::<commands::LibraryState>().follow_link(url.as_str());
+                }
+            });
+            let state = app.state::<commands::LibraryState>();
+            for link in &startup_links {
+                state.follow_link(link);
+            }
             Ok(())
         })
         .manage(commands::LibraryState::new(library))
@@ -91,7 +131,10 @@ fn main() -> ExitCode {
             commands::refetch_article,
             commands::cancel_import,
             commands::export_pdf,
+            commands::export_to,
             commands::open_exported,
+            commands::reveal_exported,
+            commands::cite,
             commands::open_link,
             commands::subscribe,
         ])

@@ -16,7 +16,8 @@ const FILE: &[Option<(&str, &str)>] = &[
     Some(("import-app", "Import from Another App…")),
     Some(("add-sample", "Add the Sample Article")),
     None,
-    Some(("export-pdf", "Export PDF…")),
+    Some(("export-pdf", "Export…")),
+    Some(("export-library", "Export Library…")),
 ];
 
 const VIEW: &[Option<(&str, &str)>] = &[

@@ -25,6 +25,16 @@ pub fn launch(library: &Path, logs: &Path) -> Result<App, String> {
 
 /// [`launch`] with extra environment for the app (e.g. scripted dialog answers).
 pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Result<App, String> {
+    launch_with_args(library, logs, env, &[])
+}
+
+/// [`launch_with`] with command-line arguments for the app (e.g. a `quire://` link).
+pub fn launch_with_args(
+    library: &Path,
+    logs: &Path,
+    env: &[(&str, &std::ffi::OsStr)],
+    args: &[&str],
+) -> Result<App, String> {
     let binary = harness::app_binary()?;
     let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
     let tauri_driver = find_program("tauri-driver", &home_bin.into_iter().collect::<Vec<_>>())?;
@@ -63,7 +73,7 @@ pub fn launch_with(library: &Path, logs: &Path, env: &[(&str, &std::ffi::OsStr)]
 
     let application = binary.to_str().ok_or("the app path is not UTF-8")?;
     let started = Instant::now();
-    let session = Session::new(&format!("http://127.0.0.1:{port}"), application)
+    let session = Session::new(&format!("http://127.0.0.1:{port}"), application, args)
         .map_err(|e| format!("{e}; tauri-driver log: {}", harness::read_log(&driver_log)))?;
     Ok(App { session, started, _driver: driver, _xvfb: xvfb })
 }

@@ -10,6 +10,7 @@
 //! changes no tracked file); `QUIRE_SCREENSHOTS=docs/screenshots` refreshes the README's.
 
 mod app;
+mod formats;
 mod from_apps;
 mod harness;
 mod scenario;
@@ -19,14 +20,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-pub(crate) use app::{launch, launch_with, save_screenshot};
+pub(crate) use app::{launch, launch_with, launch_with_args, save_screenshot};
 use webdriver::Session;
 
-use quire_tests::REFERENCE_TITLE as TITLE;
+pub(crate) use quire_tests::REFERENCE_TITLE as TITLE;
 
 /// Creates a library at `path` holding the reference article and its four highlights;
 /// returns the highlight ids with their quotes.
-fn reference_library(path: &Path) -> Vec<(i64, String)> {
+pub(crate) fn reference_library(path: &Path) -> Vec<(i64, String)> {
     let library = quire::Library::open(path).expect("open the temporary library");
     // A source URL and article tags, so that the list shows a site and tag chips.
     let options = quire::AddOptions {

@@ -169,6 +169,8 @@ fn scenario_from_an_empty_library_to_an_exported_topic_and_a_restart() {
 
     // Export the topic: the save dialog is answered by QUIRE_DIALOG_SAVE.
     s.click(&first(s, "[data-action=export-topic]")).unwrap();
+    s.click(&first(s, "[data-format=pdf]")).unwrap();
+    s.click(&first(s, "[data-action=export-start]")).unwrap();
     let result = first(s, "[data-testid=export-result]");
     assert!(s.text(&result).unwrap().contains("4 highlights"), "{}", s.text(&result).unwrap());
     assert!(pdf.is_file(), "the PDF was written to {}", pdf.display());

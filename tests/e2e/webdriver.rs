@@ -24,10 +24,11 @@ pub type Result<T> = std::result::Result<T, String>;
 
 impl Session {
     /// Starts a session of the Tauri app at `application` through tauri-driver at `driver_url`.
-    pub fn new(driver_url: &str, application: &str) -> Result<Self> {
+    /// `args` are the app's command-line arguments (as the system would pass a `quire://` link).
+    pub fn new(driver_url: &str, application: &str, args: &[&str]) -> Result<Self> {
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(90)).build();
         let capabilities = json!({
-            "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } }
+            "capabilities": { "alwaysMatch": { "tauri:options": { "application": application, "args": args } } }
         });
         let value = request(&agent, "POST", &format!("{driver_url}/session"), Some(capabilities))?;
         let id = value["sessionId"]

@@ -2,10 +2,24 @@
 // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.
 import type { ErrorKind, Format } from "./bindings";
 
-export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, };
+export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, } | { "type": "open", article: number, highlight: number | null, } | { "type": "notice", message: string, };
 
 export type CommandErrorKind = ErrorKind | ShellErrorKind;
 
 export type ShellErrorKind = "system" | "internal";
 
 export type ImportApp = { format: Format, label: string, how_to: string, };
+
+export type ExportScope = { "kind": "article", id: number, } | { "kind": "tag", tag: string, } | { "kind": "search", query: string, } | { "kind": "library" };
+
+export type MarkdownChoice = "plain" | "obsidian" | "logseq";
+
+export type CitationChoice = "apa" | "chicago" | "mla" | "harvard";
+
+export type OpenFormat = "md" | "w3c" | "csl" | "bibtex" | "csv";
+
+export type FormatReport = { path: string, articles: number, highlights: number, 
+/**
+ * The files written (for Markdown: the notes, the dossier and the images).
+ */
+files: number, };

@@ -5,14 +5,26 @@
  */
 import { tick } from "svelte";
 import type { ArticleView, Format, ImportEvent, ImportReport, ImportSummary, SavedSearch } from "../bindings";
-import type { AppEvent } from "../desktop-bindings";
+import type { AppEvent, ExportScope } from "../desktop-bindings";
 import * as api from "./api";
-import { APP_IMPORT_HINTS, toCommandError } from "./api";
+import { APP_IMPORT_HINTS, EXPORT_HINTS, toCommandError } from "./api";
+import { firstFormat } from "./exporting";
 import { notStarted, progressAfter } from "./importReport";
 import { isMenuAction, type MenuAction } from "./menu";
 import { hasSearchText, type ListFilters } from "./query";
 import { stepFontSize, type Settings, type Theme } from "./settings";
-import { dialogs, library, nav, prefs, refreshAll, refreshList, refreshSidebar, runSearch, search } from "./state.svelte";
+import {
+  dialogs,
+  library,
+  nav,
+  prefs,
+  refreshAll,
+  refreshList,
+  refreshSidebar,
+  runSearch,
+  search,
+  type ExportFlow,
+} from "./state.svelte";
 
 // ---- navigation ------------------------------------------------------------------------------
 
@@ -216,6 +228,10 @@ export function onAppEvent(event: AppEvent) {
     else if (!dialogs.importing && !dialogs.appImport) void runImport((onEvent) => api.importDropped(onEvent));
   } else if (event.type === "menu" && isMenuAction(event.id)) {
     void menuAction(event.id);
+  } else if (event.type === "open") {
+    openFromLink(event.article, event.highlight);
+  } else if (event.type === "notice") {
+    dialogs.notice = event.message;
   }
 }
 
@@ -231,31 +247,100 @@ export function onDrop(event: DragEvent) {
 
 // ---- export ------------------------------------------------------------------------------
 
-/** Exports articles (then every article with `tag`) to a PDF the user places. */
-export async function exportPdf(ids: number[], name: string, tag: string | null = null) {
-  dialogs.exporting = { busy: true, report: null, error: null };
+/** Opens the Export dialog for a scope (what the screen shows). */
+export function openExport(scope: ExportScope, name: string) {
+  if (dialogs.exporting?.busy) return;
+  dialogs.exporting = { scope, name, format: firstFormat(scope), busy: false, done: null, error: null };
+}
+
+/** Exports in the chosen format; Rust asks where in the native dialog. */
+export async function runExport() {
+  const flow = dialogs.exporting;
+  if (!flow || flow.busy) return;
+  flow.busy = true;
+  flow.error = null;
+  const { scope, name, format } = flow;
   try {
-    const report = await api.exportPdf(ids, tag, name);
-    dialogs.exporting = report ? { busy: false, report, error: null } : null;
+    let done: ExportFlow["done"];
+    if (format === "pdf") {
+      const ids = scope.kind === "article" ? [scope.id] : [];
+      const tag = scope.kind === "tag" ? scope.tag : null;
+      const report = await api.exportPdf(ids, tag, name);
+      done = report ? { pdf: report } : null;
+    } else {
+      const { markdown, citation } = prefs.settings;
+      const report = await api.exportTo(format, scope, markdown, citation, name);
+      done = report ? { open: report, format } : null;
+    }
+    if (dialogs.exporting) {
+      dialogs.exporting.busy = false;
+      dialogs.exporting.done = done; // null: the save dialog was cancelled, back to the choice
+    }
   } catch (e) {
-    dialogs.exporting = { busy: false, report: null, error: toCommandError(e).message };
+    if (dialogs.exporting) {
+      dialogs.exporting.busy = false;
+      dialogs.exporting.error = toCommandError(e, EXPORT_HINTS).message;
+    }
   }
 }
 
-/** Exports what is on screen: the article, the topic, or the tag the list is filtered by. */
-export async function exportCurrent() {
+/** Exports what is on screen: the article, the topic, the tag the list is filtered by, or the search. */
+export function exportCurrent() {
   const route = nav.route;
-  if (route.view === "reader") {
-    await exportPdf([route.id], nav.readerTitle);
-  } else if (route.view === "topic") {
-    // The topic on screen already knows its articles (the same the Export button exports).
-    const shown = nav.topicArticles;
-    if (shown && shown.tag === route.tag) await exportPdf(shown.ids, route.tag);
-    else dialogs.notice = "The topic is still loading; export it in a moment.";
-  } else if (library.filters.tag) {
-    await exportPdf([], library.filters.tag, library.filters.tag);
-  } else {
-    dialogs.notice = "Open an article, a topic or a tag to export it as a PDF.";
+  if (route.view === "reader") openExport({ kind: "article", id: route.id }, nav.readerTitle);
+  else if (route.view === "topic") openExport({ kind: "tag", tag: route.tag }, route.tag);
+  else if (search.hits !== null && hasSearchText(search.typed)) exportSearch();
+  else if (library.filters.tag) openExport({ kind: "tag", tag: library.filters.tag }, library.filters.tag);
+  else openExport({ kind: "library" }, "Quire library");
+}
+
+/** Exports the articles the search finds. */
+export function exportSearch() {
+  const query = search.typed.trim();
+  if (query) openExport({ kind: "search", query }, query);
+}
+
+/** Copies a highlight's quote with its citation (or the article's citation) to the clipboard. */
+export async function copyCitation(article: number, highlight: number | null) {
+  const style = prefs.settings.citation;
+  let text: string;
+  try {
+    text = await api.cite(article, highlight, style);
+  } catch (e) {
+    dialogs.notice = `Could not make the citation: ${toCommandError(e).message}`;
+    return;
+  }
+  dialogs.copied = text;
+  try {
+    await writeClipboard(text);
+    dialogs.notice = highlight === null ? "Copied the citation." : "Copied the quote with its citation.";
+  } catch {
+    dialogs.notice = `The clipboard did not take it; select and copy it here: ${text}`;
+  }
+}
+
+/** The web Clipboard API, given a moment: WebKitGTK can leave its promise pending. (No
+ * `execCommand("copy")` fallback: under WebKitGTK it can hang the page.) */
+async function writeClipboard(text: string) {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 1500));
+  await Promise.race([navigator.clipboard.writeText(text), timeout]);
+}
+
+/** What a `quire://` link opens: the article, at its highlight. */
+function openFromLink(article: number, highlight: number | null) {
+  dialogs.revealHighlight = highlight;
+  if (nav.route.view === "reader" && nav.route.id === article) {
+    dialogs.revealSeq++;
+    return;
+  }
+  openArticle(article);
+}
+
+export async function revealExported() {
+  try {
+    await api.revealExported();
+  } catch (e) {
+    dialogs.notice = toCommandError(e).message;
   }
 }
 
@@ -299,6 +384,8 @@ export async function menuAction(action: MenuAction) {
       return addSample();
     case "export-pdf":
       return exportCurrent();
+    case "export-library":
+      return openExport({ kind: "library" }, "Quire library");
     case "show-library":
       return backToLibrary();
     case "focus-search":

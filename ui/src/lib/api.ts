@@ -22,7 +22,16 @@ import type {
   TagCount,
   Topic,
 } from "../bindings";
-import type { AppEvent, CommandErrorKind, ImportApp } from "../desktop-bindings";
+import type {
+  AppEvent,
+  CitationChoice,
+  CommandErrorKind,
+  ExportScope,
+  FormatReport,
+  ImportApp,
+  MarkdownChoice,
+  OpenFormat,
+} from "../desktop-bindings";
 
 /** The one error shape every command rejects with. */
 export interface CommandError {
@@ -49,6 +58,13 @@ export const APP_IMPORT_HINTS: Partial<Record<CommandErrorKind, string>> = {
   ...HINTS,
   unsupported: "Choose the app it came from in the list, and check that it is the file its instructions name.",
   invalid_input: "Check that it is the file the app's instructions name; download the export again if it is damaged.",
+};
+
+/** The hints of an export, where a file problem is about the place chosen. */
+export const EXPORT_HINTS: Partial<Record<CommandErrorKind, string>> = {
+  ...HINTS,
+  io: "Nothing in your library changed. Check that the folder exists and that Quire may write there, or choose another place.",
+  invalid_input: "Nothing was written.",
 };
 
 /** The message with the app's hint for its kind, when it has one. */
@@ -113,6 +129,18 @@ export const refetchArticle = (id: number) => invoke<AddOutcome>("refetch_articl
 
 export const exportPdf = (ids: number[], tag: string | null, suggestedName: string) =>
   invoke<ExportReport | null>("export_pdf", { ids, tag, suggestedName });
+/** An export to an open format, placed by the user in the native save (or folder) dialog. */
+export const exportTo = (
+  format: OpenFormat,
+  scope: ExportScope,
+  style: MarkdownChoice,
+  citation: CitationChoice,
+  suggestedName: string,
+) => invoke<FormatReport | null>("export_to", { format, scope, style, citation, suggestedName });
 export const openExported = () => invoke<void>("open_exported");
+export const revealExported = () => invoke<void>("reveal_exported");
+/** A highlight's quote with its citation (or the article's citation), ready to paste. */
+export const cite = (article: number, highlight: number | null, style: CitationChoice) =>
+  invoke<string>("cite", { article, highlight, style });
 export const openLink = (url: string) => invoke<void>("open_link", { url });
 export const subscribe = (onEvent: (e: AppEvent) => void) => invoke<void>("subscribe", { onEvent: channel(onEvent) });

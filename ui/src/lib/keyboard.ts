@@ -27,9 +27,14 @@ export function onWindowKeydown(event: KeyboardEvent, targets: KeyTargets) {
     return;
   }
   if (action === "back" && !event.defaultPrevented) {
-    if (dialogs.help) dialogs.help = false;
-    else if (dialogs.exporting && !dialogs.exporting.busy) dialogs.exporting = null;
-    else if (nav.route.view === "topic") void backToLibrary();
+    // A dialog closed by Esc takes the key (the reader, which also listens, stays open).
+    if (dialogs.help) {
+      dialogs.help = false;
+      event.preventDefault();
+    } else if (dialogs.exporting && !dialogs.exporting.busy) {
+      dialogs.exporting = null;
+      event.preventDefault();
+    } else if (nav.route.view === "topic") void backToLibrary();
     else if (nav.route.view === "library" && document.activeElement === search.box && search.typed) clearSearch();
     return;
   }

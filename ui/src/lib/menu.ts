@@ -9,6 +9,7 @@ export type MenuAction =
   | "import-app"
   | "add-sample"
   | "export-pdf"
+  | "export-library"
   | "show-library"
   | "focus-search"
   | "theme-system"
@@ -26,6 +27,7 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
   "import-app",
   "add-sample",
   "export-pdf",
+  "export-library",
   "show-library",
   "focus-search",
   "theme-system",

@@ -3,7 +3,9 @@ import { DEFAULTS, parseSettings, stepFontSize } from "./settings";
 
 describe("settings", () => {
   it("keeps valid stored values and replaces the rest", () => {
-    expect(parseSettings('{"theme":"sepia","fontSize":22,"width":"wide"}')).toEqual({ theme: "sepia", fontSize: 22, width: "wide" });
+    expect(parseSettings('{"theme":"sepia","fontSize":22,"width":"wide"}')).toEqual({ ...DEFAULTS, theme: "sepia", fontSize: 22, width: "wide" });
+    expect(parseSettings('{"citation":"mla","markdown":"obsidian"}')).toEqual({ ...DEFAULTS, citation: "mla", markdown: "obsidian" });
+    expect(parseSettings('{"citation":"vancouver","markdown":"roam"}')).toEqual(DEFAULTS);
     expect(parseSettings('{"theme":"neon","fontSize":3}')).toEqual(DEFAULTS);
     expect(parseSettings("not json")).toEqual(DEFAULTS);
     expect(parseSettings(null)).toEqual(DEFAULTS);

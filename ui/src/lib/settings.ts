@@ -1,4 +1,6 @@
 /** Reader and app preferences, kept in the webview's local storage. */
+import type { CitationChoice, MarkdownChoice } from "../desktop-bindings";
+import { isCitationChoice, isMarkdownChoice } from "./exporting";
 
 export type Theme = "system" | "light" | "sepia" | "dark";
 export type Width = "narrow" | "medium" | "wide";
@@ -8,9 +10,13 @@ export interface Settings {
   /** Reader text size in px. */
   fontSize: number;
   width: Width;
+  /** The last citation style chosen (copying a quote, exporting). */
+  citation: CitationChoice;
+  /** The last Markdown flavour exported. */
+  markdown: MarkdownChoice;
 }
 
-export const DEFAULTS: Settings = { theme: "system", fontSize: 19, width: "medium" };
+export const DEFAULTS: Settings = { theme: "system", fontSize: 19, width: "medium", citation: "apa", markdown: "plain" };
 export const FONT_SIZES = [15, 16, 17, 18, 19, 20, 22, 24, 26];
 const KEY = "quire.settings";
 
@@ -25,7 +31,9 @@ export function parseSettings(raw: string | null): Settings {
   const theme = ["system", "light", "sepia", "dark"].includes(value.theme as string) ? (value.theme as Theme) : DEFAULTS.theme;
   const fontSize = FONT_SIZES.includes(value.fontSize as number) ? (value.fontSize as number) : DEFAULTS.fontSize;
   const width = ["narrow", "medium", "wide"].includes(value.width as string) ? (value.width as Width) : DEFAULTS.width;
-  return { theme, fontSize, width };
+  const citation = isCitationChoice(value.citation) ? value.citation : DEFAULTS.citation;
+  const markdown = isMarkdownChoice(value.markdown) ? value.markdown : DEFAULTS.markdown;
+  return { theme, fontSize, width, citation, markdown };
 }
 
 export function loadSettings(): Settings {

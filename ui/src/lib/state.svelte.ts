@@ -5,7 +5,9 @@
  * Components render these and call actions; none keeps a copy.
  */
 import type { ArticleFilter, ExportReport, Format, ImportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
+import type { ExportScope, FormatReport, OpenFormat } from "../desktop-bindings";
 import * as api from "./api";
+import type { ExportChoice } from "./exporting";
 import { toCommandError, type CommandError } from "./api";
 import type { RunningImport } from "./importReport";
 import { hasSearchText, type ListFilters } from "./query";
@@ -91,9 +93,15 @@ export interface AppImport {
   error: string | null;
 }
 
-export interface ExportProgress {
+/** The Export dialog: choosing the format for a scope, exporting, then what was written. */
+export interface ExportFlow {
+  scope: ExportScope;
+  /** The scope's name: the suggested file name, and the article's title in the heading. */
+  name: string;
+  format: ExportChoice;
   busy: boolean;
-  report: ExportReport | null;
+  /** What was written (a PDF, or an open format). */
+  done: { pdf: ExportReport } | { open: FormatReport; format: OpenFormat } | null;
   error: string | null;
 }
 
@@ -102,7 +110,12 @@ class Dialogs {
   help = $state(false);
   importing = $state<ImportProgress | null>(null);
   appImport = $state<AppImport | null>(null);
-  exporting = $state<ExportProgress | null>(null);
+  exporting = $state<ExportFlow | null>(null);
+  /** The text last put on the clipboard by "Copy with citation" (kept for the page's tests). */
+  copied = $state<string | null>(null);
+  /** The highlight a `quire://` link asked the reader to show, and a counter to ask again. */
+  revealHighlight = $state<number | null>(null);
+  revealSeq = $state(0);
   /** A short message that goes away by itself. */
   notice = $state<string | null>(null);
   /** The library could not be read: shown instead of any screen. */
