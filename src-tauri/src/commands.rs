@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
-    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat, SavedSearch, SearchHit, SearchRequest,
-    Status, TagCount, Topic,
+    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat, SavedSearch, SearchHit,
+    SearchRequest, Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
@@ -49,6 +49,22 @@ impl LibraryState {
             last_export: Mutex::new(None),
             events: Events::default(),
         }
+    }
+
+    /// Keeps the daily backup (the library decides whether one is due and which old ones go):
+    /// a first check a minute after start, so opening the app is never slowed by a copy, then
+    /// every hour while the app runs. A failure is reported on stderr and tried again later.
+    pub fn start_daily_backups(&self) {
+        let library = self.library.clone();
+        let _ = std::thread::Builder::new().name("quire-daily-backup".into()).spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            loop {
+                if let Err(e) = library.daily_backup(quire::Retention::default()) {
+                    eprintln!("quire-desktop: the daily backup failed: {e}");
+                }
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        });
     }
 
     /// The last exported file or folder: the only one `open_exported` and `reveal_exported`
@@ -246,7 +262,9 @@ fn resolve_link(library: &quire::Library, target: links::LinkTarget) -> AppEvent
         Ok((article, highlight)) => AppEvent::Open { article, highlight },
         Err(error) if error.kind() == quire::ErrorKind::NotFound => AppEvent::Notice {
             message: match target {
-                links::LinkTarget::Highlight(id) => format!("The link names highlight {id}, which is not in this library."),
+                links::LinkTarget::Highlight(id) => {
+                    format!("The link names highlight {id}, which is not in this library.")
+                }
                 links::LinkTarget::Article(id) => format!("The link names article {id}, which is not in this library."),
             },
         },

@@ -91,13 +91,9 @@ pub fn pick_format_export(app: &AppHandle, format: OpenFormat, suggested_name: &
     if format == OpenFormat::Md {
         return match scripted {
             Some(path) => Some(path),
-            None => app
-                .dialog()
-                .file()
-                .set_title("Export Markdown into a folder")
-                .blocking_pick_folder()?
-                .into_path()
-                .ok(),
+            None => {
+                app.dialog().file().set_title("Export Markdown into a folder").blocking_pick_folder()?.into_path().ok()
+            }
         };
     }
     let path = match scripted {
@@ -127,6 +123,7 @@ pub fn format_file(format: OpenFormat) -> (&'static str, &'static str) {
         OpenFormat::Csl => ("CSL-JSON", "json"),
         OpenFormat::Bibtex => ("BibTeX", "bib"),
         OpenFormat::Csv => ("CSV", "csv"),
+        OpenFormat::Archive => ("Quire archive", "zip"),
     }
 }
 

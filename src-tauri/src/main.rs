@@ -76,6 +76,7 @@ fn main() -> ExitCode {
                 }
             });
             let state = app.state::<commands::LibraryState>();
+            state.start_daily_backups();
             for link in &startup_links {
                 state.follow_link(link);
             }

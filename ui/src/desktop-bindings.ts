@@ -16,7 +16,7 @@ export type MarkdownChoice = "plain" | "obsidian" | "logseq";
 
 export type CitationChoice = "apa" | "chicago" | "mla" | "harvard";
 
-export type OpenFormat = "md" | "w3c" | "csl" | "bibtex" | "csv";
+export type OpenFormat = "md" | "w3c" | "csl" | "bibtex" | "csv" | "archive";
 
 export type FormatReport = { path: string, articles: number, highlights: number, 
 /**

@@ -24,6 +24,7 @@ export const FORMATS: readonly FormatInfo[] = [
   { id: "csl", label: "CSL-JSON", blurb: "References for Zotero, pandoc and citation processors" },
   { id: "bibtex", label: "BibTeX", blurb: "References for LaTeX (BibLaTeX)" },
   { id: "csv", label: "CSV", blurb: "One row per highlight, for spreadsheets and Readwise" },
+  { id: "archive", label: "Archive", blurb: "Everything in one zip, in open formats: Quire rebuilds the articles from it" },
 ];
 
 export const MARKDOWN_STYLES: readonly { id: MarkdownChoice; label: string }[] = [
@@ -80,6 +81,6 @@ export function reportLine(report: { pdf: ExportReport } | { open: FormatReport;
   }
   const r = report.open;
   const parts = [plural(r.articles, "article"), plural(r.highlights, "highlight")];
-  if (report.format === "md") parts.push(plural(r.files, "file"));
+  if (report.format === "md" || report.format === "archive") parts.push(plural(r.files, "file"));
   return parts.join(" · ");
 }
