@@ -3,7 +3,7 @@ import { describeScope, firstFormat, formatsFor, reportLine } from "./exporting"
 
 describe("export choices", () => {
   it("offers a PDF only for an article or a topic", () => {
-    expect(formatsFor({ kind: "article", id: 1 }).map((f) => f.id)).toEqual(["pdf", "md", "w3c", "csl", "bibtex", "csv"]);
+    expect(formatsFor({ kind: "article", id: 1 }).map((f) => f.id)).toEqual(["pdf", "md", "w3c", "csl", "bibtex", "csv", "archive"]);
     expect(formatsFor({ kind: "tag", tag: "NATO" })[0].id).toBe("pdf");
     expect(formatsFor({ kind: "search", query: "allies" }).map((f) => f.id)).not.toContain("pdf");
     expect(firstFormat({ kind: "library" })).toBe("md");
