@@ -560,14 +560,14 @@ pub fn cancel_import(state: State<'_, LibraryState>) {
 
 // ---- export and the outside world --------------------------------------------------------
 
-/// Exports articles (in this order, then every article with `tag`) to a PDF whose place the
-/// user picks in the native save dialog; `None` when the dialog was cancelled.
+/// Exports the articles of `scope` (an article, a topic, a search's results, the library) to
+/// a PDF whose place the user picks in the native save dialog; `None` when the dialog was
+/// cancelled.
 #[tauri::command]
 pub async fn export_pdf(
     app: AppHandle,
     state: State<'_, LibraryState>,
-    ids: Vec<i64>,
-    tag: Option<String>,
+    scope: ExportScope,
     suggested_name: String,
 ) -> CommandResult<Option<quire::ExportReport>> {
     let Some(path) = tauri::async_runtime::spawn_blocking(move || dialogs::pick_export(&app, &suggested_name))
@@ -576,7 +576,8 @@ pub async fn export_pdf(
     else {
         return Ok(None);
     };
-    let request = quire::ExportRequest { ids, tag, path, options: quire::PdfOptions::default() };
+    let quire::Selection { ids, tag, query, all } = scope.selection();
+    let request = quire::ExportRequest { ids, tag, query, all, path, options: quire::PdfOptions::default() };
     let report = state.blocking(move |library| Ok(library.export_pdf(&request)?)).await?;
     *state.last_export.lock().map_err(|_| CommandError::Poisoned)? = Some(report.path.clone());
     Ok(Some(report))

@@ -324,6 +324,16 @@ fn export_writes_every_open_format_and_cite_prints_a_citation() {
         assert!(out.contains("exported 1 articles and 4 highlights"), "{format}: {out}");
         assert!(path.exists(), "{format}");
     }
+    // A PDF of a search's results, and of the whole library.
+    let selections: [(&[&str], &str); 2] = [(&["--query", "allies"], "search.pdf"), (&["--all"], "library.pdf")];
+    for (selection, name) in selections {
+        let path = dir.path().join(name);
+        let mut args = vec!["export"];
+        args.extend_from_slice(selection);
+        args.extend(["-o", path.to_str().unwrap()]);
+        ok(&lib, &args);
+        assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"), "{name}");
+    }
     let csl: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("a.json")).unwrap()).unwrap();
     assert_eq!(csl[0]["title"], quire_tests::REFERENCE_TITLE);

@@ -48,7 +48,8 @@ fn main() -> anyhow::Result<()> {
             .arg(&quire_pdf))
     })?;
     let lib = Library::open(&library)?;
-    let request = ExportRequest { ids: vec![id], path: quire_pdf.clone(), options: PdfOptions::default(), tag: None };
+    let request =
+        ExportRequest { ids: vec![id], path: quire_pdf.clone(), options: PdfOptions::default(), ..Default::default() };
     let mut pages = 0;
     let in_process = median_ms(config.runs, || {
         pages = lib.export_pdf(&request)?.pages;

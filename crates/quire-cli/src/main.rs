@@ -533,8 +533,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 annotations_section: !no_annotations_section,
                 ..quire::PdfOptions::default()
             };
-            let request =
-                quire::ExportRequest { ids: lib.select(&selection)?, tag: None, path: output.clone(), options };
+            let request = quire::ExportRequest {
+                ids: selection.ids,
+                tag: selection.tag,
+                query: selection.query,
+                all: selection.all,
+                path: output.clone(),
+                options,
+            };
             let report = lib.export_pdf(&request)?;
             out.exported(&report);
         }

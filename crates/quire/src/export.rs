@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use quire_doc::BlockKind;
 use serde::Serialize;
 
-use crate::{AnchorKind, ArticleFilter, Error, Library, Result, IMAGE_SCHEME};
+use crate::{AnchorKind, Error, Library, Result, IMAGE_SCHEME};
 
 use quire_pdf::FallbackFace;
 pub use quire_pdf::{Margins, Options as PdfOptions, Paper};
@@ -19,8 +19,12 @@ pub use quire_pdf::{Margins, Options as PdfOptions, Paper};
 pub struct ExportRequest {
     /// Articles in this order…
     pub ids: Vec<i64>,
-    /// …then every article with this tag or a sub-tag (newest first), without repeats.
+    /// …then every article with this tag or a sub-tag (newest first)…
     pub tag: Option<String>,
+    /// …then the articles this search finds…
+    pub query: Option<String>,
+    /// …then the whole library; without repeats (see [`Library::select`]).
+    pub all: bool,
     pub path: PathBuf,
     pub options: PdfOptions,
 }
@@ -42,11 +46,12 @@ impl Library {
     /// destination and renamed into place, so a failed export never leaves a broken PDF and
     /// never touches an existing file; the library is only read.
     pub fn export_pdf(&self, request: &ExportRequest) -> Result<ExportReport> {
-        let mut ids = request.ids.clone();
-        if let Some(tag) = &request.tag {
-            let tagged = self.list_articles(&ArticleFilter { tag: Some(tag.clone()), ..ArticleFilter::default() })?;
-            ids.extend(tagged.iter().map(|a| a.id).filter(|id| !request.ids.contains(id)));
-        }
+        let ids = self.select(&crate::Selection {
+            ids: request.ids.clone(),
+            tag: request.tag.clone(),
+            query: request.query.clone(),
+            all: request.all,
+        })?;
         if ids.is_empty() {
             return Err(Error::NothingToExport);
         }

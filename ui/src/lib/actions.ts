@@ -250,7 +250,7 @@ export function onDrop(event: DragEvent) {
 /** Opens the Export dialog for a scope (what the screen shows). */
 export function openExport(scope: ExportScope, name: string) {
   if (dialogs.exporting?.busy) return;
-  dialogs.exporting = { scope, name, format: firstFormat(scope), busy: false, done: null, error: null };
+  dialogs.exporting = { scope, name, format: firstFormat(), busy: false, done: null, error: null };
 }
 
 /** Exports in the chosen format; Rust asks where in the native dialog. */
@@ -263,9 +263,7 @@ export async function runExport() {
   try {
     let done: ExportFlow["done"];
     if (format === "pdf") {
-      const ids = scope.kind === "article" ? [scope.id] : [];
-      const tag = scope.kind === "tag" ? scope.tag : null;
-      const report = await api.exportPdf(ids, tag, name);
+      const report = await api.exportPdf(scope, name);
       done = report ? { pdf: report } : null;
     } else {
       const { markdown, citation } = prefs.settings;

@@ -127,8 +127,8 @@ export const importDroppedFromApp = (from: Format | null, onEvent: (e: ImportEve
   invoke<ImportReport>("import_dropped_from_app", { from, onEvent: channel(onEvent) });
 export const refetchArticle = (id: number) => invoke<AddOutcome>("refetch_article", { id });
 
-export const exportPdf = (ids: number[], tag: string | null, suggestedName: string) =>
-  invoke<ExportReport | null>("export_pdf", { ids, tag, suggestedName });
+export const exportPdf = (scope: ExportScope, suggestedName: string) =>
+  invoke<ExportReport | null>("export_pdf", { scope, suggestedName });
 /** An export to an open format, placed by the user in the native save (or folder) dialog. */
 export const exportTo = (
   format: OpenFormat,

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { describeScope, firstFormat, formatsFor, reportLine } from "./exporting";
+import { describeScope, firstFormat, FORMATS, reportLine } from "./exporting";
 
 describe("export choices", () => {
-  it("offers a PDF only for an article or a topic", () => {
-    expect(formatsFor({ kind: "article", id: 1 }).map((f) => f.id)).toEqual(["pdf", "md", "w3c", "csl", "bibtex", "csv", "archive"]);
-    expect(formatsFor({ kind: "tag", tag: "NATO" })[0].id).toBe("pdf");
-    expect(formatsFor({ kind: "search", query: "allies" }).map((f) => f.id)).not.toContain("pdf");
-    expect(firstFormat({ kind: "library" })).toBe("md");
+  it("offers every format, starting with PDF", () => {
+    expect(FORMATS.map((f) => f.id)).toEqual(["pdf", "md", "w3c", "csl", "bibtex", "csv", "archive"]);
+    expect(firstFormat()).toBe("pdf");
   });
   it("says what is exported", () => {
     expect(describeScope({ kind: "article", id: 1 }, "Ukraine")).toBe("The article “Ukraine”");

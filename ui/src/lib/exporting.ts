@@ -48,15 +48,9 @@ export function isMarkdownChoice(value: unknown): value is MarkdownChoice {
   return MARKDOWN_STYLES.some((s) => s.id === value);
 }
 
-/** A PDF takes an article or a topic; the open formats take any scope. */
-export function formatsFor(scope: ExportScope): readonly FormatInfo[] {
-  const pdf = scope.kind === "article" || scope.kind === "tag";
-  return FORMATS.filter((f) => f.id !== "pdf" || pdf);
-}
-
-/** The format the dialog starts on. */
-export function firstFormat(scope: ExportScope): ExportChoice {
-  return formatsFor(scope)[0].id;
+/** The format the dialog starts on: PDF, for any scope. */
+export function firstFormat(): ExportChoice {
+  return FORMATS[0].id;
 }
 
 /** What is exported, for the dialog's heading. */
