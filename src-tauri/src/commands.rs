@@ -165,7 +165,7 @@ impl LibraryState {
 }
 
 /// Which articles an export takes: what the screen shows.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ExportScope {
     /// The article in the reader.
@@ -175,8 +175,9 @@ pub enum ExportScope {
     },
     /// A topic, or the list filtered by a tag: every article with the tag or a sub-tag.
     Tag { tag: String },
-    /// The articles the search finds (its words, in Quire's query language).
-    Search { query: String },
+    /// The articles the search finds (its words, in Quire's query language) among those the
+    /// list's filter picks.
+    Search { query: String, filter: ArticleFilter },
     /// Every article of the library.
     Library,
 }
@@ -186,7 +187,7 @@ impl ExportScope {
         match self {
             Self::Article { id } => quire::Selection { ids: vec![id], ..Default::default() },
             Self::Tag { tag } => quire::Selection { tag: Some(tag), ..Default::default() },
-            Self::Search { query } => quire::Selection { query: Some(query), ..Default::default() },
+            Self::Search { query, filter } => quire::Selection { query: Some(query), filter, ..Default::default() },
             Self::Library => quire::Selection { all: true, ..Default::default() },
         }
     }
@@ -576,8 +577,8 @@ pub async fn export_pdf(
     else {
         return Ok(None);
     };
-    let quire::Selection { ids, tag, query, all } = scope.selection();
-    let request = quire::ExportRequest { ids, tag, query, all, path, options: quire::PdfOptions::default() };
+    let quire::Selection { ids, tag, query, filter, all } = scope.selection();
+    let request = quire::ExportRequest { ids, tag, query, filter, all, path, options: quire::PdfOptions::default() };
     let report = state.blocking(move |library| Ok(library.export_pdf(&request)?)).await?;
     *state.last_export.lock().map_err(|_| CommandError::Poisoned)? = Some(report.path.clone());
     Ok(Some(report))
@@ -679,6 +680,10 @@ mod tests {
         assert!(scope.selection().all);
         let scope: ExportScope = serde_json::from_str(r#"{"kind":"article","id":3}"#).unwrap();
         assert_eq!(scope.selection().ids, [3]);
+        let scope: ExportScope =
+            serde_json::from_str(r#"{"kind":"search","query":"allies","filter":{"tag":"NATO","limit":50}}"#).unwrap();
+        let selection = scope.selection();
+        assert_eq!((selection.query.as_deref(), selection.filter.tag.as_deref()), (Some("allies"), Some("NATO")));
         assert!(serde_json::from_str::<ExportScope>(r#"{"kind":"path","path":"/etc"}"#).is_err());
     }
 }

@@ -86,7 +86,7 @@ mod bindings {
         let out = format!(
             "// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`\n\
              // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
-             import type {{ ErrorKind, Format }} from \"./bindings\";\n\n\
+             import type {{ ArticleFilter, ErrorKind, Format }} from \"./bindings\";\n\n\
              export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\n\
              export {}\n\nexport {}\n",
             AppEvent::decl(),

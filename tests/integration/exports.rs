@@ -98,8 +98,25 @@ fn selections_add_up_without_repeats_and_nothing_is_an_error() {
     let (dir, lib) = temp_library();
     let (id, _) = quire_tests::add_reference_article(&lib);
     let other = crate::add_text(&lib, "Another article\n\nAbout the summit in Madrid, not Vilnius.\n");
-    let both = Selection { ids: vec![other], query: Some("Vilnius".into()), tag: Some("Kremlin".into()), all: false };
+    let both = Selection {
+        ids: vec![other],
+        query: Some("Vilnius".into()),
+        tag: Some("Kremlin".into()),
+        ..Selection::default()
+    };
     assert_eq!(lib.select(&both).unwrap(), [other, id]);
+    // A search's export keeps to the list's filter.
+    lib.set_status(other, quire::Status::Archived).unwrap();
+    let summit = |status| Selection {
+        query: Some("summit".into()),
+        filter: quire::ArticleFilter { status, limit: Some(1), ..Default::default() },
+        ..Selection::default()
+    };
+    assert_eq!(lib.select(&summit(Some(quire::Status::Archived))).unwrap(), [other]);
+    assert_eq!(lib.select(&summit(Some(quire::Status::Unread))).unwrap(), [id]);
+    let mut every = lib.select(&summit(None)).unwrap();
+    every.sort();
+    assert_eq!(every, [id, other], "the screen's page size does not limit an export");
     let err = lib
         .export_to(&FormatRequest {
             selection: Selection::default(),

@@ -1,6 +1,6 @@
 // Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`
 // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.
-import type { ErrorKind, Format } from "./bindings";
+import type { ArticleFilter, ErrorKind, Format } from "./bindings";
 
 export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, } | { "type": "open", article: number, highlight: number | null, } | { "type": "notice", message: string, };
 
@@ -10,7 +10,7 @@ export type ShellErrorKind = "system" | "internal";
 
 export type ImportApp = { format: Format, label: string, how_to: string, };
 
-export type ExportScope = { "kind": "article", id: number, } | { "kind": "tag", tag: string, } | { "kind": "search", query: string, } | { "kind": "library" };
+export type ExportScope = { "kind": "article", id: number, } | { "kind": "tag", tag: string, } | { "kind": "search", query: string, filter: ArticleFilter, } | { "kind": "library" };
 
 export type MarkdownChoice = "plain" | "obsidian" | "logseq";
 

@@ -496,7 +496,13 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             ragged,
             no_annotations_section,
         } => {
-            let selection = quire::Selection { ids: ids.clone(), tag: tag.clone(), query: query.clone(), all: *all };
+            let selection = quire::Selection {
+                ids: ids.clone(),
+                tag: tag.clone(),
+                query: query.clone(),
+                all: *all,
+                ..Default::default()
+            };
             if !format.eq_ignore_ascii_case("pdf") {
                 let style = quire::MarkdownStyle::parse(style).ok_or_else(|| quire::Error::InvalidValue {
                     what: "Markdown style",
@@ -537,6 +543,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 ids: selection.ids,
                 tag: selection.tag,
                 query: selection.query,
+                filter: selection.filter,
                 all: selection.all,
                 path: output.clone(),
                 options,

@@ -21,8 +21,9 @@ pub struct ExportRequest {
     pub ids: Vec<i64>,
     /// …then every article with this tag or a sub-tag (newest first)…
     pub tag: Option<String>,
-    /// …then the articles this search finds…
+    /// …then the articles this search finds among those `filter` picks…
     pub query: Option<String>,
+    pub filter: crate::ArticleFilter,
     /// …then the whole library; without repeats (see [`Library::select`]).
     pub all: bool,
     pub path: PathBuf,
@@ -50,6 +51,7 @@ impl Library {
             ids: request.ids.clone(),
             tag: request.tag.clone(),
             query: request.query.clone(),
+            filter: request.filter.clone(),
             all: request.all,
         })?;
         if ids.is_empty() {

@@ -56,8 +56,10 @@ pub struct Selection {
     pub ids: Vec<i64>,
     /// Every article with this tag or a sub-tag (on the article or a highlight), newest first.
     pub tag: Option<String>,
-    /// The articles a search finds, best first.
+    /// The articles a search finds, best first…
     pub query: Option<String>,
+    /// …among those this filter picks (tag, status, favorites), as the search screen shows.
+    pub filter: ArticleFilter,
     /// The whole library, newest first.
     pub all: bool,
 }
@@ -105,7 +107,9 @@ impl Library {
             }
         }
         if let Some(query) = &selection.query {
-            let request = SearchRequest { text: query.clone(), filter: ArticleFilter::default(), as_you_type: false };
+            // Every hit: the screen's page size does not limit an export.
+            let filter = ArticleFilter { limit: None, offset: None, ..selection.filter.clone() };
+            let request = SearchRequest { text: query.clone(), filter, as_you_type: false };
             for hit in self.search_with(&request)? {
                 push(hit.article.id, &mut ids);
             }

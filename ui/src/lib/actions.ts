@@ -295,7 +295,7 @@ export function exportCurrent() {
 /** Exports the articles the search finds. */
 export function exportSearch() {
   const query = search.typed.trim();
-  if (query) openExport({ kind: "search", query }, query);
+  if (query) openExport({ kind: "search", query, filter: { ...library.filter } }, query);
 }
 
 /** Copies a highlight's quote with its citation (or the article's citation) to the clipboard. */

@@ -9,7 +9,7 @@ describe("export choices", () => {
   it("says what is exported", () => {
     expect(describeScope({ kind: "article", id: 1 }, "Ukraine")).toBe("The article “Ukraine”");
     expect(describeScope({ kind: "tag", tag: "NATO accession" }, "x")).toBe("Every article on “NATO accession”");
-    expect(describeScope({ kind: "search", query: "allies" }, "x")).toBe("The articles found by “allies”");
+    expect(describeScope({ kind: "search", query: "allies", filter: {} }, "x")).toBe("The articles found by “allies”");
     expect(describeScope({ kind: "library" }, "x")).toBe("Your whole library");
   });
   it("reports what was written in one line", () => {
