@@ -2,19 +2,26 @@
 //! so `restore_backup` checks the backup, leaves a marker beside the library naming it
 //! (`<library>.restore-pending`) and restarts the app; at the next start, before the library
 //! is opened, [`apply_pending`] restores it and removes the marker (also when the restore
-//! fails: a marker is acted on once).
+//! fails: a marker is acted on once). The marker holds only the backup's file name, and only a
+//! file of the library's backups folder is restored.
 
 use std::path::{Path, PathBuf};
 
-/// The marker file of `library`: it holds the path of the backup to restore.
+/// The marker file of `library`: it holds the file name of the backup to restore.
 pub fn marker(library: &Path) -> PathBuf {
     let name = library.file_name().map_or_else(|| "library".into(), |n| n.to_string_lossy().into_owned());
     library.with_file_name(format!("{name}.restore-pending"))
 }
 
-/// Asks for `from` to replace the library at the next start.
+/// Asks for `from`, a backup in the library's backups folder, to replace the library at the
+/// next start.
 pub fn request(library: &Path, from: &Path) -> std::io::Result<()> {
-    std::fs::write(marker(library), from.as_os_str().as_encoded_bytes())
+    let name =
+        from.file_name().and_then(|n| n.to_str()).filter(|_| from.parent() == Some(&quire::backup_folder(library)));
+    let name = name.ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "only a backup of the backups folder is restored")
+    })?;
+    std::fs::write(marker(library), name)
 }
 
 /// Restores the backup a marker names, if there is one, and removes the marker: `None` when
@@ -24,7 +31,15 @@ pub fn apply_pending(library: &Path) -> Option<Result<String, String>> {
     let named = match std::fs::read(&marker) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => Err(format!("Quire could not read {}: {e}", marker.display())),
-        Ok(bytes) => Ok(PathBuf::from(String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_owned())),
+        Ok(bytes) => {
+            let name = String::from_utf8_lossy(&bytes).trim().to_owned();
+            let plain = Path::new(&name).file_name().is_some_and(|n| n == name.as_str());
+            if plain {
+                Ok(quire::backup_folder(library).join(name))
+            } else {
+                Err(format!("Quire did not restore a backup: {} names no backup", marker.display()))
+            }
+        }
     };
     let outcome = named.and_then(|from| match quire::restore(library, &from) {
         Ok(report) => Ok(format!(
@@ -104,13 +119,20 @@ mod tests {
 
         // A marker naming something that is not a library: refused, the library untouched,
         // the marker gone all the same.
-        let bogus = dir.join("not-a-library.sqlite3");
+        let bogus = quire::backup_folder(&path).join("library-20260101-000000.sqlite3");
         std::fs::write(&bogus, "hello").unwrap();
         request(&path, &bogus).unwrap();
         let outcome = apply_pending(&path).expect("the marker is acted on");
         assert!(outcome.is_err(), "{outcome:?}");
         assert!(!marker(&path).exists());
         assert_eq!(titles(&quire::Library::open(&path).unwrap()), saved);
+
+        // Only the backups folder's files: a path elsewhere is not asked for, and a marker that
+        // names one is refused.
+        assert!(request(&path, &dir.join("elsewhere.sqlite3")).is_err());
+        std::fs::write(marker(&path), dir.join("elsewhere.sqlite3").as_os_str().as_encoded_bytes()).unwrap();
+        assert!(apply_pending(&path).expect("the marker is acted on").is_err());
+        assert!(!marker(&path).exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
