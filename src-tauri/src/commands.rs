@@ -16,16 +16,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use quire::{
-    AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, Highlight, HighlightEdit, HighlightTarget,
-    ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat, SavedSearch, SearchHit,
-    SearchRequest, Status, TagCount, Topic,
+    AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, BackupEntry, BackupReport, Highlight,
+    HighlightEdit, HighlightTarget, ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat,
+    SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use crate::events::{AppEvent, Events};
-use crate::{dialogs, links};
+use crate::{dialogs, links, restore};
 
 /// The open library and what the commands share. The library is shared as it is: it holds its
 /// connection only while SQL runs, so a slow clip never blocks listing, searching or reading.
@@ -37,6 +37,8 @@ pub struct LibraryState {
     dropped: Mutex<Vec<PathBuf>>,
     /// The last exported file: the only file `open_exported` opens.
     last_export: Mutex<Option<PathBuf>>,
+    /// The backups `list_backups` last returned: `restore_backup` names one by its place here.
+    backups: Mutex<Vec<BackupEntry>>,
     pub events: Events,
 }
 
@@ -47,6 +49,7 @@ impl LibraryState {
             cancel: Arc::new(AtomicBool::new(false)),
             dropped: Mutex::new(Vec::new()),
             last_export: Mutex::new(None),
+            backups: Mutex::new(Vec::new()),
             events: Events::default(),
         }
     }
@@ -645,6 +648,53 @@ pub async fn cite(
 #[tauri::command]
 pub fn open_link(url: String) -> CommandResult<()> {
     Ok(dialogs::open_web_link(&url)?)
+}
+
+// ---- backups -----------------------------------------------------------------------------
+
+/// The backups beside the library, newest first; `restore_backup` names one by its index here.
+#[tauri::command]
+pub async fn list_backups(state: State<'_, LibraryState>) -> CommandResult<Vec<BackupEntry>> {
+    let entries = state.blocking(|library| Ok(quire::list_backups(library.path())?)).await?;
+    *state.backups.lock().map_err(|_| CommandError::Poisoned)? = entries.clone();
+    Ok(entries)
+}
+
+/// Backs the library up now, to the backups folder beside it; says what the backup holds.
+#[tauri::command]
+pub async fn backup_now(state: State<'_, LibraryState>) -> CommandResult<BackupReport> {
+    state.blocking(|library| Ok(library.backup(None)?)).await
+}
+
+/// Restores the backup at `index` of the list `list_backups` last returned (`taken_at` must
+/// agree, so a list changed meanwhile restores nothing): the backup is checked, a bad one is
+/// refused; then the restore is left for the next start (the library cannot be replaced while
+/// it is open) and the app restarts. The webview never names a file.
+#[tauri::command]
+pub async fn restore_backup(
+    app: AppHandle,
+    state: State<'_, LibraryState>,
+    index: usize,
+    taken_at: String,
+) -> CommandResult<()> {
+    let chosen = state.backups.lock().map_err(|_| CommandError::Poisoned)?.get(index).cloned();
+    let chosen = chosen
+        .filter(|entry| entry.taken_at == taken_at)
+        .ok_or_else(|| CommandError::Refused("that backup is no longer in the list; open Backups again".into()))?;
+    state
+        .blocking(move |library| {
+            // Still there, as listed now.
+            let listed = quire::list_backups(library.path())?;
+            if !listed.iter().any(|entry| entry.path == chosen.path && entry.kind == chosen.kind) {
+                return Err(CommandError::Refused("that backup is no longer in the backups folder".into()));
+            }
+            quire::check_backup(&chosen.path)?;
+            restore::request(library.path(), &chosen.path)
+                .map_err(|e| CommandError::System(format!("Quire could not prepare the restore: {e}")))
+        })
+        .await?;
+    app.request_restart();
+    Ok(())
 }
 
 /// Subscribes the window to app events (drops, menu items); the last subscriber wins.

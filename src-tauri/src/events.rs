@@ -88,7 +88,7 @@ mod bindings {
              // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
              import type {{ ArticleFilter, ErrorKind, Format }} from \"./bindings\";\n\n\
              export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\n\
-             export {}\n\nexport {}\n",
+             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n",
             AppEvent::decl(),
             CommandErrorKind::decl(),
             ShellErrorKind::decl(),
@@ -98,7 +98,10 @@ mod bindings {
             CitationChoice::decl(),
             // The library's own wire types that bindings.ts does not hold yet.
             quire::OpenFormat::decl(),
-            quire::FormatReport::decl()
+            quire::FormatReport::decl(),
+            quire::BackupKind::decl(),
+            quire::BackupEntry::decl(),
+            quire::BackupReport::decl()
         );
         expect_test::expect_file!["../../ui/src/desktop-bindings.ts"].assert_eq(&out);
     }

@@ -12,6 +12,7 @@ mod events;
 mod images;
 mod links;
 mod menu;
+mod restore;
 mod shortcuts;
 mod webview;
 
@@ -28,6 +29,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A restore asked for before the restart runs before the library is opened.
+    let restored = restore::apply_pending(&path);
+    match &restored {
+        Some(Ok(message)) => eprintln!("quire-desktop: {message}"),
+        Some(Err(message)) => eprintln!("quire-desktop: {message}"),
+        None => {}
+    }
     let library = match quire::Library::open(&path) {
         Ok(library) => library,
         Err(error) => {
@@ -77,6 +85,9 @@ fn main() -> ExitCode {
             });
             let state = app.state::<commands::LibraryState>();
             state.start_daily_backups();
+            if let Some(Ok(message) | Err(message)) = restored {
+                state.events.send(events::AppEvent::Notice { message });
+            }
             for link in &startup_links {
                 state.follow_link(link);
             }
@@ -137,6 +148,9 @@ fn main() -> ExitCode {
             commands::reveal_exported,
             commands::cite,
             commands::open_link,
+            commands::list_backups,
+            commands::backup_now,
+            commands::restore_backup,
             commands::subscribe,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));

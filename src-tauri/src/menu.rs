@@ -18,6 +18,8 @@ const FILE: &[Option<(&str, &str)>] = &[
     None,
     Some(("export-pdf", "Export…")),
     Some(("export-library", "Export Library…")),
+    None,
+    Some(("backups", "Backups…")),
 ];
 
 const VIEW: &[Option<(&str, &str)>] = &[

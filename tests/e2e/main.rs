@@ -10,6 +10,7 @@
 //! changes no tracked file); `QUIRE_SCREENSHOTS=docs/screenshots` refreshes the README's.
 
 mod app;
+mod backups;
 mod formats;
 mod from_apps;
 mod harness;

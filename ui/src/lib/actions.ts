@@ -365,6 +365,72 @@ const THEMES: Partial<Record<MenuAction, Theme>> = {
   "theme-dark": "dark",
 };
 
+// ---- backups -----------------------------------------------------------------------------
+
+async function loadBackups() {
+  const flow = dialogs.backups;
+  if (!flow) return;
+  try {
+    const entries = await api.listBackups();
+    if (dialogs.backups) dialogs.backups.entries = entries;
+  } catch (e) {
+    if (dialogs.backups) dialogs.backups.error = toCommandError(e).message;
+  }
+}
+
+export async function openBackups() {
+  if (dialogs.backups?.busy) return;
+  dialogs.backups = { entries: null, busy: false, made: null, confirm: null, error: null };
+  await loadBackups();
+}
+
+export async function backupNow() {
+  const flow = dialogs.backups;
+  if (!flow || flow.busy) return;
+  flow.busy = true;
+  flow.error = null;
+  flow.made = null;
+  flow.confirm = null;
+  try {
+    const made = await api.backupNow();
+    if (dialogs.backups) dialogs.backups.made = made;
+  } catch (e) {
+    if (dialogs.backups) dialogs.backups.error = toCommandError(e).message;
+  }
+  if (dialogs.backups) dialogs.backups.busy = false;
+  await loadBackups();
+}
+
+/** Asks to confirm restoring the backup at `index` (`null` takes the question back). */
+export function confirmRestore(index: number | null) {
+  if (dialogs.backups && !dialogs.backups.busy) dialogs.backups.confirm = index;
+}
+
+/** Restores the confirmed backup: the app checks it, then restarts and restores it. */
+export async function restoreConfirmed() {
+  const flow = dialogs.backups;
+  if (!flow || flow.busy || flow.confirm === null || !flow.entries) return;
+  const index = flow.confirm;
+  const entry = flow.entries[index];
+  if (!entry) return;
+  flow.busy = true;
+  flow.error = null;
+  try {
+    await api.restoreBackup(index, entry.taken_at);
+    // The app restarts now; the dialog stays busy until it does.
+  } catch (e) {
+    if (dialogs.backups) {
+      dialogs.backups.busy = false;
+      dialogs.backups.confirm = null;
+      dialogs.backups.error = toCommandError(e).message;
+    }
+  }
+}
+
+export function closeBackups() {
+  if (dialogs.backups && !dialogs.backups.busy) dialogs.backups = null;
+}
+
 /** What a menu item (or its shortcut, or its button) does. */
 export async function menuAction(action: MenuAction) {
   const theme = THEMES[action];
@@ -384,6 +450,8 @@ export async function menuAction(action: MenuAction) {
       return exportCurrent();
     case "export-library":
       return openExport({ kind: "library" }, "Quire library");
+    case "backups":
+      return openBackups();
     case "show-library":
       return backToLibrary();
     case "focus-search":

@@ -24,6 +24,8 @@ import type {
 } from "../bindings";
 import type {
   AppEvent,
+  BackupEntry,
+  BackupReport,
   CitationChoice,
   CommandErrorKind,
   ExportScope,
@@ -143,4 +145,14 @@ export const revealExported = () => invoke<void>("reveal_exported");
 export const cite = (article: number, highlight: number | null, style: CitationChoice) =>
   invoke<string>("cite", { article, highlight, style });
 export const openLink = (url: string) => invoke<void>("open_link", { url });
+/** The backups beside the library, newest first. */
+export const listBackups = () => invoke<BackupEntry[]>("list_backups");
+/** A backup now, in the backups folder; what it holds. */
+export const backupNow = () => invoke<BackupReport>("backup_now");
+/**
+ * Restores the backup at `index` of the last `listBackups` result (`takenAt` must agree): the
+ * app checks it, then restarts and restores it before opening the library.
+ */
+export const restoreBackup = (index: number, takenAt: string) =>
+  invoke<void>("restore_backup", { index, takenAt });
 export const subscribe = (onEvent: (e: AppEvent) => void) => invoke<void>("subscribe", { onEvent: channel(onEvent) });

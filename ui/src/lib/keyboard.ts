@@ -34,6 +34,10 @@ export function onWindowKeydown(event: KeyboardEvent, targets: KeyTargets) {
     } else if (dialogs.exporting && !dialogs.exporting.busy) {
       dialogs.exporting = null;
       event.preventDefault();
+    } else if (dialogs.backups && !dialogs.backups.busy) {
+      if (dialogs.backups.confirm !== null) dialogs.backups.confirm = null;
+      else dialogs.backups = null;
+      event.preventDefault();
     } else if (nav.route.view === "topic") void backToLibrary();
     else if (nav.route.view === "library" && document.activeElement === search.box && search.typed) clearSearch();
     return;

@@ -10,6 +10,7 @@ export type MenuAction =
   | "add-sample"
   | "export-pdf"
   | "export-library"
+  | "backups"
   | "show-library"
   | "focus-search"
   | "theme-system"
@@ -28,6 +29,7 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
   "add-sample",
   "export-pdf",
   "export-library",
+  "backups",
   "show-library",
   "focus-search",
   "theme-system",

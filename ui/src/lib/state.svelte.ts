@@ -5,7 +5,7 @@
  * Components render these and call actions; none keeps a copy.
  */
 import type { ArticleFilter, ExportReport, Format, ImportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
-import type { ExportScope, FormatReport, OpenFormat } from "../desktop-bindings";
+import type { BackupEntry, BackupReport, ExportScope, FormatReport, OpenFormat } from "../desktop-bindings";
 import * as api from "./api";
 import type { ExportChoice } from "./exporting";
 import { toCommandError, type CommandError } from "./api";
@@ -105,12 +105,25 @@ export interface ExportFlow {
   error: string | null;
 }
 
+/** The Backups dialog: the backups beside the library, backing up now, restoring one. */
+export interface BackupsFlow {
+  /** As `list_backups` last returned them (a restore names one by its index here). */
+  entries: BackupEntry[] | null;
+  busy: boolean;
+  /** The backup just made. */
+  made: BackupReport | null;
+  /** The index of the backup whose restore waits for confirmation. */
+  confirm: number | null;
+  error: string | null;
+}
+
 class Dialogs {
   clip = $state<{ busy: boolean; error: string | null } | null>(null);
   help = $state(false);
   importing = $state<ImportProgress | null>(null);
   appImport = $state<AppImport | null>(null);
   exporting = $state<ExportFlow | null>(null);
+  backups = $state<BackupsFlow | null>(null);
   /** The text last put on the clipboard by "Copy with citation" (kept for the page's tests). */
   copied = $state<string | null>(null);
   /** The highlight a `quire://` link asked the reader to show, and a counter to ask again. */
@@ -123,7 +136,8 @@ class Dialogs {
 
   /** Whether a dialog has the keyboard (window shortcuts wait). */
   anyOpen = $derived(
-    this.clip !== null || this.help || this.importing !== null || this.appImport !== null || this.exporting !== null,
+    this.clip !== null || this.help || this.importing !== null || this.appImport !== null || this.exporting !== null ||
+      this.backups !== null,
   );
 }
 
