@@ -38,8 +38,10 @@ fn back_up_now_lists_the_new_backup() {
     let size = s.text(&first(s, "[data-testid=backup-size]")).unwrap();
     assert!(size.ends_with("KB") || size.ends_with("MB"), "the size is shown: {size:?}");
 
-    let written: Vec<_> =
-        std::fs::read_dir(temp.path().join("backups")).expect("the backups folder").map(|e| e.unwrap().path()).collect();
+    let written: Vec<_> = std::fs::read_dir(temp.path().join("backups"))
+        .expect("the backups folder")
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(written.len(), 1, "{written:?}");
     assert_eq!(quire::check_backup(&written[0]).expect("a sound backup").articles, 1);
     save_screenshot(s, "backups-dialog.png");

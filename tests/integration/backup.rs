@@ -230,3 +230,13 @@ fn upgrades_and_days_leave_backups_behind() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(quire::list_backups(&other).unwrap().is_empty());
 }
+
+#[test]
+fn two_backups_in_one_second_are_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(&dir.path().join("library.sqlite3")).unwrap();
+    let a = lib.backup(None).unwrap();
+    let b = lib.backup(None).unwrap();
+    assert_ne!(a.path, b.path);
+    assert_eq!(quire::list_backups(lib.path()).unwrap().len(), 2);
+}

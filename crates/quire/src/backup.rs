@@ -113,6 +113,13 @@ fn parse_name(name: &str) -> Option<(BackupKind, String)> {
         let (_, s) = rest.split_once('-')?;
         (BackupKind::BeforeMigration, s)
     };
+    // A second backup in the same second has `-N` after the time.
+    let stamp = match stamp.get(15..) {
+        Some(rest) if rest.len() > 1 && rest.starts_with('-') && rest[1..].bytes().all(|c| c.is_ascii_digit()) => {
+            &stamp[..15]
+        }
+        _ => stamp,
+    };
     let b = stamp.as_bytes();
     if b.len() != 15 || b[8] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 8 || c.is_ascii_digit()) {
         return None;
@@ -178,7 +185,7 @@ impl Library {
         }
         let dir = backup_folder(self.path());
         std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
-        let made = self.backup(Some(&dir.join(format!("daily-{}.sqlite3", stamp()))))?;
+        let made = self.backup(Some(&free_name(&dir, "daily")))?;
         let daily: Vec<BackupEntry> =
             list_backups(self.path())?.into_iter().filter(|b| b.kind == BackupKind::Daily).collect();
         for old in to_prune(&daily, keep) {
@@ -206,6 +213,19 @@ pub(crate) fn before_migration(library: &Path) -> Result<()> {
     std::fs::rename(&tmp, &to).map_err(|source| Error::Io { path: to, source })
 }
 
+/// `<kind>-<time>.sqlite3` in `dir`, or with `-2`, `-3`… when a backup was already made in
+/// that second: a second backup never replaces the first.
+fn free_name(dir: &Path, kind: &str) -> PathBuf {
+    let stamp = stamp();
+    let mut path = dir.join(format!("{kind}-{stamp}.sqlite3"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{kind}-{stamp}-{n}.sqlite3"));
+        n += 1;
+    }
+    path
+}
+
 fn stamp() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!(
@@ -229,7 +249,7 @@ impl Library {
             None => {
                 let dir = backup_folder(self.path());
                 std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
-                dir.join(format!("library-{}.sqlite3", stamp()))
+                free_name(&dir, "library")
             }
         };
         let to = files::destination(&to)?;
@@ -321,6 +341,10 @@ mod tests {
             Some((BackupKind::Daily, "2026-01-02T03:04:05Z".into()))
         );
         assert_eq!(parse_name("library-20260102-030405.sqlite3").map(|p| p.0), Some(BackupKind::Manual));
+        assert_eq!(
+            parse_name("library-20260102-030405-2.sqlite3"),
+            Some((BackupKind::Manual, "2026-01-02T03:04:05Z".into()))
+        );
         assert_eq!(parse_name("before-v3-20260102-030405.sqlite3").map(|p| p.0), Some(BackupKind::BeforeMigration));
         for other in
             ["notes.txt", "daily-2026.sqlite3", "daily-20260102x030405.sqlite3", ".daily-20260102-030405.sqlite3.9.tmp"]
