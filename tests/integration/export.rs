@@ -132,3 +132,41 @@ fn export_embeds_stored_images_and_falls_back_for_glyphs_the_fonts_lack() {
     let images = String::from_utf8_lossy(&images.stdout).into_owned();
     assert_eq!(images.lines().filter(|l| l.contains(" jpeg ")).count(), 1, "the stored image is embedded: {images}");
 }
+
+/// A topic's PDF quotes what is on the topic: an article that does not carry the tag brings
+/// only its highlights that do; asked for by id, it brings them all.
+#[test]
+fn a_topic_pdf_quotes_only_what_is_on_the_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = quire::Library::open(&dir.path().join("library.sqlite3")).unwrap();
+    let (id, highlights) = quire_tests::add_reference_article(&lib);
+    let on_topic = highlights.iter().filter(|h| h.tags.iter().any(|t| t == "NATO accession")).count();
+    assert!(on_topic > 0 && on_topic < highlights.len());
+    let topic = lib
+        .export_pdf(&ExportRequest {
+            tag: Some("NATO accession".into()),
+            path: dir.path().join("t.pdf"),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((topic.articles, topic.highlights), (1, on_topic));
+    let whole = lib
+        .export_pdf(&ExportRequest {
+            ids: vec![id],
+            tag: Some("NATO accession".into()),
+            path: dir.path().join("w.pdf"),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(whole.highlights, highlights.len());
+    // An article carrying the tag brings every highlight.
+    lib.tag_article(id, &["NATO accession/Vilnius".to_owned()]).unwrap();
+    let tagged = lib
+        .export_pdf(&ExportRequest {
+            tag: Some("nato accession".into()),
+            path: dir.path().join("a.pdf"),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(tagged.highlights, highlights.len());
+}

@@ -57,6 +57,10 @@ impl Library {
         if ids.is_empty() {
             return Err(Error::NothingToExport);
         }
+        // A topic's dossier quotes what is on the topic: every highlight of an article that
+        // carries the tag, only the tagged highlights of the others (articles asked for by id
+        // keep all theirs).
+        let topic = request.tag.as_deref().map(crate::tags::Topic::new).transpose()?;
         let author = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).ok().filter(|u| !u.is_empty());
         let mut articles = Vec::with_capacity(ids.len());
         let mut images = HashMap::new();
@@ -82,10 +86,12 @@ impl Library {
                     "article {id}: {orphans} orphaned highlight(s) left out (their quotes are no longer in the text)"
                 ));
             }
+            let only_on_topic = topic.as_ref().filter(|t| !request.ids.contains(id) && !t.among(&view.summary.tags));
             let highlights = view
                 .highlights
                 .iter()
                 .filter(|h| h.anchor != AnchorKind::Orphan)
+                .filter(|h| only_on_topic.is_none_or(|t| t.among(&h.tags)))
                 .map(|h| quire_pdf::Highlight {
                     id: h.id,
                     start: h.position.start,

@@ -235,13 +235,8 @@ impl Library {
             written += 1;
         }
         if let Some(tag) = &request.selection.tag {
-            let key = crate::normalize_tag(tag)?.to_lowercase();
-            let on_topic = |tags: &[String]| {
-                tags.iter().any(|t| {
-                    let t = t.to_lowercase();
-                    t == key || t.starts_with(&format!("{key}/"))
-                })
-            };
+            let topic = crate::tags::Topic::new(tag)?;
+            let on_topic = |tags: &[String]| topic.among(tags);
             let entries: Vec<DossierEntry<'_>> = articles
                 .iter()
                 .zip(citations.iter().zip(&stems))

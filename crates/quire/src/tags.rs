@@ -85,3 +85,22 @@ mod tests {
         }
     }
 }
+
+/// A topic: a tag with its sub-tags, as a dossier gathers it.
+pub(crate) struct Topic {
+    key: String,
+}
+
+impl Topic {
+    pub(crate) fn new(tag: &str) -> Result<Self> {
+        Ok(Topic { key: normalize_tag(tag)?.to_lowercase() })
+    }
+
+    /// Whether one of `tags` is the topic or one of its sub-tags.
+    pub(crate) fn among(&self, tags: &[String]) -> bool {
+        tags.iter().any(|t| {
+            let t = t.to_lowercase();
+            t == self.key || t.strip_prefix(&self.key).is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+}
