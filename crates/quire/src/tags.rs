@@ -67,25 +67,6 @@ impl Library {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tag_names_normalize() {
-        let cases = [
-            (" NATO  accession / Finland/ ", Ok("NATO accession/Finland")),
-            ("Zelensky", Ok("Zelensky")),
-            ("//a//b//", Ok("a/b")),
-            ("   ", Err(())),
-            (" / / ", Err(())),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(normalize_tag(input).map_err(|_| ()), expected.map(str::to_owned), "{input:?}");
-        }
-    }
-}
-
 /// A topic: a tag with its sub-tags, as a dossier gathers it.
 pub(crate) struct Topic {
     key: String,
@@ -102,5 +83,24 @@ impl Topic {
             let t = t.to_lowercase();
             t == self.key || t.strip_prefix(&self.key).is_some_and(|rest| rest.starts_with('/'))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_names_normalize() {
+        let cases = [
+            (" NATO  accession / Finland/ ", Ok("NATO accession/Finland")),
+            ("Zelensky", Ok("Zelensky")),
+            ("//a//b//", Ok("a/b")),
+            ("   ", Err(())),
+            (" / / ", Err(())),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(normalize_tag(input).map_err(|_| ()), expected.map(str::to_owned), "{input:?}");
+        }
     }
 }
