@@ -35,6 +35,7 @@ mod zipped;
 pub use detect::detect;
 pub use passages::passages_document;
 pub use quire_doc::Color;
+pub use zipped::Zip;
 
 /// The apps whose exports Quire reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]

@@ -5,15 +5,15 @@ use std::io::{Cursor, Read};
 
 use crate::{Error, Limits, Result};
 
-/// An opened zip.
-pub(crate) struct Zip<'a> {
+/// An opened zip, read within [`Limits`] (also Quire's own archives are read with it).
+pub struct Zip<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,
     limits: Limits,
     unpacked: u64,
 }
 
 impl<'a> Zip<'a> {
-    pub(crate) fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self> {
+    pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Error::BadZip(e.to_string()))?;
         if archive.len() > limits.max_entries {
             return Err(Error::BadZip(format!("{} entries, more than {}", archive.len(), limits.max_entries)));
@@ -22,12 +22,12 @@ impl<'a> Zip<'a> {
     }
 
     /// The names of its files (folders left out), in the zip's order.
-    pub(crate) fn names(&self) -> Vec<String> {
+    pub fn names(&self) -> Vec<String> {
         self.archive.file_names().filter_map(|n| n.ok()).filter(|n| !n.ends_with('/')).map(|n| n.into_owned()).collect()
     }
 
     /// The bytes of the file `name`.
-    pub(crate) fn read(&mut self, name: &str) -> Result<Vec<u8>> {
+    pub fn read(&mut self, name: &str) -> Result<Vec<u8>> {
         let mut file = self.archive.by_name(name).map_err(|e| Error::BadZip(format!("{name}: {e}")))?;
         let too_big = || Error::ZipEntryTooLarge { name: name.to_owned(), limit: self.limits.max_entry };
         if file.size() > self.limits.max_entry {

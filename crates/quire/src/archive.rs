@@ -12,7 +12,7 @@
 //! its own transaction, its text exactly the archived document, so every highlight anchors at
 //! its archived offsets.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use quire_clip::{Extracted, Metadata};
@@ -165,7 +165,7 @@ impl Library {
         let mut images_written = std::collections::HashSet::new();
         for &id in ids {
             let view = self.article(id)?;
-            let article = self.export_article(id)?;
+            let article = self.export_view(view.clone());
             highlights += article.highlights.len();
             let md = quire_export::markdown::article(
                 &article,
@@ -272,20 +272,9 @@ pub(crate) fn read(bytes: &[u8], path: &Path) -> Result<(Vec<Restorable>, Vec<qu
         path: path.to_owned(),
         source: quire_import::Error::Malformed { at: MANIFEST.to_owned(), reason: why },
     };
-    let limits = quire_import::Limits::default();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-    let mut read_entry = |name: &str| -> std::result::Result<Vec<u8>, String> {
-        let mut file = zip.by_name(name).map_err(|e| format!("{name}: {e}"))?;
-        if file.size() > limits.max_entry {
-            return Err(format!("{name} is larger than {} bytes", limits.max_entry));
-        }
-        let mut out = Vec::new();
-        (&mut file).take(limits.max_entry + 1).read_to_end(&mut out).map_err(|e| format!("{name}: {e}"))?;
-        if out.len() as u64 > limits.max_entry {
-            return Err(format!("{name} is larger than {} bytes", limits.max_entry));
-        }
-        Ok(out)
-    };
+    // Within the import limits (each entry, and all of them together), like any export file.
+    let mut zip = quire_import::Zip::open(bytes, &quire_import::Limits::default()).map_err(|e| bad(e.to_string()))?;
+    let mut read_entry = |name: &str| zip.read(name).map_err(|e| e.to_string());
     let manifest: Manifest =
         serde_json::from_slice(&read_entry(MANIFEST).map_err(bad)?).map_err(|e| bad(e.to_string()))?;
     if manifest.format != FORMAT || manifest.version > VERSION {

@@ -105,10 +105,9 @@ impl Library {
                 })
                 .collect();
             // APA, the most common author-date style, until the export asks for another.
-            let citation = self
-                .export_article(*id)
-                .ok()
-                .and_then(|a| quire_export::cite::format(&a, quire_export::cite::CitationStyle::Apa).ok());
+            let citation =
+                quire_export::cite::format(&crate::formats::metadata_of(&view), quire_export::cite::CitationStyle::Apa)
+                    .ok();
             let s = view.summary;
             articles.push(quire_pdf::Article {
                 title: s.title,

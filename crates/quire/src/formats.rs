@@ -11,7 +11,7 @@ use quire_export::cite::CitationStyle;
 use quire_export::markdown::{DossierEntry, MarkdownOptions, MarkdownStyle};
 use serde::Serialize;
 
-use crate::{files, AnchorKind, ArticleFilter, Error, Library, Result, SearchRequest, IMAGE_SCHEME};
+use crate::{files, AnchorKind, ArticleFilter, ArticleView, Error, Library, Result, SearchRequest, IMAGE_SCHEME};
 
 /// The open formats Quire writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -124,7 +124,11 @@ impl Library {
 
     /// An article as the open-format exporters take it.
     pub(crate) fn export_article(&self, id: i64) -> Result<quire_export::Article> {
-        let view = self.article(id)?;
+        Ok(self.export_view(self.article(id)?))
+    }
+
+    /// An article already read, as the open-format exporters take it.
+    pub(crate) fn export_view(&self, view: ArticleView) -> quire_export::Article {
         let mut images = Vec::new();
         for block in &view.document.blocks {
             if let BlockKind::Image { src, .. } = &block.kind {
@@ -135,41 +139,29 @@ impl Library {
                 }
             }
         }
-        let s = view.summary;
-        Ok(quire_export::Article {
-            id: s.id,
-            title: s.title,
-            author: s.byline,
-            site: s.site_name,
-            url: view.canonical_url.or(s.source_url),
-            published: s.published_at,
-            clipped: s.clipped_at,
-            status: s.status.as_str().to_owned(),
-            favorite: s.favorite,
-            tags: s.tags,
-            language: view.language,
-            note: view.note,
-            document: view.document,
-            highlights: view
-                .highlights
-                .into_iter()
-                .map(|h| quire_export::Highlight {
-                    id: h.id,
-                    exact: h.quote.exact,
-                    prefix: h.quote.prefix,
-                    suffix: h.quote.suffix,
-                    start: h.position.start,
-                    end: h.position.end,
-                    color: h.color,
-                    note: h.note,
-                    tags: h.tags,
-                    created: h.created_at,
-                    updated: h.updated_at,
-                    orphan: h.anchor == AnchorKind::Orphan,
-                })
-                .collect(),
-            images,
-        })
+        let mut article = metadata_of(&view);
+        article.note = view.note;
+        article.document = view.document;
+        article.images = images;
+        article.highlights = view
+            .highlights
+            .into_iter()
+            .map(|h| quire_export::Highlight {
+                id: h.id,
+                exact: h.quote.exact,
+                prefix: h.quote.prefix,
+                suffix: h.quote.suffix,
+                start: h.position.start,
+                end: h.position.end,
+                color: h.color,
+                note: h.note,
+                tags: h.tags,
+                created: h.created_at,
+                updated: h.updated_at,
+                orphan: h.anchor == AnchorKind::Orphan,
+            })
+            .collect();
+        article
     }
 
     /// Exports the selected articles to an open format.
@@ -287,4 +279,27 @@ pub(crate) fn unique_name(names: &mut BTreeMap<String, i64>, name: &str, id: i64
     let unique = format!("{stem} ({id}){ext}");
     names.insert(unique.to_lowercase(), id);
     unique
+}
+
+/// An article's metadata as the exporters take it (no text, highlights or images): enough for
+/// its citation.
+pub(crate) fn metadata_of(view: &ArticleView) -> quire_export::Article {
+    let s = &view.summary;
+    quire_export::Article {
+        id: s.id,
+        title: s.title.clone(),
+        author: s.byline.clone(),
+        site: s.site_name.clone(),
+        url: view.canonical_url.clone().or_else(|| s.source_url.clone()),
+        published: s.published_at.clone(),
+        clipped: s.clipped_at.clone(),
+        status: s.status.as_str().to_owned(),
+        favorite: s.favorite,
+        tags: s.tags.clone(),
+        language: view.language.clone(),
+        note: String::new(),
+        document: quire_doc::Document::default(),
+        highlights: Vec::new(),
+        images: Vec::new(),
+    }
 }
