@@ -7,7 +7,7 @@ set -euo pipefail
 QUIRE_APT_PACKAGES=(
   build-essential pkg-config file curl libssl-dev
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth xclip dbus webkit2gtk-driver
   qpdf poppler-utils
   pandoc unzip
 )

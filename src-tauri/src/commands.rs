@@ -25,7 +25,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use crate::events::{AppEvent, Events};
-use crate::{dialogs, links, restore};
+use crate::{dialogs, links};
 
 /// The open library and what the commands share. The library is shared as it is: it holds its
 /// connection only while SQL runs, so a slow clip never blocks listing, searching or reading.
@@ -39,6 +39,7 @@ pub struct LibraryState {
     last_export: Mutex<Option<PathBuf>>,
     /// The backups `list_backups` last returned: `restore_backup` names one by its place here.
     backups: Mutex<Vec<BackupEntry>>,
+    clipboard: crate::clipboard::Clipboard,
     pub events: Events,
 }
 
@@ -50,6 +51,7 @@ impl LibraryState {
             dropped: Mutex::new(Vec::new()),
             last_export: Mutex::new(None),
             backups: Mutex::new(Vec::new()),
+            clipboard: crate::clipboard::Clipboard::default(),
             events: Events::default(),
         }
     }
@@ -632,16 +634,19 @@ pub fn reveal_exported(state: State<'_, LibraryState>) -> CommandResult<()> {
     Ok(dialogs::reveal_path(&state.last_exported()?)?)
 }
 
-/// A highlight's quote with its article's citation (or, without a highlight, the article's
-/// citation), ready to paste; the UI puts it on the clipboard.
+/// Puts a highlight's quote with its article's citation (or, without a highlight, the
+/// article's citation) on the system clipboard, ready to paste, and returns the text. The
+/// clipboard is written here, so the webview needs no clipboard permission.
 #[tauri::command]
-pub async fn cite(
+pub async fn copy_citation(
     state: State<'_, LibraryState>,
     article: i64,
     highlight: Option<i64>,
     style: CitationChoice,
 ) -> CommandResult<String> {
-    state.blocking(move |library| Ok(library.cite(article, highlight, style.style())?)).await
+    let text = state.blocking(move |library| Ok(library.cite(article, highlight, style.style())?)).await?;
+    state.clipboard.write(&text)?;
+    Ok(text)
 }
 
 /// Opens an article's link in the system browser: http and https addresses only.
@@ -667,16 +672,16 @@ pub async fn backup_now(state: State<'_, LibraryState>) -> CommandResult<BackupR
 }
 
 /// Restores the backup at `index` of the list `list_backups` last returned (`taken_at` must
-/// agree, so a list changed meanwhile restores nothing): the backup is checked, a bad one is
-/// refused; then the restore is left for the next start (the library cannot be replaced while
-/// it is open) and the app restarts. The webview never names a file.
+/// agree, so a list changed meanwhile restores nothing). The library checks the backup (a bad
+/// one is refused and nothing changes), keeps the library as it was beside it, and puts the
+/// backup's content into the open library, so the app goes on without a restart. The webview
+/// never names a file.
 #[tauri::command]
 pub async fn restore_backup(
-    app: AppHandle,
     state: State<'_, LibraryState>,
     index: usize,
     taken_at: String,
-) -> CommandResult<()> {
+) -> CommandResult<quire::RestoreReport> {
     let chosen = state.backups.lock().map_err(|_| CommandError::Poisoned)?.get(index).cloned();
     let chosen = chosen
         .filter(|entry| entry.taken_at == taken_at)
@@ -688,13 +693,9 @@ pub async fn restore_backup(
             if !listed.iter().any(|entry| entry.path == chosen.path && entry.kind == chosen.kind) {
                 return Err(CommandError::Refused("that backup is no longer in the backups folder".into()));
             }
-            quire::check_backup(&chosen.path)?;
-            restore::request(library.path(), &chosen.path)
-                .map_err(|e| CommandError::System(format!("Quire could not prepare the restore: {e}")))
+            Ok(quire::restore(library.path(), &chosen.path)?)
         })
-        .await?;
-    app.request_restart();
-    Ok(())
+        .await
 }
 
 /// Subscribes the window to app events (drops, menu items); the last subscriber wins.

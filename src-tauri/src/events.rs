@@ -87,21 +87,14 @@ mod bindings {
             "// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`\n\
              // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
              import type {{ ArticleFilter, ErrorKind, Format }} from \"./bindings\";\n\n\
-             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\n\
-             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n",
+             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n",
             AppEvent::decl(),
             CommandErrorKind::decl(),
             ShellErrorKind::decl(),
             ImportApp::decl(),
             ExportScope::decl(),
             MarkdownChoice::decl(),
-            CitationChoice::decl(),
-            // The library's own wire types that bindings.ts does not hold yet.
-            quire::OpenFormat::decl(),
-            quire::FormatReport::decl(),
-            quire::BackupKind::decl(),
-            quire::BackupEntry::decl(),
-            quire::BackupReport::decl()
+            CitationChoice::decl()
         );
         expect_test::expect_file!["../../ui/src/desktop-bindings.ts"].assert_eq(&out);
     }

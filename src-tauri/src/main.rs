@@ -4,6 +4,7 @@
 //! (which honours `QUIRE_LIBRARY`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod clipboard;
 #[cfg(test)]
 mod command_list;
 mod commands;
@@ -12,7 +13,6 @@ mod events;
 mod images;
 mod links;
 mod menu;
-mod restore;
 mod shortcuts;
 mod webview;
 
@@ -29,13 +29,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A restore asked for before the restart runs before the library is opened.
-    let restored = restore::apply_pending(&path);
-    match &restored {
-        Some(Ok(message)) => eprintln!("quire-desktop: {message}"),
-        Some(Err(message)) => eprintln!("quire-desktop: {message}"),
-        None => {}
-    }
     let library = match quire::Library::open(&path) {
         Ok(library) => library,
         Err(error) => {
@@ -48,9 +41,11 @@ fn main() -> ExitCode {
     // starts the app with `--automation`, and then each start is its own instance.
     let startup_links = links::links_in_args(std::env::args_os().skip(1));
     let automated = std::env::args_os().any(|a| a == "--automation");
+    // The end-to-end test of the hand-over asks for it by name, on a private session bus.
+    let single_instance = !automated || std::env::var_os("QUIRE_SINGLE_INSTANCE").is_some_and(|v| v == "1");
 
     let mut builder = tauri::Builder::default();
-    if !automated {
+    if single_instance {
         // A second start (a link clicked while Quire runs) hands its link to this instance
         // through the deep-link plugin (the "deep-link" feature) and exits; this window comes
         // to the front.
@@ -85,9 +80,6 @@ fn main() -> ExitCode {
             });
             let state = app.state::<commands::LibraryState>();
             state.start_daily_backups();
-            if let Some(Ok(message) | Err(message)) = restored {
-                state.events.send(events::AppEvent::Notice { message });
-            }
             for link in &startup_links {
                 state.follow_link(link);
             }
@@ -146,7 +138,7 @@ fn main() -> ExitCode {
             commands::export_to,
             commands::open_exported,
             commands::reveal_exported,
-            commands::cite,
+            commands::copy_citation,
             commands::open_link,
             commands::list_backups,
             commands::backup_now,

@@ -15,6 +15,8 @@ pub struct App {
     /// When the app was asked to start (the WebDriver session starts it); read by the benchmark.
     #[allow(dead_code)]
     pub started: Instant,
+    /// The X display the app runs on.
+    display: u32,
     _driver: Guarded,
     _xvfb: Guarded,
 }
@@ -75,7 +77,31 @@ pub fn launch_with_args(
     let started = Instant::now();
     let session = Session::new(&format!("http://127.0.0.1:{port}"), application, args)
         .map_err(|e| format!("{e}; tauri-driver log: {}", harness::read_log(&driver_log)))?;
-    Ok(App { session, started, _driver: driver, _xvfb: xvfb })
+    Ok(App { session, started, display, _driver: driver, _xvfb: xvfb })
+}
+
+impl App {
+    /// The X display number the app runs on.
+    #[allow(dead_code)]
+    pub fn display(&self) -> u32 {
+        self.display
+    }
+
+    /// What the app's display holds on its clipboard, read by another program (`xclip`), as a
+    /// paste in another app would.
+    #[allow(dead_code)]
+    pub fn clipboard_text(&self) -> Result<String, String> {
+        let xclip = find_program("xclip", &[])?;
+        let out = Command::new(xclip)
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", format!(":{}", self.display))
+            .output()
+            .map_err(|e| format!("xclip: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("xclip: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        String::from_utf8(out.stdout).map_err(|e| format!("xclip: {e}"))
+    }
 }
 
 /// False in the benchmark (`QUIRE_BENCH`), which measures the app as users run it.

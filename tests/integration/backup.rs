@@ -161,6 +161,126 @@ fn restore_refuses_what_is_not_a_sound_library_and_touches_nothing() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The app keeps the library open (its window, its daily backup) while a restore runs, and
+/// other processes keep writing: the restore goes into the live file, so the open connection
+/// sees the restored library and what it writes afterwards lands in it, and every write a
+/// process finished after the restore is there.
+#[test]
+fn restore_while_the_library_is_open_and_written_keeps_every_later_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib_path = dir.path().join("library.sqlite3");
+    let app = Library::open(&lib_path).unwrap();
+    quire_tests::add_reference_article(&app);
+    let backup = app.backup(None).unwrap();
+    let add = |text: &str| -> i64 {
+        let mut child = Command::new(quire_bin())
+            .args(["--json", "add", "-"])
+            .env("QUIRE_LIBRARY", &lib_path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["id"].as_i64().unwrap()
+    };
+    let between = add("Written after the backup\n\nThis article was added after the backup was made.\n");
+
+    // A writer process keeps adding while the restore runs; it records which adds finished
+    // after the restore returned.
+    let restored = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (restored, stop, lib_path) = (restored.clone(), stop.clone(), lib_path.clone());
+        std::thread::spawn(move || {
+            let mut after = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let mut child = Command::new(quire_bin())
+                    .args(["--json", "add", "-"])
+                    .env("QUIRE_LIBRARY", &lib_path)
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                let started_after = restored.load(Ordering::SeqCst);
+                use std::io::Write;
+                let text = format!("Writer article {n}\n\nThe writer process added article number {n} here.\n");
+                child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+                let out = child.wait_with_output().unwrap();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                let id = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["id"].as_i64().unwrap();
+                if started_after {
+                    after.push(id);
+                }
+                n += 1;
+            }
+            after
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let report = quire::restore(&lib_path, &backup.path).unwrap();
+    restored.store(true, Ordering::SeqCst);
+    // The connection opened before the restore sees the restored library...
+    let titles: Vec<String> = app.list_articles(&Default::default()).unwrap().into_iter().map(|a| a.title).collect();
+    assert!(!titles.iter().any(|t| t == "Written after the backup"), "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains("NATO") || t.contains("Ukraine")), "{titles:?}");
+    // ...and what it writes now is in the library file, not in a file set aside.
+    let later = app
+        .add(
+            &quire::AddSource::Pasted("Written by the app after the restore\n\nThe open window added this.".into()),
+            &Default::default(),
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    stop.store(true, Ordering::SeqCst);
+    let after = writer.join().unwrap();
+    drop(app);
+
+    let integrity: String =
+        rusqlite::Connection::open(&lib_path).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    let held = ids(&lib_path);
+    assert!(!after.is_empty(), "the writer wrote after the restore");
+    for id in &after {
+        assert!(held.contains(id), "article {id}, added after the restore, is missing");
+    }
+    let titles_in = |lib: &Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open_with_flags(lib, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut stmt = conn.prepare("SELECT title FROM articles").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let title = "Written after the backup".to_owned();
+    assert!(!titles_in(&lib_path).contains(&title), "the restore brought back the backup's state");
+    assert!(titles_in(&report.before).contains(&title), "the library as it was is kept");
+    assert!(ids(&report.before).contains(&between));
+    let later_title = "Written by the app after the restore".to_owned();
+    assert!(titles_in(&lib_path).contains(&later_title), "the app's write after the restore is in the library");
+    assert!(held.contains(&later.id));
+}
+
+/// A library file that is no longer a database (a bad disk, a bad copy) is exactly when a
+/// restore is needed: it is set aside whole and the backup takes its place.
+#[test]
+fn restore_replaces_a_library_that_is_not_a_database_any_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib_path = dir.path().join("library.sqlite3");
+    let lib = Library::open(&lib_path).unwrap();
+    quire_tests::add_reference_article(&lib);
+    let backup = lib.backup(None).unwrap();
+    drop(lib);
+    let want = content(&backup.path);
+    std::fs::write(&lib_path, b"this was a library before the disk went bad").unwrap();
+    let report = quire::restore(&lib_path, &backup.path).unwrap();
+    assert_eq!(content(&lib_path), want);
+    assert_eq!(std::fs::read(&report.before).unwrap(), b"this was a library before the disk went bad");
+    assert_eq!(Library::open(&lib_path).unwrap().count_articles(&Default::default()).unwrap().articles, 1);
+}
+
 #[cfg(unix)]
 #[test]
 fn exports_and_backups_never_replace_a_device() {
@@ -238,5 +358,11 @@ fn two_backups_in_one_second_are_two_files() {
     let a = lib.backup(None).unwrap();
     let b = lib.backup(None).unwrap();
     assert_ne!(a.path, b.path);
-    assert_eq!(quire::list_backups(lib.path()).unwrap().len(), 2);
+    let listed = quire::list_backups(lib.path()).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].path, b.path, "the later backup is listed first, also within one second");
+    // Three in one second: `-3` before `-2` before the first.
+    let c = lib.backup(None).unwrap();
+    let listed = quire::list_backups(lib.path()).unwrap();
+    assert_eq!(listed[0].path, c.path);
 }

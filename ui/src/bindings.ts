@@ -240,3 +240,31 @@ export type Skipped = {
 at: string, reason: string, };
 
 export type Format = "pocket" | "omnivore" | "instapaper" | "readwise" | "hypothesis" | "kindle" | "wallabag" | "bookmarks" | "w3c";
+
+export type OpenFormat = "md" | "w3c" | "csl" | "bibtex" | "csv" | "archive";
+
+export type FormatReport = { path: string, articles: number, highlights: number, 
+/**
+ * The files written (for Markdown: the notes, the dossier and the images).
+ */
+files: number, };
+
+export type BackupKind = "manual" | "daily" | "before_migration";
+
+export type BackupEntry = { path: string, kind: BackupKind, 
+/**
+ * When it was made, RFC 3339 UTC (from its name).
+ */
+taken_at: string, bytes: number, };
+
+export type BackupReport = { path: string, bytes: number, schema: number, articles: number, highlights: number, tags: number, };
+
+export type RestoreReport = { 
+/**
+ * The library as it is now.
+ */
+restored: BackupReport, 
+/**
+ * Where the library as it was before is kept.
+ */
+before: string, };

@@ -15,21 +15,3 @@ export type ExportScope = { "kind": "article", id: number, } | { "kind": "tag", 
 export type MarkdownChoice = "plain" | "obsidian" | "logseq";
 
 export type CitationChoice = "apa" | "chicago" | "mla" | "harvard";
-
-export type OpenFormat = "md" | "w3c" | "csl" | "bibtex" | "csv" | "archive";
-
-export type FormatReport = { path: string, articles: number, highlights: number, 
-/**
- * The files written (for Markdown: the notes, the dossier and the images).
- */
-files: number, };
-
-export type BackupKind = "manual" | "daily" | "before_migration";
-
-export type BackupEntry = { path: string, kind: BackupKind, 
-/**
- * When it was made, RFC 3339 UTC (from its name).
- */
-taken_at: string, bytes: number, };
-
-export type BackupReport = { path: string, bytes: number, schema: number, articles: number, highlights: number, tags: number, };

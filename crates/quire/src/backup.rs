@@ -2,7 +2,8 @@
 //! backup API (a consistent state while the app and the CLI write), checks the copy
 //! (integrity, schema) and only then puts it in place; [`restore`] refuses anything that is
 //! not a sound Quire library of this or an older schema, keeps the current file as a dated
-//! `.before-restore` copy, and swaps the files with one rename.
+//! `.before-restore` copy, and puts the backup's content into the live file in one write
+//! transaction (so it works while the app and the CLI have the library open).
 
 use std::path::{Path, PathBuf};
 
@@ -97,7 +98,17 @@ pub fn list_backups(library: &Path) -> Result<Vec<BackupEntry>> {
         let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
         out.push(BackupEntry { path: entry.path(), kind, taken_at: stamp, bytes });
     }
-    out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then_with(|| b.path.cmp(&a.path)));
+    // Newest first; within one second, the later copy (`-2` after the time, `-3`…) first.
+    let sequence = |e: &BackupEntry| -> u64 {
+        let stem = e.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        stem.rsplit_once('-')
+            .filter(|(head, _)| head.len() >= 15 && head.as_bytes()[head.len() - 7] == b'-')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(1)
+    };
+    out.sort_by(|a, b| {
+        b.taken_at.cmp(&a.taken_at).then_with(|| sequence(b).cmp(&sequence(a))).then_with(|| b.path.cmp(&a.path))
+    });
     Ok(out)
 }
 
@@ -277,37 +288,66 @@ pub fn check_backup(path: &Path) -> Result<BackupReport> {
 }
 
 /// Replaces the library at `library` with the backup `from`: `from` must be a sound Quire
-/// library (integrity check, a schema this build knows); the current file is kept as
-/// `<library>.before-restore-<UTC time>`; the swap is one rename. An older schema is brought up
-/// to date when the library is next opened. No process may have the library open meanwhile.
+/// library (integrity check, a schema this build knows; an older one is brought up to date on
+/// a private copy first); the current library is kept as `<library>.before-restore-<UTC
+/// time>`. The library may be open meanwhile, in this process or others (the app, its daily
+/// backup, a CLI command): the backup's pages go into the live file in one write transaction,
+/// which waits for any writer and which every connection sees whole at its next read. Only a
+/// library that is no longer a database at all is set aside by renaming it instead.
 pub fn restore(library: &Path, from: &Path) -> Result<RestoreReport> {
     backup::check(from)?;
-    // A clean, self-contained copy beside the library, checked again.
+    // A clean, self-contained copy beside the library, at this build's schema, checked again.
     let tmp = files::temporary_beside(library)?;
-    let _ = std::fs::remove_file(&tmp);
-    if let Err(e) = backup::copy(from, &tmp).and_then(|()| backup::check(&tmp).map(|_| ())) {
-        let _ = std::fs::remove_file(&tmp);
+    let discard = |tmp: &Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+    };
+    discard(&tmp);
+    let prepared = backup::copy(from, &tmp)
+        .and_then(|()| Library::open_with(&tmp, &crate::OpenOptions { backup_before_migration: false }).map(drop))
+        .and_then(|()| {
+            let size = if library.exists() { backup::page_size(library).ok() } else { None };
+            backup::settle(&tmp, size.unwrap_or(DEFAULT_PAGE_SIZE))
+        })
+        .and_then(|()| backup::check(&tmp).map(drop));
+    if let Err(e) = prepared {
+        discard(&tmp);
         return Err(e);
     }
     let name = library.file_name().map_or_else(|| "library".into(), |n| n.to_string_lossy().into_owned());
     let before = library.with_file_name(format!("{name}.before-restore-{}", stamp()));
-    if library.exists() {
-        // The current library, whole (its WAL included), as one file.
-        if let Err(e) = backup::copy(library, &before) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    }
-    std::fs::rename(&tmp, library).map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::Io { path: library.to_owned(), source }
-    })?;
-    // The old file's journal belongs to the old file.
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", library.display()));
-    }
+    let result = if !library.exists() {
+        std::fs::rename(&tmp, library).map_err(|source| Error::Io { path: library.to_owned(), source })
+    } else if backup::copy(library, &before).is_ok() {
+        // The current library, whole (its WAL included), is kept; now the backup's pages go in.
+        backup::copy_into(&tmp, library)
+    } else {
+        // Not readable as a database any more: nobody can be using it; set it aside whole.
+        let _ = std::fs::remove_file(&before);
+        set_aside(library, &before).and_then(|()| {
+            std::fs::rename(&tmp, library).map_err(|source| Error::Io { path: library.to_owned(), source })
+        })
+    };
+    discard(&tmp);
+    result?;
     let restored = check_backup(library)?;
     Ok(RestoreReport { restored, before })
+}
+
+/// SQLite's default page size, for a library restored where there was none.
+const DEFAULT_PAGE_SIZE: i64 = 4096;
+
+/// Moves a broken library file and its journal files to `before`.
+fn set_aside(library: &Path, before: &Path) -> Result<()> {
+    std::fs::rename(library, before).map_err(|source| Error::Io { path: library.to_owned(), source })?;
+    for suffix in ["-wal", "-shm"] {
+        let from = format!("{}{suffix}", library.display());
+        if Path::new(&from).exists() {
+            let _ = std::fs::rename(&from, format!("{}{suffix}", before.display()));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

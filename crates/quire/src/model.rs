@@ -389,6 +389,12 @@ mod bindings {
             crate::HighlightTally::decl(),
             crate::Skipped::decl(),
             crate::ImportFormat::decl(),
+            crate::OpenFormat::decl(),
+            crate::FormatReport::decl(),
+            crate::BackupKind::decl(),
+            crate::BackupEntry::decl(),
+            crate::BackupReport::decl(),
+            crate::RestoreReport::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

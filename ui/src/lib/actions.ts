@@ -301,27 +301,12 @@ export function exportSearch() {
 /** Copies a highlight's quote with its citation (or the article's citation) to the clipboard. */
 export async function copyCitation(article: number, highlight: number | null) {
   const style = prefs.settings.citation;
-  let text: string;
   try {
-    text = await api.cite(article, highlight, style);
-  } catch (e) {
-    dialogs.notice = `Could not make the citation: ${toCommandError(e).message}`;
-    return;
-  }
-  dialogs.copied = text;
-  try {
-    await writeClipboard(text);
+    dialogs.copied = await api.copyCitation(article, highlight, style);
     dialogs.notice = highlight === null ? "Copied the citation." : "Copied the quote with its citation.";
-  } catch {
-    dialogs.notice = `The clipboard did not take it; select and copy it here: ${text}`;
+  } catch (e) {
+    dialogs.notice = `Could not copy the citation: ${toCommandError(e).message}`;
   }
-}
-
-/** The web Clipboard API, given a moment: WebKitGTK can leave its promise pending. (No
- * `execCommand("copy")` fallback: under WebKitGTK it can hang the page.) */
-async function writeClipboard(text: string) {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 1500));
-  await Promise.race([navigator.clipboard.writeText(text), timeout]);
 }
 
 /** What a `quire://` link opens: the article, at its highlight. */
@@ -380,7 +365,7 @@ async function loadBackups() {
 
 export async function openBackups() {
   if (dialogs.backups?.busy) return;
-  dialogs.backups = { entries: null, busy: false, made: null, confirm: null, error: null };
+  dialogs.backups = { entries: null, busy: false, made: null, restored: null, confirm: null, error: null };
   await loadBackups();
 }
 
@@ -390,6 +375,7 @@ export async function backupNow() {
   flow.busy = true;
   flow.error = null;
   flow.made = null;
+  flow.restored = null;
   flow.confirm = null;
   try {
     const made = await api.backupNow();
@@ -406,7 +392,8 @@ export function confirmRestore(index: number | null) {
   if (dialogs.backups && !dialogs.backups.busy) dialogs.backups.confirm = index;
 }
 
-/** Restores the confirmed backup: the app checks it, then restarts and restores it. */
+/** Restores the confirmed backup: the library checks it, keeps the library as it was, and
+ * puts the backup's content in place; the app goes on with the restored library. */
 export async function restoreConfirmed() {
   const flow = dialogs.backups;
   if (!flow || flow.busy || flow.confirm === null || !flow.entries) return;
@@ -415,16 +402,21 @@ export async function restoreConfirmed() {
   if (!entry) return;
   flow.busy = true;
   flow.error = null;
+  flow.made = null;
+  flow.restored = null;
   try {
-    await api.restoreBackup(index, entry.taken_at);
-    // The app restarts now; the dialog stays busy until it does.
+    const report = await api.restoreBackup(index, entry.taken_at);
+    if (dialogs.backups) dialogs.backups.restored = report;
   } catch (e) {
-    if (dialogs.backups) {
-      dialogs.backups.busy = false;
-      dialogs.backups.confirm = null;
-      dialogs.backups.error = toCommandError(e).message;
-    }
+    if (dialogs.backups) dialogs.backups.error = toCommandError(e).message;
   }
+  if (dialogs.backups) {
+    dialogs.backups.busy = false;
+    dialogs.backups.confirm = null;
+  }
+  // What was open may not exist in the restored library: back to the list, reloaded.
+  await backToLibrary();
+  await loadBackups();
 }
 
 export function closeBackups() {

@@ -21,19 +21,13 @@ import type {
   Status,
   TagCount,
   Topic,
-} from "../bindings";
-import type {
-  AppEvent,
   BackupEntry,
   BackupReport,
-  CitationChoice,
-  CommandErrorKind,
-  ExportScope,
   FormatReport,
-  ImportApp,
-  MarkdownChoice,
   OpenFormat,
-} from "../desktop-bindings";
+  RestoreReport,
+} from "../bindings";
+import type { AppEvent, CitationChoice, CommandErrorKind, ExportScope, ImportApp, MarkdownChoice } from "../desktop-bindings";
 
 /** The one error shape every command rejects with. */
 export interface CommandError {
@@ -142,8 +136,9 @@ export const exportTo = (
 export const openExported = () => invoke<void>("open_exported");
 export const revealExported = () => invoke<void>("reveal_exported");
 /** A highlight's quote with its citation (or the article's citation), ready to paste. */
-export const cite = (article: number, highlight: number | null, style: CitationChoice) =>
-  invoke<string>("cite", { article, highlight, style });
+/** Puts the quote with its citation (or the article's citation) on the clipboard; returns it. */
+export const copyCitation = (article: number, highlight: number | null, style: CitationChoice) =>
+  invoke<string>("copy_citation", { article, highlight, style });
 export const openLink = (url: string) => invoke<void>("open_link", { url });
 /** The backups beside the library, newest first. */
 export const listBackups = () => invoke<BackupEntry[]>("list_backups");
@@ -154,5 +149,5 @@ export const backupNow = () => invoke<BackupReport>("backup_now");
  * app checks it, then restarts and restores it before opening the library.
  */
 export const restoreBackup = (index: number, takenAt: string) =>
-  invoke<void>("restore_backup", { index, takenAt });
+  invoke<RestoreReport>("restore_backup", { index, takenAt });
 export const subscribe = (onEvent: (e: AppEvent) => void) => invoke<void>("subscribe", { onEvent: channel(onEvent) });

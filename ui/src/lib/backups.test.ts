@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backupLine, formatSize, formatTakenAt, kindLabel } from "./backups";
+import { backupLine, fileName, formatSize, formatTakenAt, kindLabel } from "./backups";
 
 describe("backups", () => {
   it("names each kind in the app's words", () => {
@@ -26,5 +26,12 @@ describe("backups", () => {
   it("says what a backup holds", () => {
     const report = { path: "/x", bytes: 2048, schema: 9, articles: 1, highlights: 4, tags: 2 };
     expect(backupLine(report)).toBe("1 article · 4 highlights · 2 KB");
+  });
+  it("names a kept file by its last part, on every system", () => {
+    expect(fileName("/home/me/.local/share/quire/library.sqlite3.before-restore-20261127-220000")).toBe(
+      "library.sqlite3.before-restore-20261127-220000",
+    );
+    expect(fileName("C:\\Users\\me\\Quire\\library.sqlite3.before-restore-1")).toBe("library.sqlite3.before-restore-1");
+    expect(fileName("plain")).toBe("plain");
   });
 });

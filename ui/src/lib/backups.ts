@@ -1,5 +1,5 @@
 /** How the Backups dialog words a backup: its kind, its date (local time) and its size. */
-import type { BackupKind, BackupReport } from "../desktop-bindings";
+import type { BackupKind, BackupReport } from "../bindings";
 import { plural } from "./format";
 
 const KINDS: Record<BackupKind, string> = {
@@ -37,4 +37,9 @@ export function formatTakenAt(takenAt: string, format: Intl.DateTimeFormat = whe
 /** What a backup holds, in one line: "12 articles · 40 highlights · 1.2 MB". */
 export function backupLine(report: BackupReport): string {
   return [plural(report.articles, "article"), plural(report.highlights, "highlight"), formatSize(report.bytes)].join(" · ");
+}
+
+/** The last part of a path, whatever the system's separator. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }

@@ -3,8 +3,8 @@
  * a scope can take, the Markdown flavours and citation styles, and a report in one line.
  * Pure; the names on the wire come from the generated bindings.
  */
-import type { ExportReport } from "../bindings";
-import type { CitationChoice, ExportScope, FormatReport, MarkdownChoice, OpenFormat } from "../desktop-bindings";
+import type { ExportReport, FormatReport, OpenFormat } from "../bindings";
+import type { CitationChoice, ExportScope, MarkdownChoice } from "../desktop-bindings";
 import { plural } from "./format";
 
 /** What the dialog offers: a PDF, or one of the library's open formats. */

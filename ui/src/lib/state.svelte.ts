@@ -5,7 +5,8 @@
  * Components render these and call actions; none keeps a copy.
  */
 import type { ArticleFilter, ExportReport, Format, ImportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
-import type { BackupEntry, BackupReport, ExportScope, FormatReport, OpenFormat } from "../desktop-bindings";
+import type { ExportScope } from "../desktop-bindings";
+import type { BackupEntry, BackupReport, FormatReport, OpenFormat, RestoreReport } from "../bindings";
 import * as api from "./api";
 import type { ExportChoice } from "./exporting";
 import { toCommandError, type CommandError } from "./api";
@@ -112,6 +113,8 @@ export interface BackupsFlow {
   busy: boolean;
   /** The backup just made. */
   made: BackupReport | null;
+  /** The restore just done. */
+  restored: RestoreReport | null;
   /** The index of the backup whose restore waits for confirmation. */
   confirm: number | null;
   error: string | null;

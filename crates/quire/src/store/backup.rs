@@ -25,29 +25,66 @@ pub(crate) fn copy(from: &Path, to: &Path) -> Result<()> {
         .map_err(open_err)?;
     source.busy_timeout(super::BUSY_TIMEOUT).map_err(open_err)?;
     let mut dest = Connection::open(to).map_err(|source| Error::Open { path: to.to_owned(), source })?;
-    {
-        let backup = rusqlite::backup::Backup::new(&source, &mut dest)?;
-        // All pages in one step: one read transaction on the source, so the copy is one
-        // committed state however much is written meanwhile (WAL readers never block writers).
-        let give_up = std::time::Instant::now() + super::BUSY_TIMEOUT;
-        loop {
-            match backup.step(-1)? {
-                rusqlite::backup::StepResult::Done => break,
-                rusqlite::backup::StepResult::More => {}
-                // A writer holds a lock the copy needs for a moment: wait as a busy timeout would.
-                _ if std::time::Instant::now() < give_up => std::thread::sleep(std::time::Duration::from_millis(10)),
-                _ => {
-                    return Err(Error::Database(rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                        Some("the library stayed locked".to_owned()),
-                    )))
-                }
-            }
-        }
-    }
+    run(&source, &mut dest)?;
     // A copy is one self-contained file, whatever the source's journal mode.
     dest.pragma_update(None, "journal_mode", "delete")?;
     Ok(())
+}
+
+/// Replaces what the live library at `to` holds with the library file `from` (a private,
+/// checked file of the same schema and page size), through the online backup API: the copy is
+/// one write transaction on `to`, so every other connection, in this process or another, sees
+/// the library as it was or as restored, never a mix, and a writer waits for it as it waits
+/// for any other writer.
+pub(crate) fn copy_into(from: &Path, to: &Path) -> Result<()> {
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|source| Error::Open { path: from.to_owned(), source })?;
+    let open_err = |source| Error::Open { path: to.to_owned(), source };
+    let mut dest = Connection::open_with_flags(to, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(open_err)?;
+    dest.busy_timeout(super::BUSY_TIMEOUT).map_err(open_err)?;
+    run(&source, &mut dest)
+}
+
+/// The page size of the library file at `path`.
+pub(crate) fn page_size(path: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|source| Error::Open { path: path.to_owned(), source })?;
+    Ok(conn.pragma_query_value(None, "page_size", |r| r.get(0))?)
+}
+
+/// Makes the private library file at `path` one self-contained file (no WAL) with pages of
+/// `size` bytes, as a live library in WAL mode must have to take it through the backup API.
+pub(crate) fn settle(path: &Path, size: i64) -> Result<()> {
+    let conn = Connection::open(path).map_err(|source| Error::Open { path: path.to_owned(), source })?;
+    conn.pragma_update(None, "journal_mode", "delete")?;
+    let current: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+    if current != size {
+        conn.pragma_update(None, "page_size", size)?;
+        conn.execute_batch("VACUUM")?;
+    }
+    Ok(())
+}
+
+/// Copies every page of `source` into `dest` in one step: one read transaction on the source,
+/// so the copy is one committed state however much is written meanwhile (WAL readers never
+/// block writers), and one write transaction on the destination.
+fn run(source: &Connection, dest: &mut Connection) -> Result<()> {
+    let backup = rusqlite::backup::Backup::new(source, dest)?;
+    let give_up = std::time::Instant::now() + super::BUSY_TIMEOUT;
+    loop {
+        match backup.step(-1)? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            rusqlite::backup::StepResult::More => {}
+            // A writer holds a lock the copy needs for a moment: wait as a busy timeout would.
+            _ if std::time::Instant::now() < give_up => std::thread::sleep(std::time::Duration::from_millis(10)),
+            _ => {
+                return Err(Error::Database(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the library stayed locked".to_owned()),
+                )))
+            }
+        }
+    }
 }
 
 /// Checks that `path` is a sound Quire library (integrity, a schema this build can open) and
