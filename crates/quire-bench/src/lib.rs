@@ -2,6 +2,9 @@
 //! texts, metadata comparison, percentiles. Pure functions, unit-tested here; the binary
 //! (`main.rs`) does the I/O, the timing and the printing.
 
+pub mod corpus;
+pub mod library;
+
 use std::collections::HashMap;
 
 use dom_query::{Document as Dom, NodeRef};

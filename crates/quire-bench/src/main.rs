@@ -56,6 +56,29 @@ enum Cmd {
         #[arg(long)]
         dump: Option<PathBuf>,
     },
+    /// Builds a library of N articles (real sentences, a Zipf tail of made-up words, tags and
+    /// highlights with notes), imports it through the `quire` CLI, and times searches per
+    /// query class, lists and topics, with raw FTS5 on the same corpus as the reference.
+    Library {
+        /// How many articles.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Queries per class.
+        #[arg(long, default_value_t = 20)]
+        queries: usize,
+        /// Times each query is run.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// The `quire` binary to measure (default: the one beside this program).
+        #[arg(long)]
+        quire: Option<PathBuf>,
+        /// Where the corpus, the reference index and the library are cached.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data/library"))]
+        work: PathBuf,
+        /// The Readability test pages whose sentences make the articles.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/readability"))]
+        fixtures: PathBuf,
+    },
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,7 +124,20 @@ struct JsLine {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<()> {
-    let Cmd::Extract { dir, compare_js, runs, js_dir, cases, verbose, dump } = Cli::parse().command;
+    let (dir, compare_js, runs, js_dir, cases, verbose, dump) = match Cli::parse().command {
+        Cmd::Extract { dir, compare_js, runs, js_dir, cases, verbose, dump } => {
+            (dir, compare_js, runs, js_dir, cases, verbose, dump)
+        }
+        Cmd::Library { articles, queries, runs, quire, work, fixtures } => {
+            let quire = match quire {
+                Some(path) => path,
+                None => std::env::current_exe()?.with_file_name("quire"),
+            };
+            let bench =
+                quire_bench::library::LibraryBench { articles, queries, runs: runs.max(1), quire, work, fixtures };
+            return quire_bench::library::run(&bench);
+        }
+    };
     let runs = runs.max(1);
     let mut names = list_cases(&dir)?;
     if !cases.is_empty() {
