@@ -208,9 +208,13 @@ export async function fetchImages(
   const queue = [...wanted];
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const image = await fetchOne(next.url, limits, fetcher, () => limits.maxTotalBytes - total);
+      const image = await fetchOne(next.url, limits, fetcher, () => limits.maxTotalBytes - total, (n) => {
+        // Checked and counted in one step: the downloads run side by side.
+        if (total + n > limits.maxTotalBytes) return false;
+        total += n;
+        return true;
+      });
       if (image) {
-        total += image.bytes;
         got.set(next.url, image.image);
       } else {
         skipped++;
@@ -227,6 +231,7 @@ async function fetchOne(
   limits: CaptureLimits,
   fetcher: Fetcher,
   room: () => number,
+  reserve: (bytes: number) => boolean,
 ): Promise<{ image: Image; bytes: number } | null> {
   if (room() <= 0) return null;
   const abort = new AbortController();
@@ -237,9 +242,9 @@ async function fetchOne(
     const declared = Number(r.headers.get("content-length") ?? "0");
     if (declared > limits.maxImageBytes || declared > room()) return null;
     const bytes = new Uint8Array(await r.arrayBuffer());
-    if (bytes.length === 0 || bytes.length > limits.maxImageBytes || bytes.length > room()) return null;
+    if (bytes.length === 0 || bytes.length > limits.maxImageBytes) return null;
     const mime = imageMime(r.headers.get("content-type"), bytes);
-    if (!mime) return null;
+    if (!mime || !reserve(bytes.length)) return null;
     return { image: { url, mime, data_base64: toBase64(bytes) }, bytes: bytes.length };
   } catch {
     // Refused by the site (CORS, network, timeout): Quire may still fetch it if it is public.
