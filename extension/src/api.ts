@@ -92,13 +92,13 @@ export class QuireError extends Error {
 
 export const MESSAGES = {
   notPaired:
-    "This browser is not paired with Quire yet. Open the extension's options and enter the pairing code that the Quire app (Settings) or `quire pair` shows.",
+    "This browser is not paired with Quire yet. Open the extension's options and enter the pairing code that the Quire app's settings or `quire pair` show.",
   notRunning:
     "Quire is not running, or its connection for the browser is off. Start the Quire app (or run `quire serve`) and try again.",
   unauthorized:
     "Quire no longer accepts this browser (its access was revoked, or this is another library). Pair again in the extension's options.",
   badCode:
-    "Quire did not accept this pairing code: it may be mistyped, already used, or older than 10 minutes. Get a new one in the Quire app (Settings) or with `quire pair`.",
+    "Quire did not accept this pairing code: it may be mistyped, already used, or older than 10 minutes. Get a new one in the Quire app's settings or with `quire pair`.",
   tooLarge: "This page is too large to send to Quire (over 50 MB).",
   rateLimited: "Too many requests to Quire at once. Wait a few seconds and try again.",
   refused:

@@ -35,7 +35,7 @@ async function refresh(): Promise<void> {
   $<HTMLInputElement>("port").value = String(settings.port);
   $("unpair").hidden = !settings.token;
   if (!settings.token) {
-    say("state", "Not paired yet: enter the pairing code from the Quire app (Settings) or from `quire pair`.");
+    say("state", "Not paired yet: enter the pairing code from the Quire app's settings or from `quire pair`.");
     return;
   }
   if (!(await browser.permissions.contains({ origins: QUIRE_ORIGINS }))) {
