@@ -38,6 +38,11 @@ quire_install_tauri_driver() {
   cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION"
 }
 
+quire_build_extension() {
+  echo "== extension: npm ci && npm run build"
+  (cd extension && npm ci --no-audit --no-fund && npm run build)
+}
+
 quire_build_ui() {
   echo "== ui: npm ci && npm run build"
   (cd ui && npm ci --no-audit --no-fund && npm run build)
@@ -48,4 +53,5 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   quire_install_system_packages
   quire_install_tauri_driver
   quire_build_ui
+  quire_build_extension
 fi

@@ -10,6 +10,9 @@ quire_install_tauri_driver
 quire_build_ui
 echo "== ui: unit tests"
 (cd ui && npm test)
+quire_build_extension
+echo "== extension: unit tests, Firefox lint"
+(cd extension && npm test && npm run lint:firefox)
 echo "== cargo build --workspace"
 cargo build --locked --workspace --all-targets
 echo "== rust tests (unit, integration, end-to-end)"
