@@ -33,9 +33,13 @@ fn upgrades_from_every_earlier_version_keep_data() {
         let lib = Library::open(&path).expect("upgrade");
         assert_eq!(lib.schema_version().unwrap(), SCHEMA_VERSION, "from version {from}");
         let (id, _) = add_reference_article(&lib);
+        let (_, secret) = lib.new_token("after the upgrade").unwrap();
+        let code = lib.new_pairing_code().unwrap();
         drop(lib);
         let lib = Library::open(&path).unwrap();
         assert_eq!(lib.article(id).unwrap().highlights.len(), 4);
+        assert!(lib.check_token(&secret).unwrap().is_some(), "from version {from}");
+        lib.redeem_pairing_code(&code, "a client").unwrap();
     }
     assert_eq!(MIGRATIONS.len() as i64, SCHEMA_VERSION);
 }

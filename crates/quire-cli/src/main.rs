@@ -4,6 +4,7 @@
 mod bulk;
 mod hints;
 mod output;
+mod serve;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -248,6 +249,17 @@ enum Command {
     },
     /// Delete an article with its highlights
     Rm { id: i64 },
+    /// Run the local endpoint that browser extensions save through, until Ctrl-C
+    Serve {
+        /// The port (default: 47711, else the next free one up to 47715)
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Tokens that clients of the local endpoint use
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
+    /// Print a pairing code that a browser extension exchanges once for a token
+    Pair,
 }
 
 /// Which text of an article: a quote, told apart by context or occurrence when it repeats.
@@ -354,6 +366,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let lib = Library::open_with(&path, &quire::OpenOptions { backup_before_migration: !cli.no_backup })?;
+    if let Command::Serve { port } = &cli.command {
+        return serve::serve(lib, *port, cli.json);
+    }
     match &cli.command {
         Command::Add { files, url, tags, fetch_images } => {
             let options =
@@ -439,7 +454,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Backup { path } => out.backup(&lib.backup(path.as_deref())?),
         Command::Backups => out.backups(&quire::list_backups(lib.path())?),
         // Handled above, before the library was opened.
-        Command::Restore { .. } => {}
+        Command::Restore { .. } | Command::Serve { .. } => {}
+        Command::Token(command) => serve::token(&lib, command, cli.json)?,
+        Command::Pair => serve::pair(&lib, cli.json)?,
         Command::Refetch { ids } => {
             let ids = if ids.is_empty() { lib.link_only_articles()? } else { ids.clone() };
             let summary = bulk::refetch(&lib, &ids, cli.json);

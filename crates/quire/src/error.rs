@@ -132,6 +132,14 @@ pub enum Error {
     CorruptValue { what: &'static str, word: String },
     #[error("cannot write {what}: {source}")]
     Serialize { what: &'static str, source: serde_json::Error },
+    #[error("token {0} not found")]
+    TokenNotFound(i64),
+    #[error("the pairing code is wrong or has expired: ask for a new code")]
+    PairingRefused,
+    #[error("no article in the library has the address {0}: send the page with it")]
+    NotInLibrary(String),
+    #[error("cannot draw random numbers from the system: {0}")]
+    Randomness(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -192,7 +200,9 @@ impl Error {
             | Error::SavedSearchNotFound(_)
             | Error::ImageNotFound(_)
             | Error::TagNotFound(_)
-            | Error::TagNotOnArticle { .. } => K::NotFound,
+            | Error::TagNotOnArticle { .. }
+            | Error::TokenNotFound(_)
+            | Error::NotInLibrary(_) => K::NotFound,
             Error::QuoteNotFound { .. } => K::QuoteNotFound,
             Error::AmbiguousQuote { .. } => K::AmbiguousQuote,
             Error::TagExists(_) | Error::SameTextAs { .. } => K::Conflict,
@@ -208,6 +218,7 @@ impl Error {
             | Error::NoSnapshot(_)
             | Error::NoAddress(_)
             | Error::NotLinkOnly(_)
+            | Error::PairingRefused
             | Error::NothingToExport => K::InvalidInput,
             Error::ImportFile { source, .. } => match source.kind() {
                 quire_import::ErrorKind::UnknownFormat => K::InvalidInput,
@@ -216,7 +227,7 @@ impl Error {
             },
             Error::Query(_) => K::InvalidQuery,
             Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
-            Error::Io { .. } | Error::NotARegularFile { .. } => K::Io,
+            Error::Io { .. } | Error::NotARegularFile { .. } | Error::Randomness(_) => K::Io,
             Error::Network { .. }
             | Error::NetworkRuntime(_)
             | Error::HttpClient(_)

@@ -118,3 +118,45 @@ pub(crate) fn anchor_error(article: i64, e: quire_anchor::Error) -> Error {
         problem => Error::Anchor { article, problem },
     }
 }
+
+/// Where a quote that another program saw (an import, a browser's selection) lands in an
+/// article's text: exact when found word for word (wherever the hint put it), fuzzy within the
+/// edit budget with agreeing context, else an orphan that keeps its quote at no place.
+pub(crate) fn anchor_quote(
+    text: &Text,
+    wanted: TextQuoteSelector,
+    hint: Option<TextPositionSelector>,
+) -> (TextQuoteSelector, TextPositionSelector, AnchorKind) {
+    let anchored = if text.is_empty() { None } else { Some(text.reanchor(&wanted, hint)) };
+    match anchored.and_then(|a| a.position.map(|p| (a.kind, p))) {
+        Some((kind, p)) if kind != AnchorKind::Orphan => match text.selectors(p.start, p.end) {
+            Ok((selector, position)) => {
+                let kind = if matches!(kind, AnchorKind::Moved) { AnchorKind::Exact } else { kind };
+                (selector, position, kind)
+            }
+            Err(_) => orphan_of(wanted),
+        },
+        _ => orphan_of(wanted),
+    }
+}
+
+/// A quote another program saw, with its whitespace squashed (its line breaks and spaces need
+/// not be the canonical text's).
+pub(crate) fn squashed_selector(exact: &str, prefix: Option<&str>, suffix: Option<&str>) -> TextQuoteSelector {
+    TextQuoteSelector {
+        exact: squash(exact),
+        prefix: prefix.map(squash).unwrap_or_default(),
+        suffix: suffix.map(squash).unwrap_or_default(),
+    }
+}
+
+/// Text compared ignoring whitespace differences.
+pub(crate) fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A highlight whose quote is not in the text: kept with its quote, at no place (`0..len`).
+fn orphan_of(wanted: TextQuoteSelector) -> (TextQuoteSelector, TextPositionSelector, AnchorKind) {
+    let len = wanted.exact.chars().count().max(1);
+    (wanted, TextPositionSelector { start: 0, end: len }, AnchorKind::Orphan)
+}

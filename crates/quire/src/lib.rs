@@ -13,6 +13,7 @@ mod add;
 mod archive;
 mod articles;
 mod backup;
+mod capture;
 mod error;
 mod export;
 mod fetch;
@@ -27,6 +28,7 @@ mod saved;
 mod search;
 mod store;
 mod tags;
+mod tokens;
 mod topic;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 pub use add::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME};
 pub use backup::{
     backup_folder, check_backup, list_backups, restore, BackupEntry, BackupKind, BackupReport, RestoreReport, Retention,
+};
+pub use capture::{
+    CapturedHighlight, CapturedImage, CapturedPage, SavedHighlight, SavedPage, MAX_CAPTURED_IMAGES,
+    MAX_CAPTURED_IMAGE_BYTES,
 };
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
@@ -45,13 +51,14 @@ pub use import::{
     Politeness, Skipped,
 };
 pub use model::*;
-pub use quire_anchor::AnchorKind;
+pub use quire_anchor::{AnchorKind, TextQuoteSelector};
 pub use quire_export::cite::CitationStyle;
 pub use quire_export::markdown::MarkdownStyle;
 pub use sample::SAMPLE_URL;
 pub use search::{as_you_type, parse_query, Query, SearchRequest};
 pub use store::migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
 pub use tags::normalize_tag;
+pub use tokens::{TokenInfo, PAIRING_ATTEMPTS, PAIRING_CODE_MINUTES};
 
 use store::Store;
 

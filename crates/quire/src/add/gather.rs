@@ -13,7 +13,7 @@ pub(crate) use crate::fetch::Network;
 use crate::fetch::Want;
 use crate::store::articles::ArticleContent;
 use crate::store::media::Snapshot;
-use crate::{AddOptions, AddSource, Error, Origin, Result, StoredImage, IMAGE_SCHEME};
+use crate::{AddOptions, AddSource, CapturedPage, Error, Origin, Result, StoredImage, IMAGE_SCHEME};
 
 use super::images::{self, LocalImages};
 
@@ -138,6 +138,7 @@ pub(crate) fn read(source: &AddSource, options: &AddOptions, network: &mut Netwo
             let bytes = input.as_bytes();
             from_bytes(bytes, quire_clip::sniff(bytes), options.url.clone(), LocalImages::None)
         }
+        AddSource::Captured(page) => captured(page)?,
     };
     if page.extracted.is_empty() {
         return Err(Error::EmptyInput(origin_of(source)));
@@ -152,7 +153,42 @@ fn origin_of(source: &AddSource) -> Origin {
         AddSource::Stdin(_) => Origin::Stdin,
         AddSource::Pasted(input) if quire_clip::looks_like_address(input) => Origin::Web(input.trim().to_owned()),
         AddSource::Pasted(_) => Origin::Pasted,
+        AddSource::Captured(page) => Origin::Web(page.url.clone()),
     }
+}
+
+/// A page a browser captured: its HTML as the user saw it, extracted like any page; its images
+/// are the ones the browser sent (within limits), nothing is fetched.
+fn captured(page: &CapturedPage) -> Result<Page> {
+    let url = quire_clip::parse_web_address(&page.url)
+        .map_err(|problem| Error::Address { input: page.url.clone(), problem })?
+        .to_string();
+    let mut extracted = extract_html(&page.html, Some(&url));
+    let given = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    if extracted.meta.title.trim().is_empty() {
+        if let Some(title) = given(&page.title) {
+            extracted.meta.title = title;
+        }
+    }
+    if extracted.meta.language.is_none() {
+        extracted.meta.language = given(&page.language);
+    }
+    let (local, warnings) = images::captured(&page.images);
+    extracted.warnings.extend(warnings);
+    let snapshot = Snapshot {
+        url: Some(url.clone()),
+        content_type: Some("text/html; charset=utf-8".to_owned()),
+        encoding: "UTF-8".to_owned(),
+        html: page.html.clone(),
+    };
+    Ok(Page::new(Some(url), extracted, Some(snapshot), local, false))
+}
+
+/// The article at this address (normalized as the add pipeline's duplicate check does), if any.
+pub(crate) fn article_at(conn: &crate::store::Conn, url: &str) -> Result<Option<i64>> {
+    let normalized = quire_clip::normalize_url(url);
+    let found = crate::store::articles::find_duplicate(conn, "", normalized.as_deref().or(Some(url)), None)?;
+    Ok(found.map(|(id, _)| id))
 }
 
 fn read_file(path: &Path, options: &AddOptions) -> Result<Page> {

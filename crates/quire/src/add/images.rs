@@ -39,6 +39,8 @@ enum ImageProblem {
     Base64(base64::DecodeError),
     #[error("not an image Quire can show")]
     NotAnImage,
+    #[error("its bytes are not the {0} it was sent as")]
+    NotWhatItClaims(String),
 }
 
 type Loaded = Result<StoredImage, ImageProblem>;
@@ -50,15 +52,50 @@ pub(crate) enum LocalImages {
     Folder(PathBuf),
     /// The parts of a web archive, by `Content-Location` (and `cid:` + `Content-ID`).
     Parts(HashMap<String, Vec<u8>>),
+    /// The images a browser sent with the page it captured, by address (as parsed), each with
+    /// the type it was sent as.
+    Captured(HashMap<String, (String, Vec<u8>)>),
 }
 
 impl LocalImages {
-    fn part(&self, src: &str) -> Option<&[u8]> {
+    /// The bytes this source has for `src`, with the type they were declared as, if any.
+    fn part(&self, src: &str) -> Option<(&[u8], Option<&str>)> {
         match self {
-            LocalImages::Parts(parts) => parts.get(src).map(Vec::as_slice),
+            LocalImages::Parts(parts) => parts.get(src).map(|data| (data.as_slice(), None)),
+            LocalImages::Captured(images) => {
+                images.get(&address_key(src)).map(|(mime, data)| (data.as_slice(), Some(mime.as_str())))
+            }
             _ => None,
         }
     }
+}
+
+/// At most this many images are taken from a captured page.
+pub const MAX_CAPTURED_IMAGES: usize = 100;
+/// No captured image larger than this is kept.
+pub const MAX_CAPTURED_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The images a browser sent, within the limits; a warning for each one left out.
+pub(crate) fn captured(sent: &[crate::CapturedImage]) -> (LocalImages, Vec<String>) {
+    let mut images = HashMap::new();
+    let mut warnings = Vec::new();
+    for (i, image) in sent.iter().enumerate() {
+        if i >= MAX_CAPTURED_IMAGES {
+            warnings.push(format!("image {} not saved: more than {MAX_CAPTURED_IMAGES} images", shorten(&image.url)));
+        } else if image.data.len() > MAX_CAPTURED_IMAGE_BYTES {
+            let problem = ImageProblem::TooLarge(MAX_CAPTURED_IMAGE_BYTES as u64);
+            warnings.push(format!("image {} not saved: {problem}", shorten(&image.url)));
+        } else {
+            images.insert(address_key(&image.url), (image.mime.clone(), image.data.clone()));
+        }
+    }
+    (LocalImages::Captured(images), warnings)
+}
+
+/// An address as a key: parsed and written back when it parses (so `HTTP://A.example/x` and
+/// `http://a.example/x` are one), else as it is.
+fn address_key(src: &str) -> String {
+    Url::parse(src.trim()).map_or_else(|_| src.to_owned(), String::from)
 }
 
 /// Loads the document's images (at most `max_remote` from the web) and points the document at
@@ -149,8 +186,10 @@ fn load_local(src: &str, local: &LocalImages, max_bytes: u64) -> Loaded {
         let (data, declared) = decode_data_url(rest)?;
         return stored(data, declared);
     }
-    if let Some(data) = local.part(src) {
-        return stored(data.to_vec(), None);
+    match local.part(src) {
+        Some((data, Some(declared))) => return claimed(data, declared),
+        Some((data, None)) => return stored(data.to_vec(), None),
+        None => {}
     }
     let LocalImages::Folder(folder) = local else {
         return Err(ImageProblem::Relative);
@@ -181,6 +220,16 @@ fn stored(data: Vec<u8>, declared: Option<String>) -> Loaded {
         .ok_or(ImageProblem::NotAnImage)?;
     let hash = hex::encode(Sha256::digest(&data));
     Ok(StoredImage { hash, mime, data })
+}
+
+/// An image sent with its type: kept only if its bytes are an image of that type.
+fn claimed(data: &[u8], declared: &str) -> Loaded {
+    let declared = declared.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let declared = if declared == "image/jpg" { "image/jpeg".to_owned() } else { declared };
+    match fetch::sniff_image(data) {
+        Some(sniffed) if sniffed == declared => stored(data.to_vec(), None),
+        _ => Err(ImageProblem::NotWhatItClaims(declared)),
+    }
 }
 
 fn decode_data_url(rest: &str) -> Result<(Vec<u8>, Option<String>), ImageProblem> {

@@ -11,7 +11,7 @@
 //! for many (folders expanded, progress reported, cancellable between items).
 
 pub(crate) mod gather;
-mod images;
+pub(crate) mod images;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,6 +41,8 @@ pub enum AddSource {
     /// What a user typed or pasted into a clip box: a web address is fetched, anything else is
     /// taken as pasted HTML or text.
     Pasted(String),
+    /// A page as a browser rendered it, with the images it sent: nothing is fetched.
+    Captured(Box<crate::CapturedPage>),
 }
 
 /// Options for adding articles.
@@ -257,6 +259,7 @@ fn expand(sources: &[AddSource]) -> Vec<(String, Result<AddSource>)> {
             AddSource::Url(url) => items.push((url.clone(), Ok(source.clone()))),
             AddSource::Stdin(_) => items.push((Origin::Stdin.to_string(), Ok(source.clone()))),
             AddSource::Pasted(_) => items.push((Origin::Pasted.to_string(), Ok(source.clone()))),
+            AddSource::Captured(page) => items.push((page.url.clone(), Ok(source.clone()))),
         }
     }
     items

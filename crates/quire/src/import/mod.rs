@@ -21,7 +21,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use quire_anchor::{AnchorKind, Text, TextPositionSelector, TextQuoteSelector};
+use quire_anchor::{AnchorKind, Text, TextPositionSelector};
 use quire_clip::{Extracted, Metadata};
 use quire_import::{Content, Export, Item, PositionUnit, ReadState};
 use serde::Serialize;
@@ -32,6 +32,7 @@ pub use pool::Politeness;
 pub use quire_import::{Format as ImportFormat, Skipped};
 
 use crate::add::gather::{self, Gathered};
+use crate::highlights::{anchor_quote, squash, squashed_selector};
 use crate::store::articles::{self, ArticleContent, Imported};
 use crate::store::highlights::{self, ImportedRow, NewRow};
 use crate::store::media::Snapshot;
@@ -329,11 +330,7 @@ impl Library {
 
 fn existing(conn: &rusqlite::Connection, item: &Item) -> Result<Option<i64>> {
     if let Some(url) = item.url.as_deref() {
-        let normalized = quire_clip::normalize_url(url);
-        if let Some((id, _)) = articles::find_duplicate(conn, "", normalized.as_deref().or(Some(url)), None)? {
-            return Ok(Some(id));
-        }
-        return Ok(None);
+        return gather::article_at(conn, url);
     }
     match (&item.content, item.title.as_deref()) {
         (Content::Passages(_), Some(title)) => articles::find_book(conn, title, item.author.as_deref()),
@@ -555,11 +552,6 @@ fn grow_book(tx: &Tx<'_>, id: i64, item: &Item, page: &Gathered) -> Result<()> {
     reanchor::replace_content(tx, id, grown).map(|_| ())
 }
 
-/// Text compared ignoring whitespace differences.
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Adds each highlight the article does not have yet, anchored where its quote is.
 fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTally, Vec<ImportedOrphan>)> {
     let mut tally = HighlightTally::default();
@@ -579,11 +571,7 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
             tally.already += 1;
             continue;
         }
-        let wanted = TextQuoteSelector {
-            exact: quote.clone(),
-            prefix: h.prefix.as_deref().map(squash).unwrap_or_default(),
-            suffix: h.suffix.as_deref().map(squash).unwrap_or_default(),
-        };
+        let wanted = squashed_selector(&h.quote, h.prefix.as_deref(), h.suffix.as_deref());
         // A position counts the other app's page text; read in this text (the closest measure
         // there is) it says roughly where to prefer among repeats. UTF-16 units are converted.
         let hint = h.position.map(|(start, end)| match h.unit {
@@ -592,18 +580,7 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
             }
             PositionUnit::Scalar => TextPositionSelector { start, end },
         });
-        let anchored = if text.is_empty() { None } else { Some(text.reanchor(&wanted, hint)) };
-        let (selector, position, anchor) = match anchored.and_then(|a| a.position.map(|p| (a.kind, p))) {
-            Some((kind, p)) if kind != AnchorKind::Orphan => match text.selectors(p.start, p.end) {
-                Ok((selector, position)) => {
-                    // Found word for word: exact, wherever the other app thought it was.
-                    let kind = if matches!(kind, AnchorKind::Moved) { AnchorKind::Exact } else { kind };
-                    (selector, position, kind)
-                }
-                Err(_) => orphan_of(wanted),
-            },
-            _ => orphan_of(wanted),
-        };
+        let (selector, position, anchor) = anchor_quote(&text, wanted, hint);
         let color = h.color.unwrap_or(Color::Yellow);
         // Without its own date, a highlight is as old as the save (it cannot be older).
         let created = rfc3339(h.created_at.or(item.saved_at));
@@ -628,12 +605,6 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
         have.push(quote);
     }
     Ok((tally, orphans))
-}
-
-/// A highlight whose quote is not in the text: kept with its quote, at no place (`0..len`).
-fn orphan_of(wanted: TextQuoteSelector) -> (TextQuoteSelector, TextPositionSelector, AnchorKind) {
-    let len = wanted.exact.chars().count().max(1);
-    (wanted, TextPositionSelector { start: 0, end: len }, AnchorKind::Orphan)
 }
 
 /// The scalar-value offset of the UTF-16 offset `utf16` in `text` (clamped to its end).

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0004_saved_searches.sql"),
     include_str!("../../../../migrations/0005_saved_search_filters.sql"),
     include_str!("../../../../migrations/0006_imports.sql"),
+    include_str!("../../../../migrations/0007_endpoint.sql"),
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,7 @@ pub(crate) mod media;
 pub(crate) mod migrate;
 pub(crate) mod saved;
 pub(crate) mod tags;
+pub(crate) mod tokens;
 mod values;
 
 pub(crate) use values::BadWord;
