@@ -10,6 +10,7 @@ QUIRE_APT_PACKAGES=(
   xvfb xauth xclip dbus webkit2gtk-driver
   qpdf poppler-utils
   pandoc unzip
+  chromium
 )
 TAURI_DRIVER_VERSION=2.1.0
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the desktop app and runs its end-to-end test (tests/e2e) under Xvfb.
-# Needs the Debian packages libwebkit2gtk-4.1-dev, xvfb and webkit2gtk-driver, Node and npm.
+# Needs the Debian packages libwebkit2gtk-4.1-dev, xvfb, xclip, dbus, chromium and webkit2gtk-driver,
+# Node and npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,8 +10,11 @@ TAURI_DRIVER_VERSION=2.1.0
 echo "== ui: npm ci && npm run build"
 (cd ui && npm ci --no-audit --no-fund && npm run build)
 
-echo "== cargo build -p quire-desktop"
-cargo build -p quire-desktop
+echo "== extension: npm ci && npm run build"
+(cd extension && npm ci --no-audit --no-fund && npm run build)
+
+echo "== cargo build -p quire-desktop -p quire-cli"
+cargo build -p quire-desktop -p quire-cli
 
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   echo "== cargo install tauri-driver $TAURI_DRIVER_VERSION"

@@ -127,7 +127,10 @@ function renderChips(): void {
 function renderSuggestions(): void {
   const list = $("hl-suggestions");
   const input = $<HTMLInputElement>("hl-tag-input");
-  const found = document.activeElement === input ? suggestTags(library, input.value, chosenTags) : [];
+  // Offered while a tag is being typed, over the form (an overlay: showing and hiding it never
+  // moves the buttons under the pointer).
+  const typing = document.activeElement === input && input.value.trim() !== "";
+  const found = typing ? suggestTags(library, input.value, chosenTags) : [];
   list.replaceChildren();
   list.hidden = found.length === 0;
   if (active >= found.length) active = found.length - 1;

@@ -40,6 +40,8 @@ pub struct LibraryState {
     /// The backups `list_backups` last returned: `restore_backup` names one by its place here.
     backups: Mutex<Vec<BackupEntry>>,
     clipboard: crate::clipboard::Clipboard,
+    /// The local endpoint the browser extension talks to.
+    endpoint: crate::browser::Endpoint,
     pub events: Events,
 }
 
@@ -52,6 +54,7 @@ impl LibraryState {
             last_export: Mutex::new(None),
             backups: Mutex::new(Vec::new()),
             clipboard: crate::clipboard::Clipboard::default(),
+            endpoint: crate::browser::Endpoint::default(),
             events: Events::default(),
         }
     }
@@ -70,6 +73,11 @@ impl LibraryState {
                 std::thread::sleep(std::time::Duration::from_secs(3600));
             }
         });
+    }
+
+    /// Starts the local endpoint for the browser extension (see `browser.rs`).
+    pub fn start_endpoint(&self, automated: bool) {
+        self.endpoint.start(self.library.clone(), self.events.clone(), automated);
     }
 
     /// The last exported file or folder: the only one `open_exported` and `reveal_exported`
@@ -696,6 +704,37 @@ pub async fn restore_backup(
             Ok(quire::restore(library.path(), &chosen.path)?)
         })
         .await
+}
+
+// ---- the browser extension ------------------------------------------------------------------
+
+/// The browser connection as the "Connect a Browser" dialog shows it.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct BrowserConnection {
+    pub endpoint: crate::browser::EndpointStatus,
+    /// The browsers (and scripts) given a token, newest first.
+    pub tokens: Vec<quire::TokenInfo>,
+}
+
+/// The endpoint's port (or why it is off) and the paired browsers.
+#[tauri::command]
+pub async fn browser_connection(state: State<'_, LibraryState>) -> CommandResult<BrowserConnection> {
+    let endpoint = state.endpoint.status();
+    let tokens = state.blocking(|library| Ok(library.tokens()?)).await?;
+    Ok(BrowserConnection { endpoint, tokens })
+}
+
+/// A new pairing code for the extension's options page (valid 10 minutes, once).
+#[tauri::command]
+pub async fn pair_browser(state: State<'_, LibraryState>) -> CommandResult<String> {
+    state.blocking(|library| Ok(library.new_pairing_code()?)).await
+}
+
+/// Revokes a browser's (or a script's) token: its next request is refused.
+#[tauri::command]
+pub async fn revoke_browser(state: State<'_, LibraryState>, id: i64) -> CommandResult<BrowserConnection> {
+    state.blocking(move |library| Ok(library.revoke_token(id)?)).await?;
+    browser_connection(state).await
 }
 
 /// Subscribes the window to app events (drops, menu items); the last subscriber wins.

@@ -25,6 +25,16 @@ pub enum AppEvent {
     },
     /// A link Quire does not open: what to tell the user (nothing else happens).
     Notice { message: String },
+    /// The browser extension saved a page (`highlight: null`) or a selection into the library;
+    /// `duplicate`: the page was already there.
+    FromBrowser {
+        #[ts(type = "number")]
+        article: i64,
+        title: String,
+        #[ts(type = "number | null")]
+        highlight: Option<i64>,
+        duplicate: bool,
+    },
 }
 
 /// The window's subscription, and the links that arrived before it.
@@ -83,19 +93,27 @@ mod bindings {
     /// when it is stale (`UPDATE_EXPECT=1` rewrites it).
     #[test]
     fn desktop_bindings_are_fresh() {
-        let out = format!(
-            "// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`\n\
-             // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
-             import type {{ ArticleFilter, ErrorKind, Format }} from \"./bindings\";\n\n\
-             export {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n\nexport {}\n",
+        let decls = [
             AppEvent::decl(),
             CommandErrorKind::decl(),
             ShellErrorKind::decl(),
             ImportApp::decl(),
             ExportScope::decl(),
             MarkdownChoice::decl(),
-            CitationChoice::decl()
+            CitationChoice::decl(),
+            crate::browser::EndpointStatus::decl(),
+            crate::commands::BrowserConnection::decl(),
+        ];
+        let mut out = String::from(
+            "// Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`\n\
+             // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.\n\
+             import type { ArticleFilter, ErrorKind, Format, TokenInfo } from \"./bindings\";\n",
         );
+        for decl in decls {
+            out.push_str("\nexport ");
+            out.push_str(&decl);
+            out.push('\n');
+        }
         expect_test::expect_file!["../../ui/src/desktop-bindings.ts"].assert_eq(&out);
     }
 }

@@ -4,6 +4,7 @@
 //! (which honours `QUIRE_LIBRARY`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod browser;
 mod clipboard;
 #[cfg(test)]
 mod command_list;
@@ -80,6 +81,7 @@ fn main() -> ExitCode {
             });
             let state = app.state::<commands::LibraryState>();
             state.start_daily_backups();
+            state.start_endpoint(automated);
             for link in &startup_links {
                 state.follow_link(link);
             }
@@ -139,6 +141,9 @@ fn main() -> ExitCode {
             commands::open_exported,
             commands::reveal_exported,
             commands::copy_citation,
+            commands::browser_connection,
+            commands::pair_browser,
+            commands::revoke_browser,
             commands::open_link,
             commands::list_backups,
             commands::backup_now,

@@ -19,6 +19,7 @@ const FILE: &[Option<(&str, &str)>] = &[
     Some(("export-pdf", "Export…")),
     Some(("export-library", "Export Library…")),
     None,
+    Some(("browser", "Connect a Browser…")),
     Some(("backups", "Backups…")),
 ];
 

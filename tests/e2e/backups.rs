@@ -80,7 +80,8 @@ fn back_up_now_lists_the_new_backup() {
     s.press_key(ESCAPE).unwrap();
     crate::harness::wait_until(WAIT, || Ok(s.find_all("button.row").map_err(|e| e.to_string())?.len() == 1))
         .unwrap_or_else(|e| panic!("the list shows the restored library: {e}"));
-    let row = s.text(&first(s, "button.row")).unwrap();
+    let row = s.property(&first(s, "button.row"), "textContent").unwrap();
+    assert!(row.contains("Ukraine is now closer to NATO"), "{row}");
     assert!(!row.contains("Written after the backup"), "{row}");
 
     let check = quire::check_backup(&library).expect("the restored library is sound");

@@ -11,6 +11,7 @@
 
 mod app;
 mod backups;
+mod browser;
 mod formats;
 mod from_apps;
 mod harness;

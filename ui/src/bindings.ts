@@ -268,3 +268,13 @@ restored: BackupReport,
  * Where the library as it was before is kept.
  */
 before: string, };
+
+export type TokenInfo = { id: number, 
+/**
+ * Who it was given to: a name chosen for it, or the client that paired.
+ */
+name: string, created_at: string, 
+/**
+ * The last time it was presented (to the minute), if ever.
+ */
+last_used_at: string | null, };

@@ -1,8 +1,8 @@
 // Generated from src-tauri's wire types by `cargo test -p quire-desktop desktop_bindings_are_fresh`
 // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.
-import type { ArticleFilter, ErrorKind, Format } from "./bindings";
+import type { ArticleFilter, ErrorKind, Format, TokenInfo } from "./bindings";
 
-export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, } | { "type": "open", article: number, highlight: number | null, } | { "type": "notice", message: string, };
+export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, } | { "type": "open", article: number, highlight: number | null, } | { "type": "notice", message: string, } | { "type": "from_browser", article: number, title: string, highlight: number | null, duplicate: boolean, };
 
 export type CommandErrorKind = ErrorKind | ShellErrorKind;
 
@@ -15,3 +15,19 @@ export type ExportScope = { "kind": "article", id: number, } | { "kind": "tag", 
 export type MarkdownChoice = "plain" | "obsidian" | "logseq";
 
 export type CitationChoice = "apa" | "chicago" | "mla" | "harvard";
+
+export type EndpointStatus = { 
+/**
+ * The port it listens on (127.0.0.1), when it runs.
+ */
+port: number | null, 
+/**
+ * Why it does not run, in words.
+ */
+problem: string | null, };
+
+export type BrowserConnection = { endpoint: EndpointStatus, 
+/**
+ * The browsers (and scripts) given a token, newest first.
+ */
+tokens: Array<TokenInfo>, };

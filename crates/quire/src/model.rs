@@ -395,6 +395,7 @@ mod bindings {
             crate::BackupEntry::decl(),
             crate::BackupReport::decl(),
             crate::RestoreReport::decl(),
+            crate::TokenInfo::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust wire types by `cargo test -p quire typescript_bindings_are_fresh`\n\

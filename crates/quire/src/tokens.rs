@@ -25,8 +25,9 @@ const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTXYZ";
 const CODE_LEN: usize = 8;
 
 /// A token, as the library shows it (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TokenInfo {
+    #[ts(type = "number")]
     pub id: i64,
     /// Who it was given to: a name chosen for it, or the client that paired.
     pub name: String,

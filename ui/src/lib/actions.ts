@@ -25,6 +25,7 @@ import {
   search,
   type ExportFlow,
 } from "./state.svelte";
+import { onFromBrowser, openBrowser } from "./pairing";
 
 // ---- navigation ------------------------------------------------------------------------------
 
@@ -232,6 +233,8 @@ export function onAppEvent(event: AppEvent) {
     openFromLink(event.article, event.highlight);
   } else if (event.type === "notice") {
     dialogs.notice = event.message;
+  } else if (event.type === "from_browser") {
+    void onFromBrowser(event);
   }
 }
 
@@ -444,6 +447,8 @@ export async function menuAction(action: MenuAction) {
       return openExport({ kind: "library" }, "Quire library");
     case "backups":
       return openBackups();
+    case "browser":
+      return openBrowser();
     case "show-library":
       return backToLibrary();
     case "focus-search":

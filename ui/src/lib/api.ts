@@ -27,7 +27,15 @@ import type {
   OpenFormat,
   RestoreReport,
 } from "../bindings";
-import type { AppEvent, CitationChoice, CommandErrorKind, ExportScope, ImportApp, MarkdownChoice } from "../desktop-bindings";
+import type {
+  AppEvent,
+  BrowserConnection,
+  CitationChoice,
+  CommandErrorKind,
+  ExportScope,
+  ImportApp,
+  MarkdownChoice,
+} from "../desktop-bindings";
 
 /** The one error shape every command rejects with. */
 export interface CommandError {
@@ -150,4 +158,8 @@ export const backupNow = () => invoke<BackupReport>("backup_now");
  */
 export const restoreBackup = (index: number, takenAt: string) =>
   invoke<RestoreReport>("restore_backup", { index, takenAt });
+export const browserConnection = () => invoke<BrowserConnection>("browser_connection");
+/** A pairing code for the browser extension's options page (valid 10 minutes, once). */
+export const pairBrowser = () => invoke<string>("pair_browser");
+export const revokeBrowser = (id: number) => invoke<BrowserConnection>("revoke_browser", { id });
 export const subscribe = (onEvent: (e: AppEvent) => void) => invoke<void>("subscribe", { onEvent: channel(onEvent) });

@@ -34,6 +34,8 @@ export function onWindowKeydown(event: KeyboardEvent, targets: KeyTargets) {
     } else if (dialogs.exporting && !dialogs.exporting.busy) {
       dialogs.exporting = null;
       event.preventDefault();
+    } else if (dialogs.browser && !dialogs.browser.busy) {
+      dialogs.browser = null;
     } else if (dialogs.backups && !dialogs.backups.busy) {
       if (dialogs.backups.confirm !== null) dialogs.backups.confirm = null;
       else dialogs.backups = null;

@@ -10,6 +10,7 @@ export type MenuAction =
   | "add-sample"
   | "export-pdf"
   | "export-library"
+  | "browser"
   | "backups"
   | "show-library"
   | "focus-search"
@@ -29,6 +30,7 @@ export const MENU_ACTIONS: readonly MenuAction[] = [
   "add-sample",
   "export-pdf",
   "export-library",
+  "browser",
   "backups",
   "show-library",
   "focus-search",

@@ -5,7 +5,7 @@
  * Components render these and call actions; none keeps a copy.
  */
 import type { ArticleFilter, ExportReport, Format, ImportReport, ImportSummary, ItemOutcome, SavedSearch, SearchHit, Sort, TagCount } from "../bindings";
-import type { ExportScope } from "../desktop-bindings";
+import type { BrowserConnection, ExportScope } from "../desktop-bindings";
 import type { BackupEntry, BackupReport, FormatReport, OpenFormat, RestoreReport } from "../bindings";
 import * as api from "./api";
 import type { ExportChoice } from "./exporting";
@@ -120,6 +120,15 @@ export interface BackupsFlow {
   error: string | null;
 }
 
+/** The "Connect a Browser" dialog: the endpoint, a pairing code, the paired browsers. */
+export interface BrowserFlow {
+  connection: BrowserConnection | null;
+  /** The code just made for the extension's options page, and when it stops working. */
+  code: { code: string; until: number } | null;
+  busy: boolean;
+  error: string | null;
+}
+
 class Dialogs {
   clip = $state<{ busy: boolean; error: string | null } | null>(null);
   help = $state(false);
@@ -127,6 +136,7 @@ class Dialogs {
   appImport = $state<AppImport | null>(null);
   exporting = $state<ExportFlow | null>(null);
   backups = $state<BackupsFlow | null>(null);
+  browser = $state<BrowserFlow | null>(null);
   /** The text last put on the clipboard by "Copy with citation" (kept for the page's tests). */
   copied = $state<string | null>(null);
   /** The highlight a `quire://` link asked the reader to show, and a counter to ask again. */
@@ -140,7 +150,7 @@ class Dialogs {
   /** Whether a dialog has the keyboard (window shortcuts wait). */
   anyOpen = $derived(
     this.clip !== null || this.help || this.importing !== null || this.appImport !== null || this.exporting !== null ||
-      this.backups !== null,
+      this.backups !== null || this.browser !== null,
   );
 }
 
