@@ -58,7 +58,10 @@ pub use sample::SAMPLE_URL;
 pub use search::{as_you_type, parse_query, Query, SearchRequest};
 pub use store::migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
 pub use tags::normalize_tag;
-pub use tokens::{TokenInfo, PAIRING_ATTEMPTS, PAIRING_CODE_MINUTES};
+pub use tokens::{
+    hello_proof, hmac_sha256, pairing_code_port, token_hash, CodePort, TokenInfo, ENDPOINT_FALLBACK_PORTS,
+    ENDPOINT_PORT, HELLO_CONTEXT, PAIRING_ATTEMPTS, PAIRING_CODE_MINUTES,
+};
 
 use store::Store;
 

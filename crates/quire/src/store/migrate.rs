@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0005_saved_search_filters.sql"),
     include_str!("../../../../migrations/0006_imports.sql"),
     include_str!("../../../../migrations/0007_endpoint.sql"),
+    include_str!("../../../../migrations/0008_endpoint_listeners.sql"),
 ];
 
 /// The schema version this build writes.

@@ -99,3 +99,29 @@ pub(crate) fn wrong_attempt(tx: &Transaction<'_>, limit: i64) -> Result<()> {
     }
     Ok(())
 }
+
+/// The secret hash of one token, if it exists (a revoked token does not).
+pub(crate) fn hash_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT secret_hash FROM endpoint_tokens WHERE id = ?", [id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Records an endpoint listening on `port` (the latest one started comes last).
+pub(crate) fn insert_listener(tx: &Transaction<'_>, port: u16, now: &str) -> Result<()> {
+    tx.execute("DELETE FROM endpoint_listeners WHERE port = ?", [port])?;
+    tx.execute("INSERT INTO endpoint_listeners (port, started_at) VALUES (?, ?)", params![port, now])?;
+    Ok(())
+}
+
+pub(crate) fn delete_listener(tx: &Transaction<'_>, port: u16) -> Result<()> {
+    tx.execute("DELETE FROM endpoint_listeners WHERE port = ?", [port])?;
+    Ok(())
+}
+
+/// The port of the endpoint started last, if one is recorded.
+pub(crate) fn latest_listener(conn: &Connection) -> Result<Option<u16>> {
+    Ok(conn
+        .query_row("SELECT port FROM endpoint_listeners ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .optional()?)
+}
