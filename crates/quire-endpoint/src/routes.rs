@@ -1,10 +1,16 @@
 //! The one handler: the checks in their order, then the route. Failed checks answer a bare
 //! status; a route's own failure (authenticated) answers `{"error": "..."}`.
+//!
+//! Rate limits have three buckets, so that a flood of one kind never starves another: requests
+//! with a valid token (the paired clients), the handshake (`POST /v1/hello` and `/v1/pair`,
+//! which a web page cannot send: they are JSON posts, refused with the page's `Origin`), and
+//! the rest (no token or a wrong one: what `<img>` tags on a web page can send), plus the
+//! strict bucket of failed pairing attempts.
 
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::guard::{self, Bucket};
-use crate::{EndpointConfig, Saved, API_VERSION, PAGE_BODY_LIMIT, SMALL_BODY_LIMIT};
+use crate::{EndpointConfig, Saved, API_VERSION, BODY_TIMEOUT, PAGE_BODY_LIMIT, SMALL_BODY_LIMIT};
 
 pub(crate) type OnSaved = Box<dyn Fn(Saved) + Send + Sync>;
 
@@ -22,19 +28,61 @@ pub(crate) type OnSaved = Box<dyn Fn(Saved) + Send + Sync>;
 pub(crate) struct Server {
     library: Arc<Library>,
     port: u16,
-    requests: Bucket,
+    /// Requests with a valid token.
+    clients: Bucket,
+    /// `POST /v1/hello` and `POST /v1/pair`.
+    handshakes: Bucket,
+    /// Every other request: no token, or one that is not valid.
+    strangers: Bucket,
     pairing_failures: Bucket,
+    /// The key of the proofs answered for token ids that do not exist: random, this process's
+    /// own, so that such an answer looks like any other and tells nothing.
+    decoy_key: [u8; 32],
     on_saved: OnSaved,
 }
 
 impl Server {
-    pub(crate) fn new(library: Arc<Library>, port: u16, config: &EndpointConfig, on_saved: OnSaved) -> Self {
+    pub(crate) fn new(
+        library: Arc<Library>,
+        port: u16,
+        config: &EndpointConfig,
+        decoy_key: [u8; 32],
+        on_saved: OnSaved,
+    ) -> Self {
         Server {
             library,
             port,
-            requests: Bucket::new(config.rate),
+            clients: Bucket::new(config.rate),
+            handshakes: Bucket::new(config.rate),
+            strangers: Bucket::new(config.rate),
             pairing_failures: Bucket::new(config.pairing_failures),
+            decoy_key,
             on_saved,
+        }
+    }
+}
+
+/// The count of requests with a valid token in progress on a connection (a request
+/// extension): while it is not zero, the connection is not evicted for a newcomer.
+#[derive(Clone)]
+pub(crate) struct Trusted(pub(crate) Arc<std::sync::atomic::AtomicUsize>);
+
+/// Counts one request with a valid token, until dropped.
+struct TrustedRequest(Option<Trusted>);
+
+impl TrustedRequest {
+    fn enter(trusted: Option<&Trusted>) -> Self {
+        if let Some(t) = trusted {
+            t.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        TrustedRequest(trusted.cloned())
+    }
+}
+
+impl Drop for TrustedRequest {
+    fn drop(&mut self) {
+        if let Some(t) = &self.0 {
+            t.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
         }
     }
 }
@@ -42,6 +90,7 @@ impl Server {
 /// The routes there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Route {
+    Hello,
     Pair,
     Status,
     Pages,
@@ -51,9 +100,18 @@ enum Route {
 }
 
 impl Route {
+    /// The routes open to anyone (that passed `Host` and `Origin`).
+    fn handshake(method: &Method, path: &str) -> Option<Route> {
+        match (method.as_str(), path) {
+            ("POST", "/v1/hello") => Some(Route::Hello),
+            ("POST", "/v1/pair") => Some(Route::Pair),
+            _ => None,
+        }
+    }
+
+    /// The routes for a client with a valid token.
     fn of(method: &Method, path: &str) -> Option<Route> {
         match (method.as_str(), path) {
-            ("POST", "/v1/pair") => Some(Route::Pair),
             ("GET", "/v1/status") => Some(Route::Status),
             ("POST", "/v1/pages") => Some(Route::Pages),
             ("POST", "/v1/highlights") => Some(Route::Highlights),
@@ -66,7 +124,7 @@ impl Route {
     /// The body type it takes, if it takes a body.
     fn body(self) -> Option<&'static str> {
         match self {
-            Route::Pair | Route::Pages | Route::Highlights => Some("application/json"),
+            Route::Hello | Route::Pair | Route::Pages | Route::Highlights => Some("application/json"),
             Route::SingleFile => Some("multipart/form-data"),
             Route::Status | Route::Tags => None,
         }
@@ -75,7 +133,7 @@ impl Route {
     fn limit(self) -> usize {
         match self {
             Route::Pages | Route::Highlights | Route::SingleFile => PAGE_BODY_LIMIT,
-            Route::Pair | Route::Status | Route::Tags => SMALL_BODY_LIMIT,
+            Route::Hello | Route::Pair | Route::Status | Route::Tags => SMALL_BODY_LIMIT,
         }
     }
 }
@@ -85,38 +143,58 @@ fn refuse(status: StatusCode) -> Response {
     (status, Body::empty()).into_response()
 }
 
-pub(crate) async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response {
+pub(crate) async fn handle(server: Arc<Server>, request: Request) -> Response {
+    let server = &server;
     let (head, body) = request.into_parts();
+    let _trusted;
     if !guard::host_ok(&head.headers, &head.uri, server.port) {
         return refuse(StatusCode::FORBIDDEN);
     }
     if !guard::origin_ok(&head.headers, &head.method) {
         return refuse(StatusCode::FORBIDDEN);
     }
-    if !server.requests.take() {
-        return refuse(StatusCode::TOO_MANY_REQUESTS);
-    }
-    let Some(route) = Route::of(&head.method, head.uri.path()) else {
-        return refuse(StatusCode::NOT_FOUND);
-    };
-    if route == Route::Pair && !server.pairing_failures.has() {
-        return refuse(StatusCode::TOO_MANY_REQUESTS);
-    }
-    if route != Route::Pair {
-        let Some(secret) = guard::bearer(&head.headers).map(str::to_owned) else {
-            return refuse(StatusCode::UNAUTHORIZED);
-        };
-        let library = server.library.clone();
-        match blocking(move || library.check_token(&secret)).await {
-            Some(Ok(Some(_))) => {}
-            Some(Ok(None)) => return refuse(StatusCode::UNAUTHORIZED),
-            Some(Err(_)) | None => return refuse(StatusCode::INTERNAL_SERVER_ERROR),
+    let route = match Route::handshake(&head.method, head.uri.path()) {
+        Some(route) => {
+            if !server.handshakes.take() {
+                return refuse(StatusCode::TOO_MANY_REQUESTS);
+            }
+            if route == Route::Pair && !server.pairing_failures.has() {
+                return refuse(StatusCode::TOO_MANY_REQUESTS);
+            }
+            route
         }
-    }
+        None => {
+            // The token before the route: a stranger gets 401 whatever it asks for, and
+            // learns nothing of the routes there are.
+            let valid = match guard::bearer(&head.headers).map(str::to_owned) {
+                Some(secret) => {
+                    let library = server.library.clone();
+                    match blocking(move || library.check_token(&secret)).await {
+                        Some(Ok(found)) => found.is_some(),
+                        Some(Err(_)) | None => return refuse(StatusCode::INTERNAL_SERVER_ERROR),
+                    }
+                }
+                None => false,
+            };
+            if !valid {
+                let status =
+                    if server.strangers.take() { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS };
+                return refuse(status);
+            }
+            if !server.clients.take() {
+                return refuse(StatusCode::TOO_MANY_REQUESTS);
+            }
+            _trusted = TrustedRequest::enter(head.extensions.get::<Trusted>());
+            let Some(route) = Route::of(&head.method, head.uri.path()) else {
+                return refuse(StatusCode::NOT_FOUND);
+            };
+            route
+        }
+    };
     let Some(wanted) = route.body() else {
         return match route {
-            Route::Status => status(&server).await,
-            _ => tags(&server).await,
+            Route::Status => status(server).await,
+            _ => tags(server).await,
         };
     };
     let media_type = guard::media_type(&head.headers);
@@ -126,17 +204,20 @@ pub(crate) async fn handle(State(server): State<Arc<Server>>, request: Request) 
     if guard::declared_length(&head.headers).is_some_and(|n| n > route.limit() as u64) {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE);
     }
-    let Ok(bytes) = axum::body::to_bytes(body, route.limit()).await else {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE);
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, route.limit())).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return refuse(StatusCode::PAYLOAD_TOO_LARGE),
+        Err(_) => return refuse(StatusCode::REQUEST_TIMEOUT),
     };
     match route {
-        Route::Pair => pair(&server, &bytes).await,
-        Route::Pages => pages(&server, &bytes).await,
-        Route::Highlights => highlights(&server, &bytes).await,
+        Route::Hello => hello(server, &bytes).await,
+        Route::Pair => pair(server, &bytes).await,
+        Route::Pages => pages(server, &bytes).await,
+        Route::Highlights => highlights(server, &bytes).await,
         Route::SingleFile => {
             let content_type = head.headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
             match crate::singlefile::read(content_type.unwrap_or_default(), bytes).await {
-                Some(page) => save_page(&server, page).await,
+                Some(page) => save_page(server, page).await,
                 None => refuse(StatusCode::BAD_REQUEST),
             }
         }
@@ -189,15 +270,48 @@ async fn pair(server: &Arc<Server>, body: &Bytes) -> Response {
         return refuse(StatusCode::BAD_REQUEST);
     };
     let library = server.library.clone();
-    let result = blocking(move || library.redeem_pairing_code(&request.code, &request.client)).await;
+    let port = server.port;
+    let result = blocking(move || library.redeem_pairing_code_on(&request.code, &request.client, port)).await;
     match result {
-        Some(Ok(token)) => Json(json!({ "token": token })).into_response(),
+        Some(Ok((info, token))) => Json(json!({ "token": token, "token_id": info.id })).into_response(),
         Some(Err(quire::Error::PairingRefused)) => {
             server.pairing_failures.take();
             refuse(StatusCode::UNAUTHORIZED)
         }
         Some(Err(_)) | None => refuse(StatusCode::INTERNAL_SERVER_ERROR),
     }
+}
+
+#[derive(Deserialize)]
+struct HelloRequest {
+    token_id: i64,
+    /// 32 bytes, as 64 hexadecimal digits.
+    nonce: String,
+}
+
+/// `POST /v1/hello`: the proof, for this port, that the server holds the token `token_id`
+/// (see `quire::hello_proof`). For a token id that does not exist the answer is a proof under
+/// a key of this process's own, the same in shape: no valid proof, and no sign of which ids
+/// exist.
+async fn hello(server: &Arc<Server>, body: &Bytes) -> Response {
+    let Ok(request) = serde_json::from_slice::<HelloRequest>(body) else {
+        return refuse(StatusCode::BAD_REQUEST);
+    };
+    let mut nonce = [0u8; 32];
+    if request.nonce.len() != 64 || hex::decode_to_slice(&request.nonce, &mut nonce).is_err() {
+        return refuse(StatusCode::BAD_REQUEST);
+    }
+    let (library, id, port) = (server.library.clone(), request.token_id, server.port);
+    let proof = match blocking(move || library.hello_proof(id, &nonce, port)).await {
+        Some(Ok(Some(proof))) => proof,
+        Some(Ok(None)) => {
+            let mut which = b"quire-endpoint-decoy".to_vec();
+            which.extend_from_slice(&id.to_be_bytes());
+            quire::hello_proof(&quire::hmac_sha256(&server.decoy_key, &which), &nonce, port)
+        }
+        Some(Err(_)) | None => return refuse(StatusCode::INTERNAL_SERVER_ERROR),
+    };
+    Json(json!({ "proof": hex::encode(proof) })).into_response()
 }
 
 async fn status(server: &Arc<Server>) -> Response {

@@ -224,6 +224,18 @@ fn every_attack_is_refused_bare_and_writes_nothing() {
         ("no content type", req("POST", "/v1/pages").token(&token).body("", serde_json::to_vec(&page).unwrap()), 415),
         ("a status without a token", req("GET", "/v1/status"), 401),
         ("the tags without a token", req("GET", "/v1/tags"), 401),
+        // A stranger learns nothing of the routes: 401 wherever it knocks.
+        ("an unknown route without a token", req("GET", "/v1/articles/1"), 401),
+        ("the root without a token", req("GET", "/"), 401),
+        ("an admin page without a token", req("GET", "/admin").token("guess"), 401),
+        ("pairing by GET", req("GET", "/v1/pair"), 401),
+        ("hello by GET", req("GET", "/v1/hello"), 401),
+        ("a delete without a token", req("DELETE", "/v1/pages"), 401),
+        ("hello by form", req("POST", "/v1/hello").body("application/x-www-form-urlencoded", "token_id=1"), 415),
+        ("hello without a nonce", req("POST", "/v1/hello").json(&json!({ "token_id": 1 })), 400),
+        ("hello with a short nonce", req("POST", "/v1/hello").json(&json!({ "token_id": 1, "nonce": "abcd" })), 400),
+        ("hello with a nonce that is not hex", req("POST", "/v1/hello").json(&json!({ "token_id": 1, "nonce": "z".repeat(64) })), 400),
+        ("hello from a web page", req("POST", "/v1/hello").header("Origin", "https://evil.example").json(&json!({ "token_id": 1, "nonce": "00".repeat(32) })), 403),
         ("an unknown route", req("GET", "/v1/articles/1").token(&token), 404),
         ("a route that is not there", req("GET", "/").token(&token), 404),
         ("the wrong method", req("GET", "/v1/pages").token(&token), 404),
@@ -268,6 +280,11 @@ fn pair_then_save_a_page_its_duplicate_highlights_and_tags() {
     let token = reply.json()["token"].as_str().unwrap().to_owned();
     assert!(token.len() >= 43);
     assert_eq!(f.library.tokens().unwrap()[0].name, "Chromium");
+    assert_eq!(reply.json()["token_id"], json!(f.library.tokens().unwrap()[0].id));
+    // The client checks, before it sends the token, that this server holds it, for this port.
+    let nonce = [42u8; 32];
+    let proof = hello(port, reply.json()["token_id"].as_i64().unwrap(), &nonce);
+    assert_eq!(proof, quire::hello_proof(&quire::token_hash(&token), &nonce, port));
     // A code is used once.
     let again = req("POST", "/v1/pair").json(&json!({ "code": code, "client": "again" })).send(port);
     assert_bare(&again, 401, "a used code");
@@ -440,7 +457,6 @@ fn a_flood_is_limited_and_the_server_serves_afterwards() {
     assert!(limited >= 25, "{statuses:?}");
     let refused = req("GET", "/v1/status").token(&token).send(f.port());
     assert_bare(&refused, 429, "a flood");
-    // Refused before the token is checked: the flood costs no database work.
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(req("GET", "/v1/status").token(&token).send(f.port()).status, 200);
 }
@@ -531,9 +547,20 @@ fn the_default_port_falls_back_and_stop_frees_the_port() {
     let Ok(server) = server else { return }; // every default port taken by something else
     let port = server.port();
     assert!((quire_endpoint::DEFAULT_PORT..=quire_endpoint::DEFAULT_PORT + 4).contains(&port));
+    assert_eq!(server.default_port_taken(), port != quire_endpoint::DEFAULT_PORT);
     let second = quire_endpoint::start(library.clone(), EndpointConfig::default(), |_| {});
     if let Ok(second) = &second {
         assert!(second.port() > port, "the next free port");
+        assert!(second.default_port_taken(), "the first one holds 47711 or another program does");
+        let warning = second.warning().unwrap();
+        assert!(
+            warning.starts_with(&format!("another program is listening on 47711; Quire is on {}", second.port())),
+            "{warning}"
+        );
+        // Its codes send the extension to its own port, which the library now records.
+        let code = second.pairing_code().unwrap();
+        assert_eq!(quire::pairing_code_port(&code), Some(quire::CodePort::Default(second.port())));
+        assert_eq!(library.endpoint_port().unwrap(), Some(second.port()));
     }
     server.stop();
     assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "stopped, the port is free");
@@ -543,4 +570,160 @@ fn the_default_port_falls_back_and_stop_frees_the_port() {
         |_| {},
     );
     assert!(second.is_err() || taken.is_err(), "a port asked for and taken is an error, not another port");
+}
+
+/// `POST /v1/hello` with this token id and nonce: the proof, decoded.
+fn hello(port: u16, token_id: i64, nonce: &[u8; 32]) -> [u8; 32] {
+    let reply = req("POST", "/v1/hello")
+        .header("Origin", "chrome-extension://abcdefghijklmnopabcdefghijklmnop")
+        .json(&json!({ "token_id": token_id, "nonce": hex(nonce) }))
+        .send(port);
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_nothing_named(&reply, "hello");
+    let body = reply.json();
+    assert_eq!(body.as_object().unwrap().len(), 1, "only the proof: {body}");
+    let proof = body["proof"].as_str().unwrap();
+    assert_eq!(proof.len(), 64, "{proof}");
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&proof[2 * i..2 * i + 2], 16).unwrap();
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn hello_proves_the_token_for_this_port_only_and_tells_a_stranger_nothing() {
+    let f = fixture();
+    let port = f.port();
+    let (info, secret) = f.library.new_token("the extension").unwrap();
+    let key = quire::token_hash(&secret);
+    let nonce = [7u8; 32];
+    let proof = hello(port, info.id, &nonce);
+    assert_eq!(proof, quire::hello_proof(&key, &nonce, port), "the client's check passes");
+    // A fresh nonce, a fresh proof: an old answer cannot be replayed.
+    assert_ne!(hello(port, info.id, &[8u8; 32]), proof);
+
+    // A squatter on another port relays the client's hello to the real Quire: the proof it
+    // gets back is for Quire's port, not for the port the client dialed.
+    let squatter_port = port.wrapping_add(1);
+    let relayed = hello(port, info.id, &nonce);
+    assert_ne!(relayed, quire::hello_proof(&key, &nonce, squatter_port), "a relayed proof fails the check");
+    // Another server over the same library, on another port: another proof for the same nonce.
+    let other =
+        quire_endpoint::start(f.library.clone(), EndpointConfig { port: Some(0), ..EndpointConfig::default() }, |_| {})
+            .unwrap();
+    let there = hello(other.port(), info.id, &nonce);
+    assert_eq!(there, quire::hello_proof(&key, &nonce, other.port()));
+    assert_ne!(there, proof, "the proof differs per port");
+
+    // No proof without the token: an unknown or revoked token id gets an answer of the same
+    // shape that checks under no key the library holds, stable like a real one, different per
+    // id: nothing tells which ids exist.
+    let (revoked, revoked_secret) = f.library.new_token("revoked").unwrap();
+    let revoked_proof = hello(port, revoked.id, &nonce);
+    f.library.revoke_token(revoked.id).unwrap();
+    let tokens: Vec<[u8; 32]> = [&secret, &revoked_secret].iter().map(|s| quire::token_hash(s)).collect();
+    for id in [revoked.id, 999, 0, -1, i64::MAX] {
+        let decoy = hello(port, id, &nonce);
+        assert_eq!(decoy, hello(port, id, &nonce), "{id}: stable");
+        for key in &tokens {
+            assert_ne!(decoy, quire::hello_proof(key, &nonce, port), "{id}: a valid proof");
+        }
+        assert_ne!(decoy, revoked_proof, "{id}: the revoked token's proof");
+    }
+    assert_ne!(hello(port, 998, &nonce), hello(port, 999, &nonce));
+    // And hello writes nothing.
+    assert_eq!(f.library.tokens().unwrap().len(), 1);
+}
+
+#[test]
+fn a_pairing_code_for_another_port_is_refused() {
+    let f = fixture();
+    let port = f.port();
+    // A code made for Quire on 47711, relayed by whoever received it to Quire here.
+    let elsewhere = f.library.new_pairing_code_for(if port == 47711 { 47712 } else { 47711 }).unwrap();
+    let reply = req("POST", "/v1/pair").json(&json!({ "code": elsewhere, "client": "relay" })).send(port);
+    assert_bare(&reply, 401, "a code for another port");
+    assert!(f.library.tokens().unwrap().is_empty());
+    // The library's own codes are for the port the server recorded: this one.
+    assert_eq!(f.library.endpoint_port().unwrap(), Some(port));
+    let code = f.library.new_pairing_code().unwrap();
+    let reply = req("POST", "/v1/pair").json(&json!({ "code": code, "client": "the user" })).send(port);
+    assert_eq!(reply.status, 200, "{reply:?}");
+    // Stopped, it is forgotten.
+    let Fixture { server, library, _dir, .. } = f;
+    server.stop();
+    assert_eq!(library.endpoint_port().unwrap(), None);
+}
+
+#[test]
+fn a_strangers_flood_does_not_starve_the_paired_client() {
+    let f = fixture_with(EndpointConfig { rate: Rate { per_second: 1.0, burst: 10 }, ..EndpointConfig::default() });
+    let token = f.token();
+    let id = f.library.tokens().unwrap()[0].id;
+    // What <img> tags on a web page can send: GETs without Origin or token; and wrong tokens.
+    let flood: Vec<u16> = (0..30)
+        .map(|i| {
+            let r = if i % 2 == 0 { req("GET", "/v1/status") } else { req("GET", "/v1/tags").token("wrong") };
+            r.send(f.port()).status
+        })
+        .collect();
+    assert!(flood.iter().filter(|s| **s == 429).count() >= 15, "{flood:?}");
+    assert_bare(&req("GET", "/x").send(f.port()), 429, "the strangers' bucket is empty");
+    // The paired client is served at once: hello, then its own bucket.
+    let nonce = [1u8; 32];
+    assert_eq!(hello(f.port(), id, &nonce), quire::hello_proof(&quire::token_hash(&token), &nonce, f.port()));
+    assert_eq!(req("GET", "/v1/status").token(&token).send(f.port()).status, 200);
+    assert_eq!(req("POST", "/v1/pages").token(&token).json(&page_json(&[])).send(f.port()).status, 200);
+}
+
+#[test]
+fn half_open_connections_do_not_keep_a_client_waiting() {
+    let f = fixture();
+    let token = f.token();
+    let port = f.port();
+    // Many connections that send half a request head and wait, far more than the cap.
+    let mut held = Vec::new();
+    for _ in 0..(quire_endpoint::MAX_CONNECTIONS * 3) {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { continue };
+        let _ = s.write_all(format!("POST /v1/pages HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: ").as_bytes());
+        held.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // A genuine request is answered promptly.
+    let started = std::time::Instant::now();
+    let reply = req("GET", "/v1/status").token(&token).send(port);
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    // The ones over the cap were closed (or evicted): at most the cap are still open.
+    let mut open = 0;
+    for s in &mut held {
+        s.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        let mut byte = [0u8; 1];
+        match s.read(&mut byte) {
+            Ok(0) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {
+                open += 1
+            }
+            _ => {}
+        }
+    }
+    assert!(open <= quire_endpoint::MAX_CONNECTIONS, "{open} still open");
+    // The header timeout closes the rest: a few seconds later none is.
+    std::thread::sleep(quire_endpoint::HEADER_TIMEOUT + Duration::from_secs(1));
+    for s in &mut held {
+        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        // Closed: the end of the stream (after whatever the server wrote), or a reset; a
+        // timeout would mean it is still open.
+        let mut rest = Vec::new();
+        let closed = match s.read_to_end(&mut rest) {
+            Ok(_) => true,
+            Err(e) => !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+        };
+        assert!(closed, "a half-open connection outlived the header timeout");
+    }
 }

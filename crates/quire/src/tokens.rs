@@ -276,10 +276,8 @@ fn new_code(port: u16) -> Result<String> {
         CodePort::Default(p) => usize::from(p - ENDPOINT_PORT),
         CodePort::Other => OTHER_PORT,
     };
-    let mut letters: Vec<char> = random_indices(CODE_LEN - 1, CODE_ALPHABET.len())?
-        .into_iter()
-        .map(|i| CODE_ALPHABET[i] as char)
-        .collect();
+    let mut letters: Vec<char> =
+        random_indices(CODE_LEN - 1, CODE_ALPHABET.len())?.into_iter().map(|i| CODE_ALPHABET[i] as char).collect();
     let spread = random_indices(1, CODE_ALPHABET.len() / PORT_MARKERS)?[0];
     letters.push(CODE_ALPHABET[PORT_MARKERS * spread + marker] as char);
     let letters: String = letters.into_iter().collect();

@@ -102,9 +102,7 @@ pub(crate) fn wrong_attempt(tx: &Transaction<'_>, limit: i64) -> Result<()> {
 
 /// The secret hash of one token, if it exists (a revoked token does not).
 pub(crate) fn hash_of(conn: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT secret_hash FROM endpoint_tokens WHERE id = ?", [id], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT secret_hash FROM endpoint_tokens WHERE id = ?", [id], |r| r.get(0)).optional()?)
 }
 
 /// Records an endpoint listening on `port` (the latest one started comes last).
@@ -121,7 +119,5 @@ pub(crate) fn delete_listener(tx: &Transaction<'_>, port: u16) -> Result<()> {
 
 /// The port of the endpoint started last, if one is recorded.
 pub(crate) fn latest_listener(conn: &Connection) -> Result<Option<u16>> {
-    Ok(conn
-        .query_row("SELECT port FROM endpoint_listeners ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT port FROM endpoint_listeners ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).optional()?)
 }
