@@ -94,6 +94,48 @@ fn pairing_codes_are_single_use_and_five_wrong_ones_void_them() {
 }
 
 #[test]
+fn a_pairing_code_tells_the_port_and_is_redeemed_only_there() {
+    let (_dir, lib) = temp_library();
+    // No endpoint recorded: codes are for 47711.
+    assert_eq!(lib.endpoint_port().unwrap(), None);
+    let code = lib.new_pairing_code().unwrap();
+    assert_eq!(quire::pairing_code_port(&code), Some(quire::CodePort::Default(47711)));
+    // A program on 47712 that received it (or relays it) is refused, and that counts.
+    assert!(matches!(lib.redeem_pairing_code_on(&code, "relay", 47712), Err(quire::Error::PairingRefused)));
+    let (info, secret) = lib.redeem_pairing_code_on(&code, "the user", 47711).unwrap();
+    assert_eq!(lib.check_token(&secret).unwrap().unwrap().id, info.id);
+
+    // An endpoint recorded on 47713, then one on a port of its own, latest first.
+    lib.endpoint_listening(47713).unwrap();
+    let code = lib.new_pairing_code().unwrap();
+    assert_eq!(quire::pairing_code_port(&code), Some(quire::CodePort::Default(47713)));
+    lib.endpoint_listening(50000).unwrap();
+    let other = lib.new_pairing_code().unwrap();
+    assert_eq!(quire::pairing_code_port(&other), Some(quire::CodePort::Other));
+    assert!(lib.redeem_pairing_code_on(&other, "x", 47711).is_err());
+    lib.redeem_pairing_code_on(&other, "x", 50000).unwrap();
+    lib.endpoint_stopped(50000).unwrap();
+    assert_eq!(lib.endpoint_port().unwrap(), Some(47713));
+
+    // Wrong-port attempts void the codes like wrong codes.
+    let pending = lib.new_pairing_code().unwrap();
+    for _ in 0..quire::PAIRING_ATTEMPTS {
+        assert!(lib.redeem_pairing_code_on(&pending, "relay", 47714).is_err());
+    }
+    assert!(lib.redeem_pairing_code_on(&pending, "the user", 47713).is_err(), "voided");
+
+    // Hello proofs: for a token that exists, keyed by its hash; none for one that does not.
+    let nonce = [3u8; 32];
+    assert_eq!(
+        lib.hello_proof(info.id, &nonce, 47711).unwrap(),
+        Some(quire::hello_proof(&quire::token_hash(&secret), &nonce, 47711))
+    );
+    lib.revoke_token(info.id).unwrap();
+    assert_eq!(lib.hello_proof(info.id, &nonce, 47711).unwrap(), None);
+    assert_eq!(lib.hello_proof(12345, &nonce, 47711).unwrap(), None);
+}
+
+#[test]
 fn a_captured_page_goes_through_the_add_pipeline_with_the_browsers_images() {
     let (_dir, lib) = temp_library();
     let mut captured = page();
@@ -229,6 +271,22 @@ fn quire_serve_pairs_and_saves_a_page() {
         .into_json()
         .unwrap();
     let token = paired["token"].as_str().unwrap();
+    // Before anything is sent with the token: the server proves it holds it, for this port.
+    let nonce = [9u8; 32];
+    let nonce_hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    let hello: serde_json::Value = ureq::post(&format!("{base}/v1/hello"))
+        .send_json(serde_json::json!({ "token_id": paired["token_id"], "nonce": nonce_hex }))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let expected = quire::hello_proof(&quire::token_hash(token), &nonce, port as u16);
+    let expected: String = expected.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hello["proof"], expected.as_str());
+    // `quire pair` (another process) makes codes for the running server's port.
+    let pair =
+        Command::new(quire_bin()).args(["pair", "--json"]).env("QUIRE_LIBRARY", &library).output().unwrap();
+    let pair: serde_json::Value = serde_json::from_slice(&pair.stdout).unwrap();
+    assert_eq!(pair["port"], port);
     let html = std::fs::read_to_string(reference_page()).unwrap();
     let saved: serde_json::Value = ureq::post(&format!("{base}/v1/pages"))
         .set("Authorization", &format!("Bearer {token}"))

@@ -34,12 +34,15 @@ fn upgrades_from_every_earlier_version_keep_data() {
         assert_eq!(lib.schema_version().unwrap(), SCHEMA_VERSION, "from version {from}");
         let (id, _) = add_reference_article(&lib);
         let (_, secret) = lib.new_token("after the upgrade").unwrap();
+        lib.endpoint_listening(47712).unwrap();
         let code = lib.new_pairing_code().unwrap();
+        assert_eq!(quire::pairing_code_port(&code), Some(quire::CodePort::Default(47712)), "from version {from}");
         drop(lib);
         let lib = Library::open(&path).unwrap();
         assert_eq!(lib.article(id).unwrap().highlights.len(), 4);
         assert!(lib.check_token(&secret).unwrap().is_some(), "from version {from}");
-        lib.redeem_pairing_code(&code, "a client").unwrap();
+        assert_eq!(lib.endpoint_port().unwrap(), Some(47712), "from version {from}");
+        lib.redeem_pairing_code_on(&code, "a client", 47712).unwrap();
     }
     assert_eq!(MIGRATIONS.len() as i64, SCHEMA_VERSION);
 }

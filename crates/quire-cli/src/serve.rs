@@ -27,7 +27,6 @@ pub enum TokenCommand {
 /// Runs the endpoint until Ctrl-C; prints where it listens and a pairing code.
 pub fn serve(library: Library, port: Option<u16>, json: bool) -> anyhow::Result<()> {
     let library = Arc::new(library);
-    let code = library.new_pairing_code()?;
     let (stop_tx, stop_rx) = std::sync::mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
@@ -48,12 +47,27 @@ pub fn serve(library: Library, port: Option<u16>, json: bool) -> anyhow::Result<
         }
     })?;
     let port = handle.port();
+    // A code for this server's port: the extension goes straight there.
+    let code = handle.pairing_code()?;
+    if let Some(warning) = handle.warning() {
+        eprintln!("warning: {warning}");
+    }
     let mut out = std::io::stdout().lock();
     if json {
-        writeln!(out, "{}", json!({ "port": port, "pairing_code": code }))?;
+        let line = json!({
+            "port": port,
+            "pairing_code": code,
+            "default_port_taken": handle.default_port_taken(),
+        });
+        writeln!(out, "{line}")?;
     } else {
         writeln!(out, "Listening on http://127.0.0.1:{port}")?;
-        writeln!(out, "Pairing code: {code} (valid {} minutes, once)", quire::PAIRING_CODE_MINUTES)?;
+        writeln!(
+            out,
+            "Pairing code: {code} (valid {} minutes, once){}",
+            quire::PAIRING_CODE_MINUTES,
+            port_note(&code, port)
+        )?;
     }
     out.flush()?;
     drop(out);
@@ -102,12 +116,34 @@ pub fn token(library: &Library, command: &TokenCommand, json: bool) -> anyhow::R
     Ok(())
 }
 
+/// Pairing codes are for the endpoint running over the library (the one started last), whose
+/// port they tell the extension.
 pub fn pair(library: &Library, json: bool) -> anyhow::Result<()> {
-    let code = library.new_pairing_code()?;
+    let running = library.endpoint_port()?;
+    let port = running.unwrap_or(quire::ENDPOINT_PORT);
+    let code = library.new_pairing_code_for(port)?;
     if json {
-        println!("{}", json!({ "pairing_code": code, "valid_minutes": quire::PAIRING_CODE_MINUTES }));
+        let line = json!({ "pairing_code": code, "port": port, "valid_minutes": quire::PAIRING_CODE_MINUTES });
+        println!("{line}");
     } else {
-        println!("Pairing code: {code} (valid {} minutes, once)", quire::PAIRING_CODE_MINUTES);
+        println!(
+            "Pairing code: {code} (valid {} minutes, once){}",
+            quire::PAIRING_CODE_MINUTES,
+            port_note(&code, port)
+        );
+        if running.is_none() {
+            eprintln!(
+                "no Quire endpoint is running over this library: start the app or `quire serve` (which prints a code of its own) before pairing"
+            );
+        }
     }
     Ok(())
+}
+
+/// What to type besides the code: nothing when the code tells the port by itself.
+fn port_note(code: &str, port: u16) -> String {
+    match quire::pairing_code_port(code) {
+        Some(quire::CodePort::Default(_)) => String::new(),
+        _ => format!("; Quire is on port {port}: type it in the extension's options too"),
+    }
 }

@@ -131,7 +131,8 @@ impl EndpointHandle {
         self.default_port_taken.then(|| {
             format!(
                 "another program is listening on {DEFAULT_PORT}; Quire is on {}. \
-                 Pair the browser with a code shown now: it sends the extension to port {}.",
+                 The pairing codes shown now send the browser extension to {}, and a browser \
+                 paired before finds Quire there after checking that it is Quire.",
                 self.port, self.port
             )
         })
