@@ -2,6 +2,14 @@
  * The client of Quire's local endpoint (API v1, see the project's endpoint-api.md): pairing,
  * port discovery over 47711..47715, and every failure turned into plain words.
  *
+ * Another program may listen on one of Quire's ports (another user of the computer, while
+ * Quire is closed or on a fallback port). So the token, and every page, go only to a port
+ * whose server has first proved that it holds the token, for that port: `POST /v1/hello` with
+ * the token's id and a fresh nonce, answered by HMAC-SHA256(key = SHA-256(token),
+ * "quire-endpoint-v1" || nonce || port), which a squatter cannot compute and a relay to Quire
+ * on another port gets wrong. Pairing goes straight to the port the code names (its last
+ * letter), never to whatever answers first.
+ *
  * Pure: it takes `fetch` and the settings, and reports a port change through a callback, so
  * it runs the same in the background, the options page and the unit tests.
  */
@@ -103,13 +111,32 @@ export const MESSAGES = {
   rateLimited: "Too many requests to Quire at once. Wait a few seconds and try again.",
   refused:
     "Quire refused the request from this browser. Check that the port in the extension's options is Quire's and that nothing else is listening on it.",
+  notProven:
+    "No program on ports 47711 to 47715 proved that it is your Quire, so nothing was sent. If Quire is running, this browser's pairing may have been revoked: pair again in the extension's options. If Quire shows a warning that another program is on its port, that program is not Quire.",
+  pairAgain:
+    "This browser was paired with an older version of the extension. Pair it again in the extension's options (get a new code from Quire): the extension now checks that it talks to your Quire before sending anything.",
+  otherPort:
+    "This code is for Quire on a port of its own: type that port (Quire shows it next to the code) in the Port field, then Pair.",
   badRequest:
     "Quire could not read what the extension sent. This is a bug in the extension; please report it.",
 } as const;
 
 export interface Settings {
   token: string | undefined;
+  /** The token's id in Quire's library: what `POST /v1/hello` names. */
+  tokenId: number | undefined;
   port: number;
+}
+
+/** How long a port whose server proved itself is trusted without a new hello. */
+export const VERIFIED_FOR_MS = 30_000;
+
+/** The last port proved, for this token (kept while the service worker or page lives). */
+let verified: { token: string; port: number; at: number } | undefined;
+
+/** Forgets the proved port (tests; unpairing). */
+export function forgetVerifiedPort(): void {
+  verified = undefined;
 }
 
 export interface ClientOptions {
@@ -118,6 +145,38 @@ export interface ClientOptions {
   onPort?: (port: number) => void | Promise<void>;
   /** Milliseconds a probe (status, pairing) may take. */
   probeTimeoutMs?: number;
+}
+
+/** The letters of a pairing code (no 0/O, 1/I/L, U or V/W look-alikes). */
+export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTXYZ";
+
+/**
+ * The port a pairing code is for: its last letter is CODE_ALPHABET[7 * r + m], m 0..4 for
+ * 47711..47715 and 5 for "another port" (which the user types); null when it is no code.
+ */
+export function codePort(code: string): { port: number } | { other: true } | null {
+  const c = code.toUpperCase().replace(/[^0-9A-Z]/g, "");
+  if (c.length !== 8 || [...c].some((ch) => !CODE_ALPHABET.includes(ch))) return null;
+  const marker = CODE_ALPHABET.indexOf(c.charAt(7)) % 7;
+  if (marker < 5) return { port: DEFAULT_PORT + marker };
+  return marker === 5 ? { other: true } : null;
+}
+
+const HELLO_CONTEXT = new TextEncoder().encode("quire-endpoint-v1");
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The proof a real Quire on `port` answers to `nonce` for `token`. */
+export async function expectedProof(token: string, nonce: Uint8Array, port: number): Promise<string> {
+  const key = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  const hmacKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const message = new Uint8Array(HELLO_CONTEXT.length + nonce.length + 2);
+  message.set(HELLO_CONTEXT, 0);
+  message.set(nonce, HELLO_CONTEXT.length);
+  new DataView(message.buffer).setUint16(HELLO_CONTEXT.length + nonce.length, port, false);
+  return hex(new Uint8Array(await crypto.subtle.sign("HMAC", hmacKey, message)));
 }
 
 /** "k7qf 3m9d" → "K7QF-3M9D"; the endpoint accepts either form, this is what is shown back. */
@@ -148,9 +207,16 @@ export class QuireClient {
     return this.settings.port;
   }
 
-  private async send(port: number, method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Reply> {
+  private async send(
+    port: number,
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+    withToken = true,
+  ): Promise<Reply> {
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (this.settings.token && path !== "/v1/pair") headers.Authorization = `Bearer ${this.settings.token}`;
+    if (withToken && this.settings.token) headers.Authorization = `Bearer ${this.settings.token}`;
     let payload: string | undefined;
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -172,20 +238,47 @@ export class QuireClient {
     }
   }
 
-  /** Finds the port where Quire accepts our token (stored port first). */
-  private async discover(skip?: number): Promise<{ port: number } | { unauthorized: boolean }> {
-    let unauthorized = false;
+  /**
+   * Asks the server on `port` to prove that it holds our token, for that port; sends neither
+   * the token nor anything else. "proven", "wrong" (it answered, but without the proof: not
+   * our Quire, or the token was revoked) or "unreachable".
+   */
+  async hello(port: number, token = this.settings.token, tokenId = this.settings.tokenId): Promise<"proven" | "wrong" | "unreachable"> {
+    if (!token || tokenId === undefined) return "wrong";
+    const nonce = crypto.getRandomValues(new Uint8Array(32));
+    const reply = await this.send(port, "POST", "/v1/hello", { token_id: tokenId, nonce: hex(nonce) }, this.options.probeTimeoutMs ?? 3000, false);
+    if (reply.kind === "unreachable") return "unreachable";
+    if (!reply.response.ok) return "wrong";
+    let proof: unknown;
+    try {
+      proof = ((await reply.response.json()) as { proof?: unknown }).proof;
+    } catch {
+      return "wrong";
+    }
+    if (typeof proof !== "string") return "wrong";
+    return proof.toLowerCase() === (await expectedProof(token, nonce, port)) ? "proven" : "wrong";
+  }
+
+  /** The port where a server proved that it is our Quire: the one proved lately, else the stored one, then 47711..47715. */
+  private async provenPort(skip?: number): Promise<number> {
+    const token = this.settings.token as string;
+    if (verified && verified.token === token && verified.port !== skip && Date.now() - verified.at < VERIFIED_FOR_MS) {
+      return verified.port;
+    }
+    verified = undefined;
+    let answered = false;
     for (const port of ordered(this.settings.port)) {
       if (port === skip) continue;
-      const reply = await this.send(port, "GET", "/v1/status", undefined, this.options.probeTimeoutMs ?? 3000);
-      if (reply.kind === "unreachable") continue;
-      if (reply.response.ok) {
+      const result = await this.hello(port);
+      if (result === "proven") {
+        verified = { token, port, at: Date.now() };
         await this.usePort(port);
-        return { port };
+        return port;
       }
-      if (reply.response.status === 401) unauthorized = true;
+      if (result === "wrong") answered = true;
     }
-    return { unauthorized };
+    if (answered) throw new QuireError("unauthorized", MESSAGES.notProven, 401);
+    throw new QuireError("not-running", MESSAGES.notRunning);
   }
 
   private async usePort(port: number): Promise<void> {
@@ -195,55 +288,58 @@ export class QuireClient {
     }
   }
 
-  /** An authenticated call; finds Quire on another port when the stored one does not answer or refuses the token. */
+  /**
+   * An authenticated call, sent only to a port whose server proved that it is our Quire; when
+   * that port stops answering, Quire is looked for again (with hello) before one retry.
+   */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     if (!this.settings.token) throw new QuireError("not-paired", MESSAGES.notPaired);
-    let reply = await this.send(this.settings.port, method, path, body);
-    if (reply.kind === "unreachable" || reply.response.status === 401) {
-      const tried = this.settings.port;
-      const firstUnauthorized = reply.kind === "response";
-      const found = await this.discover(tried);
-      if ("port" in found) {
-        reply = await this.send(found.port, method, path, body);
-      } else if (firstUnauthorized || found.unauthorized) {
-        throw new QuireError("unauthorized", MESSAGES.unauthorized, 401);
-      } else {
-        throw new QuireError("not-running", MESSAGES.notRunning);
-      }
+    if (this.settings.tokenId === undefined) throw new QuireError("not-paired", MESSAGES.pairAgain);
+    let port = await this.provenPort();
+    let reply = await this.send(port, method, path, body);
+    if (reply.kind === "unreachable") {
+      verified = undefined;
+      port = await this.provenPort();
+      reply = await this.send(port, method, path, body);
     }
-    if (reply.kind === "unreachable") throw new QuireError("not-running", MESSAGES.notRunning);
+    if (reply.kind === "unreachable") {
+      verified = undefined;
+      throw new QuireError("not-running", MESSAGES.notRunning);
+    }
+    if (reply.response.status === 401) verified = undefined;
     return (await parse(reply.response)) as T;
   }
 
-  /** Exchanges a pairing code for a token, trying the stored port first, then the others. */
-  async pair(code: string, client: string): Promise<{ token: string; port: number }> {
+  /**
+   * Exchanges a pairing code for a token at the port the code names (or, for a code of
+   * "another port", the port set in the options), and only there; then checks, with hello,
+   * that the server holds the token it gave, before anything else is sent.
+   */
+  async pair(code: string, client: string): Promise<{ token: string; tokenId: number; port: number }> {
     const normalized = normalizeCode(code);
-    if (!/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(normalized)) {
+    const where = codePort(normalized);
+    if (!/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(normalized) || where === null) {
       throw new QuireError("bad-code", "A pairing code has 8 letters and digits, like K7QF-3M9D.");
     }
-    let refused = false;
-    let reached = false;
-    for (const port of ordered(this.settings.port)) {
-      const reply = await this.send(port, "POST", "/v1/pair", { code: normalized, client }, this.options.probeTimeoutMs ?? 3000);
-      if (reply.kind === "unreachable") continue;
-      reached = true;
-      const r = reply.response;
-      if (r.ok) {
-        const json = (await parse(r)) as { token?: unknown };
-        if (typeof json.token !== "string" || json.token.length < 20) {
-          throw new QuireError("unexpected", "The program on this port answered, but not like Quire. Check the port.");
-        }
-        this.settings = { token: json.token, port };
-        await this.options.onPort?.(port);
-        return { token: json.token, port };
-      }
-      if (r.status === 401) refused = true;
-      // 429 (too many attempts) means this is Quire; do not try the code elsewhere.
-      if (r.status === 429) throw new QuireError("rate-limited", MESSAGES.rateLimited, 429);
+    if ("other" in where && PORTS.includes(this.settings.port)) throw new QuireError("bad-code", MESSAGES.otherPort);
+    const port = "port" in where ? where.port : this.settings.port;
+    const reply = await this.send(port, "POST", "/v1/pair", { code: normalized, client }, this.options.probeTimeoutMs ?? 3000, false);
+    if (reply.kind === "unreachable") throw new QuireError("not-running", MESSAGES.notRunning);
+    const r = reply.response;
+    if (r.status === 401) throw new QuireError("bad-code", MESSAGES.badCode, 401);
+    if (r.status === 429) throw new QuireError("rate-limited", MESSAGES.rateLimited, 429);
+    if (!r.ok) throw new QuireError("refused", MESSAGES.refused, r.status);
+    const json = (await parse(r)) as { token?: unknown; token_id?: unknown };
+    if (typeof json.token !== "string" || json.token.length < 20 || typeof json.token_id !== "number") {
+      throw new QuireError("unexpected", `The program on port ${port} answered, but not like Quire. Check the port.`);
     }
-    if (refused) throw new QuireError("bad-code", MESSAGES.badCode, 401);
-    if (reached) throw new QuireError("refused", MESSAGES.refused);
-    throw new QuireError("not-running", MESSAGES.notRunning);
+    if ((await this.hello(port, json.token, json.token_id)) !== "proven") {
+      throw new QuireError("unexpected", `The program on port ${port} did not prove that it is Quire; nothing else was sent to it.`);
+    }
+    this.settings = { token: json.token, tokenId: json.token_id, port };
+    verified = { token: json.token, port, at: Date.now() };
+    await this.options.onPort?.(port);
+    return { token: json.token, tokenId: json.token_id, port };
   }
 
   status(): Promise<Status> {

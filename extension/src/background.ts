@@ -8,7 +8,7 @@ import browser from "webextension-polyfill";
 import { fitBody, QuireError, type Color, type HighlightBody, type PageBody } from "./api";
 import type { CaptureLimits, PageCapture, SelectionCapture } from "./capture";
 import { DEFAULT_LIMITS } from "./capture";
-import { client } from "./settings";
+import { client, restrictStorage } from "./settings";
 import { pendingKey, statusKey, type Message, type OpStatus, type PendingHighlight, type PopupView } from "./state";
 
 const MENU_PAGE = "quire-save-page";
@@ -192,6 +192,9 @@ function createMenus(): void {
     browser.contextMenus.create({ id: MENU_SELECTION, title: "Save selection as highlight in Quire", contexts: ["selection"] });
   });
 }
+
+// The token in storage.local is for the extension's own pages and worker, never a content script.
+void restrictStorage();
 
 browser.runtime.onInstalled.addListener(createMenus);
 browser.runtime.onStartup.addListener(createMenus);

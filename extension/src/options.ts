@@ -71,12 +71,12 @@ $("pair-form").addEventListener("submit", (e) => {
     say("result", "Pairing…");
     const settings = await loadSettings();
     const c = new QuireClient(
-      { token: undefined, port: settings.port },
+      { token: undefined, tokenId: undefined, port: settings.port },
       { fetch: (input, init) => fetch(input, init), onPort: (port) => saveSettings({ port }) },
     );
     try {
-      const { token, port } = await c.pair(code, clientName());
-      await saveSettings({ token, port });
+      const { token, tokenId, port } = await c.pair(code, clientName());
+      await saveSettings({ token, tokenId, port });
       $<HTMLInputElement>("code").value = "";
       say("result", `Paired with Quire on port ${port}. Pages you save now go to your library.`, "ok");
       await refresh();

@@ -1,23 +1,46 @@
-/** The pairing token and port, kept in `storage.local` (this device only, never synced). */
+/**
+ * The pairing token, its id and the port, kept in `storage.local` (this device only, never
+ * synced), which only the extension's own pages and worker may read (`restrictStorage`).
+ */
 import browser from "webextension-polyfill";
-import { DEFAULT_PORT, QuireClient, QuireError, type Settings } from "./api";
+import { DEFAULT_PORT, forgetVerifiedPort, QuireClient, QuireError, type Settings } from "./api";
 
 export async function loadSettings(): Promise<Settings> {
-  const s = await browser.storage.local.get(["token", "port"]);
+  const s = await browser.storage.local.get(["token", "tokenId", "port"]);
   const port = typeof s.port === "number" && Number.isInteger(s.port) ? s.port : DEFAULT_PORT;
   const token = typeof s.token === "string" && s.token ? s.token : undefined;
-  return { token, port };
+  const tokenId = typeof s.tokenId === "number" && Number.isInteger(s.tokenId) ? s.tokenId : undefined;
+  return { token, tokenId, port };
 }
 
 export async function saveSettings(settings: Partial<Settings>): Promise<void> {
   const values: Record<string, unknown> = {};
   if (settings.port !== undefined) values.port = settings.port;
   if (settings.token !== undefined) values.token = settings.token;
+  if (settings.tokenId !== undefined) values.tokenId = settings.tokenId;
   await browser.storage.local.set(values);
 }
 
 export async function forgetToken(): Promise<void> {
-  await browser.storage.local.remove("token");
+  forgetVerifiedPort();
+  await browser.storage.local.remove(["token", "tokenId"]);
+}
+
+/**
+ * Keeps `storage.local` (the token) from content scripts: only the extension's pages and
+ * worker may read it. Chromium has `setAccessLevel` (and lets content scripts read
+ * `storage.local` without it); Firefox has no such call, and never gives `storage.local`'s
+ * contents to a page.
+ */
+export async function restrictStorage(): Promise<void> {
+  const local = (globalThis as { chrome?: { storage?: { local?: { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> } } } })
+    .chrome?.storage?.local;
+  if (typeof local?.setAccessLevel !== "function") return;
+  try {
+    await local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" });
+  } catch {
+    // An older browser without it for storage.local: nothing more to do.
+  }
 }
 
 /** Where the extension may send requests: Quire's endpoint on this computer, nothing else. */

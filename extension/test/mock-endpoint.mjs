@@ -1,28 +1,41 @@
 #!/usr/bin/env node
 // A test-only stand-in for Quire's local endpoint (`quire serve`), faithful to the API contract
-// (shared-notes/endpoint-api.md, v1): the same checks in the same order (Host, Origin, rate
-// limit, route, token, content type, size, JSON), empty bodies and no Server or CORS headers
-// on refusals, pairing codes that work once, and the same answers. It keeps its "library" in
+// (shared-notes/endpoint-api.md, v1): the same checks in the same order (Host, Origin, then
+// the handshake's bucket for hello and pairing, or the token and its bucket — a stranger gets
+// 401 on any path —, route, content type, size, JSON), empty bodies and no Server or CORS
+// headers on refusals, pairing codes that tell the port and work once on it, hello proofs
+// computed exactly as the real one computes them, and the same answers. It keeps its "library" in
 // memory and writes it, with a log of every request it received, to the --library file (JSON)
 // after each change, so the end-to-end harness can check what arrived.
 //
 //   node test/mock-endpoint.mjs serve --json --library /tmp/lib.json [--port N] [--seed-tag NAME]...
 //
 // prints one line {"port": N, "pairing_code": "XXXX-XXXX"} like `quire serve --json`.
-import { randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 
-const ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"; // no 0/O, 1/I
+const ALPHABET = "23456789ABCDEFGHJKMNPQRSTXYZ"; // no 0/O, 1/I/L, U, V/W
 const COLORS = ["yellow", "green", "blue", "pink", "purple"];
 const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension|safari-web-extension):\/\//;
 const BIG = 50 * 1024 * 1024;
 const SMALL = 64 * 1024;
 
-function newCode() {
+/** The marker of a port in a code's last letter: 0..4 for 47711..47715, 5 for any other. */
+const portMarker = (port) => (port >= 47711 && port <= 47715 ? port - 47711 : 5);
+
+/** Seven random letters and one that tells the port (with two random bits), as Quire makes them. */
+function newCode(port) {
   const bytes = randomBytes(8);
-  const c = Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join("");
+  const c = Array.from(bytes.subarray(0, 7), (b) => ALPHABET[b % ALPHABET.length]).join("") + ALPHABET[7 * (bytes[7] % 4) + portMarker(port)];
   return `${c.slice(0, 4)}-${c.slice(4)}`;
+}
+
+/** HMAC-SHA256(key = SHA-256(token), "quire-endpoint-v1" || nonce || port as 2 bytes big-endian). */
+export function helloProof(tokenHash, nonce, port) {
+  const portBytes = Buffer.alloc(2);
+  portBytes.writeUInt16BE(port);
+  return createHmac("sha256", tokenHash).update("quire-endpoint-v1").update(nonce).update(portBytes).digest("hex");
 }
 
 /** The text a reader would extract, crudely: tags and scripts out, whitespace collapsed. */
@@ -46,7 +59,7 @@ const canonicalUrl = (u) => u.split("#")[0];
 
 export function startMock({ port: wanted, library, seedTags = [] }) {
   const state = {
-    pairingCodes: [{ code: newCode(), expires: Date.now() + 10 * 60 * 1000 }],
+    pairingCodes: [],
     failedPairs: 0,
     tokens: [],
     articles: [],
@@ -54,8 +67,18 @@ export function startMock({ port: wanted, library, seedTags = [] }) {
     tags: new Map(seedTags.map((t) => [t, { articles: 0, highlights: 0 }])),
     requests: [],
   };
-  let bucket = 60;
-  let last = Date.now();
+  // Three buckets, as the real one: valid tokens, the handshake (hello, pair), strangers.
+  const buckets = { clients: { n: 60, last: Date.now() }, handshakes: { n: 60, last: Date.now() }, strangers: { n: 60, last: Date.now() } };
+  const take = (name) => {
+    const b = buckets[name];
+    const now = Date.now();
+    b.n = Math.min(60, b.n + ((now - b.last) / 1000) * 30);
+    b.last = now;
+    if (b.n < 1) return false;
+    b.n -= 1;
+    return true;
+  };
+  const decoyKey = randomBytes(32);
   let boundPort = 0;
 
   const persist = () => {
@@ -89,9 +112,23 @@ export function startMock({ port: wanted, library, seedTags = [] }) {
   };
 
   const handlers = {
+    "POST /v1/hello": (body) => {
+      if (!Number.isInteger(body.token_id) || typeof body.nonce !== "string" || !/^[0-9a-fA-F]{64}$/.test(body.nonce)) return [400];
+      const nonce = Buffer.from(body.nonce, "hex");
+      const found = state.tokens.find((t) => t.id === body.token_id);
+      const id = Buffer.alloc(8);
+      id.writeBigInt64BE(BigInt(body.token_id));
+      // An unknown id: a proof under a key of our own, the same in shape.
+      const key = found
+        ? createHash("sha256").update(found.token).digest()
+        : createHmac("sha256", decoyKey).update("quire-endpoint-decoy").update(id).digest();
+      return [200, { proof: helloProof(key, nonce, boundPort) }];
+    },
     "POST /v1/pair": (body) => {
       const typed = typeof body.code === "string" ? body.code.toUpperCase().replace(/[^0-9A-Z]/g, "") : "";
-      const i = state.pairingCodes.findIndex((c) => c.code.replace("-", "") === typed && c.expires > Date.now());
+      // Only a code made for this port is redeemed here.
+      const forThisPort = typed.length === 8 && ALPHABET.indexOf(typed[7]) % 7 === portMarker(boundPort);
+      const i = state.pairingCodes.findIndex((c) => forThisPort && c.code.replace("-", "") === typed && c.expires > Date.now());
       if (i < 0) {
         state.failedPairs += 1;
         if (state.failedPairs >= 5) state.pairingCodes = [];
@@ -99,8 +136,9 @@ export function startMock({ port: wanted, library, seedTags = [] }) {
       }
       state.pairingCodes.splice(i, 1);
       const token = randomBytes(32).toString("base64url");
-      state.tokens.push({ token, client: String(body.client ?? "") });
-      return [200, { token }];
+      const id = state.tokens.length + 1;
+      state.tokens.push({ id, token, client: String(body.client ?? "") });
+      return [200, { token, token_id: id }];
     },
     "GET /v1/status": () => [200, { api: 1, version: "0.1.0-mock", articles: state.articles.length }],
     "GET /v1/tags": () => [200, { tags: [...state.tags].map(([name, c]) => ({ name, ...c })) }],
@@ -186,21 +224,19 @@ export function startMock({ port: wanted, library, seedTags = [] }) {
       // 2. Origin: absent (scripts) or an extension's. No preflight.
       if (req.headers.origin !== undefined && !EXTENSION_ORIGIN.test(req.headers.origin)) return answer(403);
       if (req.method === "OPTIONS") return answer(403);
-      // 3. Rate limit: 30/s, burst 60.
-      const now = Date.now();
-      bucket = Math.min(60, bucket + ((now - last) / 1000) * 30);
-      last = now;
-      if (bucket < 1) return answer(429);
-      bucket -= 1;
+      // 3. The handshake (hello, pairing): its own bucket. Anything else: the token first,
+      // then its bucket; a stranger gets 401 whatever the path.
+      if (route === "POST /v1/hello" || route === "POST /v1/pair") {
+        if (!take("handshakes")) return answer(429);
+      } else {
+        const auth = req.headers.authorization ?? "";
+        const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+        if (!token || !state.tokens.some((t) => t.token === token)) return answer(take("strangers") ? 401 : 429);
+        if (!take("clients")) return answer(429);
+      }
       // 4. Route.
       const handler = handlers[route];
       if (!handler) return answer(404);
-      // 5. Token (all but pairing).
-      if (route !== "POST /v1/pair") {
-        const auth = req.headers.authorization ?? "";
-        const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
-        if (!state.tokens.some((t) => t.token === token)) return answer(401);
-      }
       // 6. Body: JSON only, within the limit, well-formed.
       let body = {};
       if (req.method === "POST") {
@@ -227,12 +263,36 @@ export function startMock({ port: wanted, library, seedTags = [] }) {
       server.once("error", (e) => (e.code === "EADDRINUSE" ? tryNext() : reject(e)));
       server.listen(p, "127.0.0.1", () => {
         boundPort = server.address().port;
+        state.pairingCodes.push({ code: newCode(boundPort), expires: Date.now() + 10 * 60 * 1000 });
         persist();
-        resolve({ port: boundPort, pairingCode: state.pairingCodes[0].code, state, close: () => new Promise((r) => server.close(r)) });
+        const newPairingCode = () => {
+          const code = newCode(boundPort);
+          state.pairingCodes.push({ code, expires: Date.now() + 10 * 60 * 1000 });
+          return code;
+        };
+        resolve({ port: boundPort, pairingCode: state.pairingCodes[0].code, newPairingCode, state, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) });
       });
     };
     tryNext();
   });
+}
+
+/** A squatter that relays every request to the endpoint on `target`, its Host rewritten (tests). */
+export function startRelay(target) {
+  const relay = createServer((req, res) => {
+    const headers = { ...req.headers, host: `127.0.0.1:${target}` };
+    const up = httpRequest({ host: "127.0.0.1", port: target, method: req.method, path: req.url, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((resolve) =>
+    relay.listen(0, "127.0.0.1", () =>
+      resolve({ port: relay.address().port, close: () => new Promise((r) => { relay.closeAllConnections(); relay.close(r); }) }),
+    ),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
