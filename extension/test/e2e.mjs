@@ -367,7 +367,14 @@ try {
     );
     const fromExtension = lib.requests.filter((r) => r.path !== "/v1/pair" || r.origin);
     check("every request came from the extension's origin or none, with no cookie", fromExtension.every((r) => (r.origin === null || r.origin === `chrome-extension://${extensionId}`) && !r.cookie), JSON.stringify(lib.requests.filter((r) => r.cookie || (r.origin && !r.origin.startsWith("chrome-extension://")))));
-    check("the saves were sent as JSON with the token", lib.requests.filter((r) => r.method === "POST" && r.path !== "/v1/pair").every((r) => r.contentType === "application/json" && r.authorization && r.status === 200));
+    check("the saves were sent as JSON with the token", lib.requests.filter((r) => r.method === "POST" && r.path !== "/v1/pair" && r.path !== "/v1/hello").every((r) => r.contentType === "application/json" && r.authorization && r.status === 200));
+    const firstHello = lib.requests.findIndex((r) => r.path === "/v1/hello" && r.status === 200);
+    const firstToken = lib.requests.findIndex((r) => r.authorization);
+    check(
+      "the token was sent only after the endpoint proved it holds it (hello), and never with pairing or hello",
+      firstHello >= 0 && firstToken > firstHello && lib.requests.every((r) => !r.authorization || (r.path !== "/v1/pair" && r.path !== "/v1/hello")),
+      JSON.stringify(lib.requests.map((r) => `${r.method} ${r.path} ${r.authorization ? "token" : "-"}`)),
+    );
     check("no request was refused", lib.requests.every((r) => r.status === 200), JSON.stringify(lib.requests.filter((r) => r.status !== 200)));
   }
 } catch (e) {
