@@ -283,8 +283,7 @@ fn quire_serve_pairs_and_saves_a_page() {
     let expected: String = expected.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hello["proof"], expected.as_str());
     // `quire pair` (another process) makes codes for the running server's port.
-    let pair =
-        Command::new(quire_bin()).args(["pair", "--json"]).env("QUIRE_LIBRARY", &library).output().unwrap();
+    let pair = Command::new(quire_bin()).args(["pair", "--json"]).env("QUIRE_LIBRARY", &library).output().unwrap();
     let pair: serde_json::Value = serde_json::from_slice(&pair.stdout).unwrap();
     assert_eq!(pair["port"], port);
     let html = std::fs::read_to_string(reference_page()).unwrap();
