@@ -26,6 +26,20 @@ pub fn is_stray_control(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n') || c == '\u{feff}'
 }
 
+/// Whether a character is invisible on its own: a zero-width or format character (zero-width
+/// space, non-joiner, joiner, bidirectional marks and controls, word joiner and invisible
+/// operators, soft hyphen, U+FEFF, the Mongolian vowel separator). Such characters are kept
+/// inside text, but text made only of them (and whitespace and controls) holds nothing.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Whether the text holds something to see: a character that is neither whitespace, nor a
+/// control, nor [invisible](is_invisible).
+pub fn has_visible_text(s: &str) -> bool {
+    s.chars().any(|c| !c.is_whitespace() && !c.is_control() && !is_invisible(c))
+}
+
 /// The text without stray control characters ([`is_stray_control`]). Those that separate
 /// lines or pages (CR, VT, FF, NEL) become a line feed (CR LF becomes one), so the words on
 /// either side stay apart; the others are removed.
@@ -211,6 +225,22 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(strip_controls(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn visible_text() {
+        for yes in ["a", " \u{200b}x ", "שלום", "😀", "\u{200d}\u{1f469}"] {
+            assert!(has_visible_text(yes), "{yes:?}");
+        }
+        for no in [
+            "",
+            " \n\t ",
+            "\u{200b}\u{200c}\u{200d}\u{feff}",
+            "\u{1b}\u{7}\u{0}",
+            "\u{200e}\u{2066}\u{ad}\u{a0}\u{3000}",
+        ] {
+            assert!(!has_visible_text(no), "{no:?}");
         }
     }
 

@@ -7,8 +7,38 @@ use crate::store::highlights::{self, NewRow, Selection};
 use crate::store::{articles, index, tags};
 use crate::{
     normalize_tag, Error, Highlight, HighlightEdit, HighlightFilter, HighlightInContext, HighlightTarget, Library,
-    NewHighlight, Result,
+    NewHighlight, Refusal, Result,
 };
+
+/// The longest quote a highlight keeps, in characters.
+pub const MAX_QUOTE_CHARS: usize = 20_000;
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 100_000;
+
+/// Whether a quote can be a highlight's: some visible text (not only whitespace, zero-width or
+/// control characters), at most [`MAX_QUOTE_CHARS`]. Every highlight is stored through
+/// `store::highlights`, which asks this.
+pub(crate) fn check_quote(exact: &str) -> Result<()> {
+    if !quire_clip::has_visible_text(exact) {
+        return Err(Error::Refused(Refusal::EmptySelection));
+    }
+    let n = exact.chars().count();
+    if n > MAX_QUOTE_CHARS {
+        return Err(Error::Refused(Refusal::QuoteTooLong(n)));
+    }
+    Ok(())
+}
+
+/// A note as it is kept: trimmed, without control characters but tabs and line breaks, at
+/// most [`MAX_NOTE_CHARS`]. Every note is stored through `store::highlights`, which asks this.
+pub(crate) fn fit_note(note: &str) -> Result<String> {
+    let note = quire_clip::strip_controls(note).trim().to_owned();
+    let n = note.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(Error::Refused(Refusal::NoteTooLong(n)));
+    }
+    Ok(note)
+}
 
 impl Library {
     /// Creates a highlight; the quote must be found in the article's canonical text.
@@ -150,9 +180,10 @@ pub(crate) fn squashed_selector(exact: &str, prefix: Option<&str>, suffix: Optio
     }
 }
 
-/// Text compared ignoring whitespace differences.
+/// Text compared ignoring whitespace differences; control characters (which no canonical text
+/// holds) are taken out.
 pub(crate) fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    quire_clip::strip_controls(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A highlight whose quote is not in the text: kept with its quote, at no place (`0..len`).

@@ -564,7 +564,7 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
     let text = Text::new(&canonical);
     for h in &item.highlights {
         let quote = squash(&h.quote);
-        if quote.is_empty() {
+        if !quire_clip::has_visible_text(&quote) {
             continue;
         }
         if have.contains(&quote) {
