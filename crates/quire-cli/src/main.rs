@@ -331,7 +331,7 @@ fn main() -> ExitCode {
                 let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
                 eprintln!("{json}");
             } else {
-                eprintln!("quire: error: {}", message.replace('\n', " "));
+                eprintln!("quire: error: {}", output::terminal_safe(&message.replace('\n', " ")));
             }
             ExitCode::from(code)
         }
@@ -574,7 +574,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             if cli.json {
                 out.json(&serde_json::json!({ "citation": text }));
             } else {
-                println!("{text}");
+                output::say!("{text}");
             }
         }
         Command::Status { id, status } => {

@@ -137,7 +137,7 @@ mod tests {
     #[test]
     fn tag_names_normalize() {
         let long = "x".repeat(MAX_TAG_CHARS + 1);
-        let deep = vec!["a"; MAX_TAG_LEVELS + 1].join("/");
+        let deep = ["a"; MAX_TAG_LEVELS + 1].join("/");
         let cases = [
             (" NATO  accession / Finland/ ".to_owned(), Ok("NATO accession/Finland".to_owned())),
             ("Zelensky".to_owned(), Ok("Zelensky".to_owned())),
@@ -152,7 +152,7 @@ mod tests {
             ("کتاب\u{200c}ها".to_owned(), Ok("کتاب\u{200c}ها".to_owned())),
             ("x".repeat(MAX_TAG_CHARS), Ok("x".repeat(MAX_TAG_CHARS))),
             (long, Err("is too long")),
-            (vec!["a"; MAX_TAG_LEVELS].join("/"), Ok(vec!["a"; MAX_TAG_LEVELS].join("/"))),
+            (["a"; MAX_TAG_LEVELS].join("/"), Ok(["a"; MAX_TAG_LEVELS].join("/"))),
             (deep, Err("too many levels")),
         ];
         for (input, expected) in cases {
