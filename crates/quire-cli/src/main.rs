@@ -329,7 +329,7 @@ fn main() -> ExitCode {
             };
             if cli.json {
                 let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
-                eprintln!("{json}");
+                eprintln!("{}", output::json_safe(json.to_string()));
             } else {
                 eprintln!("quire: error: {}", output::terminal_safe(&message.replace('\n', " ")));
             }

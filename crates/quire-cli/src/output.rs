@@ -48,6 +48,24 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON as serde writes it, with DEL and the C1 controls (which serde leaves as they are, and
+/// some terminals obey) escaped too. They can only be inside strings, where `\u00XX` means
+/// the same character.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(|c| c.is_control() && c as u32 >= 0x7f) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if c.is_control() && c as u32 >= 0x7f {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
 }
@@ -60,7 +78,7 @@ impl Printer {
     /// Prints `value` as JSON when in JSON mode.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value).expect("wire types serialize"));
+            println!("{}", json_safe(serde_json::to_string_pretty(value).expect("wire types serialize")));
         }
     }
 
@@ -126,7 +144,7 @@ impl Printer {
 
     pub fn done(&self, message: &str) {
         if self.json {
-            println!("{}", serde_json::json!({ "ok": true, "message": message }));
+            println!("{}", json_safe(serde_json::json!({ "ok": true, "message": message }).to_string()));
         } else {
             say!("{message}");
         }
@@ -368,5 +386,13 @@ mod tests {
         ] {
             assert_eq!(terminal_safe(input), shown, "{input:?}");
         }
+    }
+
+    #[test]
+    fn json_escapes_c1_controls_too() {
+        let json = serde_json::to_string(&"\u{1b}[0m \u{9b}31m \u{7f} é").unwrap();
+        let safe = super::json_safe(json);
+        assert_eq!(safe, r#""\u001b[0m \u009b31m \u007f é""#);
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "\u{1b}[0m \u{9b}31m \u{7f} é");
     }
 }

@@ -31,7 +31,16 @@ pub fn is_stray_control(c: char) -> bool {
 /// operators, soft hyphen, U+FEFF, the Mongolian vowel separator). Such characters are kept
 /// inside text, but text made only of them (and whitespace and controls) holds nothing.
 pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 /// Whether the text holds something to see: a character that is neither whitespace, nor a
@@ -319,7 +328,10 @@ mod tests {
             canonical: Option<&'static str>,
         }
         let page = |head: &str, body: &str| {
-            format!("<html{head}><head><title>T</title></head><body><article><h1>T</h1><p>{body} {ARTICLE}</p></article></body></html>")
+            format!(
+                "<html{head}><head><title>T</title></head><body><article><h1>T</h1><p>{body} {ARTICLE}</p>\
+                 </article></body></html>"
+            )
         };
         let cases = [
             Case {
