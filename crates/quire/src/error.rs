@@ -157,7 +157,7 @@ pub enum Refusal {
     TagTooLong(String),
     /// A tag with more levels than `MAX_TAG_LEVELS` (the start of it).
     TagTooDeep(String),
-    /// More distinct tags than `MAX_TAGS` for one article or highlight.
+    /// More distinct tags than `MAX_TAGS` given at once.
     TooManyTags(usize),
     /// A highlight's quote of this many characters.
     QuoteTooLong(usize),
@@ -178,7 +178,7 @@ impl fmt::Display for Refusal {
                 write!(f, "the tag \"{start}\" has too many levels: a tag has at most {MAX_TAG_LEVELS}")
             }
             Refusal::TooManyTags(n) => {
-                write!(f, "too many tags ({n}): an article or a highlight carries at most {MAX_TAGS}")
+                write!(f, "too many tags ({n}): at most {MAX_TAGS} can be given at once")
             }
             Refusal::QuoteTooLong(n) => write!(
                 f,

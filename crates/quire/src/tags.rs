@@ -9,7 +9,8 @@ use crate::{Error, Library, Refusal, Result, TagCount};
 pub const MAX_TAG_CHARS: usize = 200;
 /// The most levels a tag has (`a/b/c` has three).
 pub const MAX_TAG_LEVELS: usize = 10;
-/// The most tags an article or a highlight carries, and a request may give.
+/// The most tags one request gives (one call, a captured page or selection, an imported
+/// item): a highlight carries at most this many; an article can gather more, a request at a time.
 pub const MAX_TAGS: usize = 50;
 
 /// Trims every `/`-separated segment, collapses inner whitespace and drops empty segments:
@@ -172,7 +173,7 @@ mod tests {
         let names = |n: usize| (0..n).map(|i| format!("t{i}")).collect::<Vec<_>>();
         assert_eq!(normalize_tags(&names(MAX_TAGS)).unwrap().len(), MAX_TAGS);
         let e = normalize_tags(&names(MAX_TAGS + 1)).unwrap_err();
-        assert_eq!(e.to_string(), "too many tags (51): an article or a highlight carries at most 50");
+        assert_eq!(e.to_string(), "too many tags (51): at most 50 can be given at once");
         // The same tag many times is one tag.
         assert_eq!(normalize_tags(&vec!["Same".to_owned(); 1000]).unwrap(), ["Same"]);
         assert_eq!(normalize_tags(&["a".to_owned(), "A ".to_owned()]).unwrap(), ["a"]);

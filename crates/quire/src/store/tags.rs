@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::tags::normalize_tags;
-use crate::{normalize_tag, Error, Refusal, Result, MAX_TAGS};
+use crate::{normalize_tag, Error, Result};
 
 /// The case-insensitive identity of a normalized tag name. `%` and `_` are escaped so the key
 /// can be used in a LIKE pattern.
@@ -59,19 +59,12 @@ fn spell_like_relatives(tx: &Transaction<'_>, name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
-/// Adds tags to an article; it then carries at most [`MAX_TAGS`], else nothing is added (the
-/// transaction fails).
+/// Adds tags to an article: at most [`MAX_TAGS`](crate::MAX_TAGS) at once
+/// ([`normalize_tags`]), else none (the transaction fails).
 pub(crate) fn add_to_article(tx: &Transaction<'_>, article: i64, names: &[String]) -> Result<()> {
     for name in normalize_tags(names)? {
         let tag = ensure(tx, &name)?;
         tx.execute("INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)", [article, tag])?;
-    }
-    if !names.is_empty() {
-        let carried: usize =
-            tx.query_row("SELECT count(*) FROM article_tags WHERE article_id = ?", [article], |r| r.get(0))?;
-        if carried > MAX_TAGS {
-            return Err(Error::Refused(Refusal::TooManyTags(carried)));
-        }
     }
     Ok(())
 }
