@@ -309,6 +309,15 @@ fn inputs_over_the_limits_are_refused_and_change_nothing() {
     }
     assert_eq!(before, state(), "nothing changed");
 
+    // A selection's context is kept near the quote, whatever length it came with.
+    let mut long_context = select("words nowhere in the page".into(), "", vec![]);
+    long_context.selector.prefix = format!("{}end of prefix", "p".repeat(100_000));
+    long_context.selector.suffix = format!("start of suffix{}", "s".repeat(100_000));
+    let orphan = lib.highlight(lib.save_highlight(long_context).unwrap().highlight_id).unwrap();
+    assert_eq!(orphan.quote.prefix.chars().count(), 256);
+    assert!(orphan.quote.prefix.ends_with("pend of prefix") && orphan.quote.suffix.starts_with("start of suffixs"));
+    assert_eq!(orphan.quote.suffix.chars().count(), 256);
+
     // At the limits, all is well; an article gathers more tags a request at a time.
     lib.tag_article(id, &tags(50)).unwrap();
     lib.tag_article(id, &["one more".into(), "T0".into(), "t1".into()]).unwrap();

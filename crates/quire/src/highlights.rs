@@ -171,14 +171,22 @@ pub(crate) fn anchor_quote(
 }
 
 /// A quote another program saw, with its whitespace squashed (its line breaks and spaces need
-/// not be the canonical text's).
+/// not be the canonical text's), and with at most [`MAX_CONTEXT_CHARS`] of context on each
+/// side, the nearest to the quote (an orphan keeps its context as it is).
 pub(crate) fn squashed_selector(exact: &str, prefix: Option<&str>, suffix: Option<&str>) -> TextQuoteSelector {
+    let prefix = prefix.map(squash).unwrap_or_default();
+    let suffix = suffix.map(squash).unwrap_or_default();
+    let skip = prefix.chars().count().saturating_sub(MAX_CONTEXT_CHARS);
     TextQuoteSelector {
         exact: squash(exact),
-        prefix: prefix.map(squash).unwrap_or_default(),
-        suffix: suffix.map(squash).unwrap_or_default(),
+        prefix: prefix.chars().skip(skip).collect(),
+        suffix: suffix.chars().take(MAX_CONTEXT_CHARS).collect(),
     }
 }
+
+/// The most context kept on each side of a quote another program saw (the library's own
+/// selectors keep `quire_anchor::CONTEXT_CHARS`).
+const MAX_CONTEXT_CHARS: usize = 8 * quire_anchor::CONTEXT_CHARS;
 
 /// Text compared ignoring whitespace differences; control characters (which no canonical text
 /// holds) are taken out.
