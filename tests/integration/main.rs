@@ -11,6 +11,7 @@ mod export;
 mod exports;
 mod extraction;
 mod highlights;
+mod hygiene;
 mod imports;
 mod library;
 mod reanchor;

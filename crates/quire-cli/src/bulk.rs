@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use indicatif::{ProgressBar, ProgressStyle};
 use quire::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, Library};
 
+use crate::output::{say, terminal_safe};
+
 static CANCEL: AtomicBool = AtomicBool::new(false);
 static HANDLER: OnceLock<()> = OnceLock::new();
 
@@ -64,12 +66,12 @@ impl Progress {
                 match &self.bar {
                     Some(bar) => {
                         bar.set_position(*index as u64 + 1);
-                        bar.set_message(name.clone());
+                        bar.set_message(terminal_safe(name).into_owned());
                         if matches!(outcome, ItemOutcome::Failed { .. }) {
-                            bar.println(line);
+                            bar.println(terminal_safe(&line));
                         }
                     }
-                    None if !self.quiet => eprintln!("[{}/{}] {line}", index + 1, self.total),
+                    None if !self.quiet => eprintln!("[{}/{}] {}", index + 1, self.total, terminal_safe(&line)),
                     None => {}
                 }
             }
@@ -83,7 +85,7 @@ impl Progress {
         if self.quiet {
             return;
         }
-        println!(
+        say!(
             "{}: {} added, {} already in the library, {} failed",
             if summary.cancelled { "stopped" } else { "done" },
             summary.added.len(),
@@ -91,7 +93,7 @@ impl Progress {
             summary.failed.len()
         );
         for (name, reason) in &summary.failed {
-            println!("  failed {name}: {reason}");
+            say!("  failed {name}: {reason}");
         }
     }
 }
@@ -129,7 +131,7 @@ pub fn import_file(
 
 fn print_report(r: &quire::ImportReport) {
     let h = &r.highlights;
-    println!(
+    say!(
         "{} {} items from {}: {} articles added ({} as links only), {} already in the library",
         if r.cancelled { "stopped after" } else { "imported" },
         r.items,
@@ -138,24 +140,24 @@ fn print_report(r: &quire::ImportReport) {
         r.link_only.len(),
         r.already.len()
     );
-    println!("highlights: {} exact, {} fuzzy, {} orphaned, {} already there", h.exact, h.fuzzy, h.orphaned, h.already);
+    say!("highlights: {} exact, {} fuzzy, {} orphaned, {} already there", h.exact, h.fuzzy, h.orphaned, h.already);
     if !r.skipped.is_empty() {
-        println!("skipped {}:", r.skipped.len());
+        say!("skipped {}:", r.skipped.len());
         for s in &r.skipped {
-            println!("  {}: {}", s.at, s.reason);
+            say!("  {}: {}", s.at, s.reason);
         }
     }
     if !r.link_only.is_empty() {
-        println!("kept as links (fetch them later with `quire refetch`):");
+        say!("kept as links (fetch them later with `quire refetch`):");
         for l in &r.link_only {
-            println!("  {} {} ({})", l.id, l.url.as_deref().unwrap_or(&l.title), l.reason);
+            say!("  {} {} ({})", l.id, l.url.as_deref().unwrap_or(&l.title), l.reason);
         }
     }
     if !r.orphans.is_empty() {
-        println!("orphaned highlights (quote not found; re-attach with `quire reattach`):");
+        say!("orphaned highlights (quote not found; re-attach with `quire reattach`):");
         for o in &r.orphans {
             let quote: String = o.quote.chars().take(70).collect();
-            println!("  {} in article {}: \"{quote}\"", o.highlight_id, o.article_id);
+            say!("  {} in article {}: \"{quote}\"", o.highlight_id, o.article_id);
         }
     }
 }

@@ -329,9 +329,9 @@ fn main() -> ExitCode {
             };
             if cli.json {
                 let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
-                eprintln!("{json}");
+                eprintln!("{}", output::json_safe(json.to_string()));
             } else {
-                eprintln!("quire: error: {}", message.replace('\n', " "));
+                eprintln!("quire: error: {}", output::terminal_safe(&message.replace('\n', " ")));
             }
             ExitCode::from(code)
         }
@@ -574,7 +574,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             if cli.json {
                 out.json(&serde_json::json!({ "citation": text }));
             } else {
-                println!("{text}");
+                output::say!("{text}");
             }
         }
         Command::Status { id, status } => {

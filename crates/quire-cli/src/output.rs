@@ -1,10 +1,74 @@
-//! Human and JSON output. JSON is the library's wire types serialized as they are.
+//! Human and JSON output. JSON is the library's wire types serialized as they are (serde
+//! escapes control characters). Human output goes through [`say!`] and [`warning!`], which show
+//! any control character that reached this far as an escape (`\u{1b}`) rather than letting it
+//! move the cursor, recolor, retitle or clear the terminal.
+
+use std::borrow::Cow;
 
 use quire::{
     AddOutcome, AnchorKind, ArticleSummary, ArticleView, Highlight, HighlightInContext, ReanchorReport, SearchHit,
     TagCount,
 };
 use serde::Serialize;
+
+/// `println!` for human output: control characters shown as escapes ([`terminal_safe`]).
+macro_rules! say {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::output::terminal_safe(&format!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
+/// A warning on stderr, `quire: warning: …`, control characters shown as escapes.
+macro_rules! warning {
+    ($($arg:tt)*) => {
+        eprintln!("quire: warning: {}", $crate::output::terminal_safe(&format!($($arg)*)))
+    };
+}
+
+/// Text as a terminal may show it: every control character but newline and tab becomes a
+/// visible escape (`\u{1b}`, `\u{7}`, `\r`), so no text from a page, a file or a browser can
+/// drive the terminal. The library already keeps such characters out of what it stores; this
+/// covers what was stored before, and whatever else reaches a terminal.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON as serde writes it, with DEL and the C1 controls (which serde leaves as they are, and
+/// some terminals obey) escaped too. They can only be inside strings, where `\u00XX` means
+/// the same character.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(|c| c.is_control() && c as u32 >= 0x7f) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if c.is_control() && c as u32 >= 0x7f {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
 
 pub struct Printer {
     pub json: bool,
@@ -14,7 +78,7 @@ impl Printer {
     /// Prints `value` as JSON when in JSON mode.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value).expect("wire types serialize"));
+            println!("{}", json_safe(serde_json::to_string_pretty(value).expect("wire types serialize")));
         }
     }
 
@@ -22,7 +86,7 @@ impl Printer {
         if self.json {
             return self.json(b);
         }
-        println!(
+        say!(
             "backed up to {} ({:.1} MB, checked): {} articles, {} highlights, {} tags, schema {}",
             b.path.display(),
             b.bytes as f64 / 1e6,
@@ -38,7 +102,7 @@ impl Printer {
             return self.json(list);
         }
         if list.is_empty() {
-            println!("no backups yet (make one with `quire backup`)");
+            say!("no backups yet (make one with `quire backup`)");
         }
         for b in list {
             let kind = match b.kind {
@@ -46,7 +110,7 @@ impl Printer {
                 quire::BackupKind::Daily => "daily",
                 quire::BackupKind::BeforeMigration => "before an upgrade",
             };
-            println!("{}  {:>8.1} MB  {kind:<17}  {}", b.taken_at, b.bytes as f64 / 1e6, b.path.display());
+            say!("{}  {:>8.1} MB  {kind:<17}  {}", b.taken_at, b.bytes as f64 / 1e6, b.path.display());
         }
     }
 
@@ -55,7 +119,7 @@ impl Printer {
             return self.json(r);
         }
         let b = &r.restored;
-        println!(
+        say!(
             "restored {}: {} articles, {} highlights, {} tags; the library as it was is kept as {}",
             b.path.display(),
             b.articles,
@@ -69,7 +133,7 @@ impl Printer {
         if self.json {
             return self.json(r);
         }
-        println!(
+        say!(
             "exported {} articles and {} highlights to {} ({} files)",
             r.articles,
             r.highlights,
@@ -80,9 +144,9 @@ impl Printer {
 
     pub fn done(&self, message: &str) {
         if self.json {
-            println!("{}", serde_json::json!({ "ok": true, "message": message }));
+            println!("{}", json_safe(serde_json::json!({ "ok": true, "message": message }).to_string()));
         } else {
-            println!("{message}");
+            say!("{message}");
         }
     }
 
@@ -91,12 +155,12 @@ impl Printer {
             return;
         }
         match &o.reanchored {
-            _ if o.created => println!("added {}: {}", o.id, o.title),
+            _ if o.created => say!("added {}: {}", o.id, o.title),
             Some(report) => print_reanchored(o, report),
-            None => println!("already in the library as {}: {}", o.id, o.title),
+            None => say!("already in the library as {}: {}", o.id, o.title),
         }
         for w in &o.warnings {
-            eprintln!("quire: warning: {w}");
+            warning!("{w}");
         }
     }
 
@@ -105,12 +169,12 @@ impl Printer {
             return self.json(list);
         }
         if list.is_empty() {
-            println!("no articles (add one with `quire add FILE`)");
+            say!("no articles (add one with `quire add FILE`)");
             return;
         }
         for a in list {
             let date = a.published_at.as_deref().unwrap_or(&a.clipped_at);
-            println!(
+            say!(
                 "#{}  {}\n    {}{} · {} · {} highlight{} · {}{}",
                 a.id,
                 a.title,
@@ -130,7 +194,7 @@ impl Printer {
             return self.json(a);
         }
         let s = &a.summary;
-        println!("# {}", s.title);
+        say!("# {}", s.title);
         for (label, value) in [
             ("by", s.byline.as_deref()),
             ("site", s.site_name.as_deref()),
@@ -140,22 +204,22 @@ impl Printer {
             ("status", Some(s.status.as_str())),
         ] {
             if let Some(v) = value {
-                println!("{label}: {v}");
+                say!("{label}: {v}");
             }
         }
         if !s.tags.is_empty() {
-            println!("tags: {}", s.tags.join(", "));
+            say!("tags: {}", s.tags.join(", "));
         }
         if !a.note.is_empty() {
-            println!("note: {}", a.note);
+            say!("note: {}", a.note);
         }
         if s.link_only {
-            println!("only the link is kept: {} (fetch it with `quire refetch {}`)", a.link_reason, s.id);
+            say!("only the link is kept: {} (fetch it with `quire refetch {}`)", a.link_reason, s.id);
         }
-        println!("words: {}\n", s.word_count);
-        println!("{text}");
+        say!("words: {}\n", s.word_count);
+        say!("{text}");
         if !a.highlights.is_empty() {
-            println!("\n## Highlights");
+            say!("\n## Highlights");
             for h in &a.highlights {
                 print_highlight(h);
             }
@@ -166,9 +230,13 @@ impl Printer {
         if self.json {
             return self.json(h);
         }
-        println!(
+        say!(
             "highlight {} on article {} at {}..{} ({})",
-            h.id, h.article_id, h.position.start, h.position.end, h.color
+            h.id,
+            h.article_id,
+            h.position.start,
+            h.position.end,
+            h.color
         );
     }
 
@@ -177,20 +245,15 @@ impl Printer {
             return self.json(list);
         }
         if list.is_empty() {
-            println!("no highlights");
+            say!("no highlights");
             return;
         }
         for h in list {
             let date = h.published_at.as_deref().map(short_date).unwrap_or_default();
             let site = h.site_name.as_deref().map(|s| format!(" — {s}")).unwrap_or_default();
-            println!(
-                "{}{}{}",
-                h.article_title,
-                site,
-                if date.is_empty() { String::new() } else { format!(", {date}") }
-            );
+            say!("{}{}{}", h.article_title, site, if date.is_empty() { String::new() } else { format!(", {date}") });
             print_highlight(&h.highlight);
-            println!();
+            say!();
         }
     }
 
@@ -199,9 +262,9 @@ impl Printer {
             return self.json(r);
         }
         for w in &r.warnings {
-            eprintln!("quire: warning: {w}");
+            warning!("{w}");
         }
-        println!(
+        say!(
             "wrote {}: {} article{}, {} highlight{}, {} page{}, {} KB",
             r.path.display(),
             r.articles,
@@ -218,7 +281,7 @@ impl Printer {
         if self.json {
             return self.json(&serde_json::json!({ "id": id, "tags": tags }));
         }
-        println!("article {id} tags: {}", if tags.is_empty() { "none".to_owned() } else { tags.join(", ") });
+        say!("article {id} tags: {}", if tags.is_empty() { "none".to_owned() } else { tags.join(", ") });
     }
 
     pub fn tags(&self, tags: &[TagCount]) {
@@ -226,12 +289,12 @@ impl Printer {
             return self.json(tags);
         }
         if tags.is_empty() {
-            println!("no tags");
+            say!("no tags");
         }
         for t in tags {
             let depth = t.name.matches('/').count();
             let leaf = t.name.rsplit('/').next().unwrap_or(&t.name);
-            println!("{}{}  ({} articles, {} highlights)", "  ".repeat(depth), leaf, t.articles, t.highlights);
+            say!("{}{}  ({} articles, {} highlights)", "  ".repeat(depth), leaf, t.articles, t.highlights);
         }
     }
 
@@ -240,13 +303,13 @@ impl Printer {
             return self.json(hits);
         }
         if hits.is_empty() {
-            println!("no matches");
+            say!("no matches");
             return;
         }
         for hit in hits {
             let a = &hit.article;
             let fields: Vec<String> = hit.matched_in.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
-            println!("#{}  {}  [in {}]", a.id, a.title, fields.join(", "));
+            say!("#{}  {}  [in {}]", a.id, a.title, fields.join(", "));
             let snippet: String = hit
                 .snippet
                 .iter()
@@ -254,11 +317,11 @@ impl Printer {
                 .collect::<String>()
                 .replace('\n', " ");
             if !snippet.is_empty() {
-                println!("    {snippet}");
+                say!("    {snippet}");
             }
             for h in &hit.highlights {
                 let note = if h.note.is_empty() { String::new() } else { format!(" — note: {}", h.note) };
-                println!("    highlight {}: “{}”{}", h.id, h.quote.exact, note);
+                say!("    highlight {}: “{}”{}", h.id, h.quote.exact, note);
             }
         }
     }
@@ -266,27 +329,27 @@ impl Printer {
 
 fn print_reanchored(o: &AddOutcome, r: &ReanchorReport) {
     if !r.text_changed {
-        println!(
-            "article {}: {} (the text has not changed; {} highlights in place)",
-            o.id,
-            o.title,
-            r.highlights.len()
-        );
+        say!("article {}: {} (the text has not changed; {} highlights in place)", o.id, o.title, r.highlights.len());
         return;
     }
-    println!(
+    say!(
         "updated {}: {} — highlights: {} exact, {} moved, {} fuzzy, {} orphaned",
-        o.id, o.title, r.exact, r.moved, r.fuzzy, r.orphaned
+        o.id,
+        o.title,
+        r.exact,
+        r.moved,
+        r.fuzzy,
+        r.orphaned
     );
     for h in &r.highlights {
         match h.anchor {
-            AnchorKind::Exact => println!("  [{}] exact   “{}”", h.id, h.before),
-            AnchorKind::Moved => println!("  [{}] moved   “{}”", h.id, h.before),
+            AnchorKind::Exact => say!("  [{}] exact   “{}”", h.id, h.before),
+            AnchorKind::Moved => say!("  [{}] moved   “{}”", h.id, h.before),
             AnchorKind::Fuzzy { distance } => {
-                println!("  [{}] fuzzy   “{}” → “{}” ({distance} edits)", h.id, h.before, h.after)
+                say!("  [{}] fuzzy   “{}” → “{}” ({distance} edits)", h.id, h.before, h.after)
             }
             AnchorKind::Orphan => {
-                println!("  [{}] orphan  “{}” (kept; see `quire highlights --orphans`)", h.id, h.before)
+                say!("  [{}] orphan  “{}” (kept; see `quire highlights --orphans`)", h.id, h.before)
             }
         }
     }
@@ -294,16 +357,42 @@ fn print_reanchored(o: &AddOutcome, r: &ReanchorReport) {
 
 fn print_highlight(h: &Highlight) {
     let orphan = if h.anchor == AnchorKind::Orphan { " (orphan: no longer in the article)" } else { "" };
-    println!("  [{}] {} “{}”{orphan}", h.id, h.color, h.quote.exact);
+    say!("  [{}] {} “{}”{orphan}", h.id, h.color, h.quote.exact);
     if !h.note.is_empty() {
-        println!("      note: {}", h.note);
+        say!("      note: {}", h.note);
     }
     if !h.tags.is_empty() {
-        println!("      tags: {}", h.tags.join(", "));
+        say!("      tags: {}", h.tags.join(", "));
     }
 }
 
 /// `2023-07-12T18:04:00+03:00` → `2023-07-12`.
 fn short_date(s: &str) -> String {
     s.get(..10).filter(|d| d.as_bytes().get(4) == Some(&b'-')).unwrap_or(s).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        for (input, shown) in [
+            ("plain — текст 😀", "plain — текст 😀"),
+            ("line\n\tindented", "line\n\tindented"),
+            ("\u{1b}]0;pwned\u{7}", "\\u{1b}]0;pwned\\u{7}"),
+            ("\u{1b}[2J\u{1b}[H", "\\u{1b}[2J\\u{1b}[H"),
+            ("a\u{0}b\rc\u{9b}d\u{7f}", "a\\u{0}b\\rc\\u{9b}d\\u{7f}"),
+        ] {
+            assert_eq!(terminal_safe(input), shown, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn json_escapes_c1_controls_too() {
+        let json = serde_json::to_string(&"\u{1b}[0m \u{9b}31m \u{7f} é").unwrap();
+        let safe = super::json_safe(json);
+        assert_eq!(safe, r#""\u001b[0m \u009b31m \u007f é""#);
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "\u{1b}[0m \u{9b}31m \u{7f} é");
+    }
 }

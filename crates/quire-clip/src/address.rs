@@ -81,7 +81,7 @@ fn is_tracking_param(name: &str) -> bool {
 }
 
 /// The identity of a web address for duplicate detection: lower-case scheme and host,
-/// no default port, no fragment, no tracking parameters, no trailing slash (except the root).
+/// no credentials, no default port, no fragment, no tracking parameters, no trailing slash (except the root).
 /// `None` for anything that is not an http(s) URL.
 pub fn normalize_url(input: &str) -> Option<String> {
     let mut url = Url::parse(input.trim()).ok()?;
@@ -89,6 +89,9 @@ pub fn normalize_url(input: &str) -> Option<String> {
         return None;
     }
     url.set_fragment(None);
+    // An http(s) URL has a host, so both calls succeed.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| !is_tracking_param(k))
@@ -120,6 +123,7 @@ mod tests {
             "https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/#comments",
             "https://worlddesk.example/2023/07/12/ukraine-closer-to-nato/?utm_source=x&utm_medium=y&fbclid=abc",
             "https://worlddesk.example/2023/07/12/ukraine-closer-to-nato?gclid=1",
+            "https://user:secret@worlddesk.example/2023/07/12/ukraine-closer-to-nato",
         ] {
             assert_eq!(normalize_url(input).as_deref(), Some(same), "{input}");
         }

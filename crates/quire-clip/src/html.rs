@@ -126,6 +126,7 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
     };
     let mut extracted = Extracted { meta, document, warnings };
     finish_meta(&mut extracted, &page);
+    crate::hygiene::tidy(&mut extracted, url);
     if extracted.is_empty() {
         extracted.warnings.push("the page has no text".to_owned());
     }
@@ -350,10 +351,10 @@ fn without_block(document: &Document, index: usize) -> Document {
     builder.finish()
 }
 
-/// Trims and collapses whitespace; `None` for an empty result.
+/// Takes out stray control characters, trims and collapses whitespace; `None` for an empty
+/// result.
 fn clean(s: &str) -> Option<String> {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!s.is_empty()).then_some(s)
+    crate::hygiene::clean_line(s)
 }
 
 /// Walks readable HTML and feeds a [`DocumentBuilder`].
@@ -638,11 +639,19 @@ mod tests {
 
     #[test]
     fn garbage_is_not_an_error() {
-        for html in ["<", "<<<>>>&&&", "\u{0}\u{1}", "<p><b><i>unclosed", "</div></div>text"] {
+        for html in ["<", "<<<>>>&&&", "<p><b><i>unclosed", "</div></div>text"] {
             let e = from_html(html, &HtmlOptions::default());
             assert!(!e.meta.title.is_empty(), "{html:?}");
         }
-        for html in ["", "<html><body></body></html>", "<script>x()</script>", "<p> \n </p>"] {
+        // Control characters are not text.
+        for html in [
+            "",
+            "<html><body></body></html>",
+            "<script>x()</script>",
+            "<p> \n </p>",
+            "\u{0}\u{1}",
+            "<p>\u{1b}\u{7}</p>",
+        ] {
             let e = from_html(html, &HtmlOptions::default());
             assert!(e.is_empty(), "{html:?}");
             assert!(!e.warnings.is_empty());

@@ -11,6 +11,7 @@ mod address;
 mod charset;
 mod format;
 mod html;
+mod hygiene;
 mod nesting;
 
 use quire_doc::{BlockKind, Document, DocumentBuilder};
@@ -20,6 +21,10 @@ pub use address::{normalize_url, parse_web_address, AddressProblem};
 pub use charset::{decode_html, decode_text, CharsetSource, Decoded};
 pub use format::{format_of_extension, looks_like_address, sniff, split_web_archive, Format, WebArchive};
 pub use html::{from_html, HtmlOptions};
+pub use hygiene::{
+    clean_line, has_visible_text, is_invisible, is_stray_control, language_tag, same_site, strip_controls, tidy,
+    without_credentials, MAX_LANGUAGE_TAG,
+};
 pub use nesting::{limit_nesting, MAX_DEPTH};
 
 /// Article metadata as found in the source.
@@ -75,12 +80,14 @@ pub fn from_text(text: &str) -> Extracted {
         builder.push_text(line, Default::default());
     }
     let document = builder.finish();
-    let mut warnings = Vec::new();
-    if title.is_empty() {
-        warnings.push("the text is empty".to_owned());
-    }
     let excerpt = excerpt_of(&document);
-    Extracted { meta: Metadata { title, excerpt, ..Metadata::default() }, document, warnings }
+    let mut extracted =
+        Extracted { meta: Metadata { title, excerpt, ..Metadata::default() }, document, warnings: Vec::new() };
+    hygiene::tidy(&mut extracted, None);
+    if extracted.meta.title.is_empty() {
+        extracted.warnings.push("the text is empty".to_owned());
+    }
+    extracted
 }
 
 /// The first paragraph, cut to about 200 characters at a word boundary.

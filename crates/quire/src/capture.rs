@@ -8,9 +8,10 @@ use quire_anchor::{AnchorKind, Text, TextQuoteSelector};
 use serde::Serialize;
 
 use crate::add::gather::article_at;
-use crate::highlights::{anchor_quote, squash, squashed_selector};
+use crate::highlights::{anchor_quote, check_quote, fit_note, squash, squashed_selector};
 use crate::store::highlights::{self, ImportedRow, NewRow};
 use crate::store::{articles, index, tags};
+use crate::tags::normalize_tags;
 use crate::{AddOptions, AddSource, Color, Error, Library, Result};
 
 pub use crate::add::images::{MAX_CAPTURED_IMAGES, MAX_CAPTURED_IMAGE_BYTES};
@@ -87,7 +88,7 @@ impl Library {
     /// page already in the library (same address or same text) is reported as a duplicate and
     /// only gets the tags given.
     pub fn save_page(&self, page: CapturedPage) -> Result<SavedPage> {
-        let tags = page.tags.clone();
+        let tags = normalize_tags(&page.tags)?;
         let options = AddOptions { tags: tags.clone(), ..AddOptions::default() };
         let outcome = self.add(&AddSource::Captured(Box::new(page)), &options)?;
         if !outcome.created && !tags.is_empty() {
@@ -103,9 +104,10 @@ impl Library {
     pub fn save_highlight(&self, captured: CapturedHighlight) -> Result<SavedHighlight> {
         let CapturedHighlight { url, page, selector, color, note, tags: names } = captured;
         let wanted = squashed_selector(&selector.exact, Some(&selector.prefix), Some(&selector.suffix));
-        if wanted.exact.is_empty() {
-            return Err(Error::InvalidValue { what: "selection", value: selector.exact, expected: "some text" });
-        }
+        // What the store would refuse is refused before the page is saved.
+        check_quote(&wanted.exact)?;
+        let note = fit_note(&note)?;
+        normalize_tags(&names)?;
         let found = article_at(self.store().read(), &url)?;
         let (article, page_saved) = match (found, page) {
             (Some(id), _) => (id, false),
@@ -131,7 +133,7 @@ impl Library {
                     already: true,
                 });
             }
-            let row = NewRow { article, quote: &quote, position, color: color.unwrap_or_default(), note: note.trim() };
+            let row = NewRow { article, quote: &quote, position, color: color.unwrap_or_default(), note: &note };
             let id = highlights::insert_imported(tx, &ImportedRow { row, anchor, created_at: None })?;
             tags::set_on_highlight(tx, id, &names)?;
             index::reindex_highlight(tx, id)?;

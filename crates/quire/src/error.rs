@@ -50,6 +50,9 @@ pub enum Error {
     TagExists(String),
     #[error("invalid tag name {0:?}: a tag needs at least one non-blank segment, e.g. \"NATO accession/Finland\"")]
     InvalidTag(String),
+    /// An input over one of the library's limits, or without the text it needs.
+    #[error("{0}")]
+    Refused(Refusal),
     #[error("invalid tag name \"{under}\": a tag cannot move under itself (\"{tag}\")")]
     TagUnderItself { tag: String, under: String },
     #[error("quote not found in article {article}: copy the exact text from the article")]
@@ -144,6 +147,51 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Why an input was refused: each limit is a constant of the module that keeps it
+/// ([`MAX_TAG_CHARS`](crate::MAX_TAG_CHARS), [`MAX_TAG_LEVELS`](crate::MAX_TAG_LEVELS),
+/// [`MAX_TAGS`](crate::MAX_TAGS), [`MAX_QUOTE_CHARS`](crate::MAX_QUOTE_CHARS),
+/// [`MAX_NOTE_CHARS`](crate::MAX_NOTE_CHARS)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A tag name longer than `MAX_TAG_CHARS` (the start of it).
+    TagTooLong(String),
+    /// A tag with more levels than `MAX_TAG_LEVELS` (the start of it).
+    TagTooDeep(String),
+    /// More distinct tags than `MAX_TAGS` given at once.
+    TooManyTags(usize),
+    /// A highlight's quote of this many characters.
+    QuoteTooLong(usize),
+    /// A note of this many characters.
+    NoteTooLong(usize),
+    /// A selection with nothing but whitespace, invisible or control characters.
+    EmptySelection,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::{MAX_NOTE_CHARS, MAX_QUOTE_CHARS, MAX_TAGS, MAX_TAG_CHARS, MAX_TAG_LEVELS};
+        match self {
+            Refusal::TagTooLong(start) => {
+                write!(f, "the tag name \"{start}…\" is too long: a tag name has at most {MAX_TAG_CHARS} characters")
+            }
+            Refusal::TagTooDeep(start) => {
+                write!(f, "the tag \"{start}\" has too many levels: a tag has at most {MAX_TAG_LEVELS}")
+            }
+            Refusal::TooManyTags(n) => {
+                write!(f, "too many tags ({n}): at most {MAX_TAGS} can be given at once")
+            }
+            Refusal::QuoteTooLong(n) => write!(
+                f,
+                "the quote is too long ({n} characters): a highlight's quote has at most {MAX_QUOTE_CHARS} characters"
+            ),
+            Refusal::NoteTooLong(n) => {
+                write!(f, "the note is too long ({n} characters): a note has at most {MAX_NOTE_CHARS} characters")
+            }
+            Refusal::EmptySelection => f.write_str("the selection holds no text"),
+        }
+    }
+}
+
 /// What kind of error it is: shells map it to exit codes and UI states; `--json` and the app
 /// see it as a snake_case word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -207,6 +255,7 @@ impl Error {
             Error::AmbiguousQuote { .. } => K::AmbiguousQuote,
             Error::TagExists(_) | Error::SameTextAs { .. } => K::Conflict,
             Error::InvalidTag(_)
+            | Error::Refused(_)
             | Error::TagUnderItself { .. }
             | Error::Anchor { .. }
             | Error::InvalidValue { .. }

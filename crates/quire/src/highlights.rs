@@ -7,8 +7,38 @@ use crate::store::highlights::{self, NewRow, Selection};
 use crate::store::{articles, index, tags};
 use crate::{
     normalize_tag, Error, Highlight, HighlightEdit, HighlightFilter, HighlightInContext, HighlightTarget, Library,
-    NewHighlight, Result,
+    NewHighlight, Refusal, Result,
 };
+
+/// The longest quote a highlight keeps, in characters.
+pub const MAX_QUOTE_CHARS: usize = 20_000;
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 100_000;
+
+/// Whether a quote can be a highlight's: some visible text (not only whitespace, zero-width or
+/// control characters), at most [`MAX_QUOTE_CHARS`]. Every highlight is stored through
+/// `store::highlights`, which asks this.
+pub(crate) fn check_quote(exact: &str) -> Result<()> {
+    if !quire_clip::has_visible_text(exact) {
+        return Err(Error::Refused(Refusal::EmptySelection));
+    }
+    let n = exact.chars().count();
+    if n > MAX_QUOTE_CHARS {
+        return Err(Error::Refused(Refusal::QuoteTooLong(n)));
+    }
+    Ok(())
+}
+
+/// A note as it is kept: trimmed, without control characters but tabs and line breaks, at
+/// most [`MAX_NOTE_CHARS`]. Every note is stored through `store::highlights`, which asks this.
+pub(crate) fn fit_note(note: &str) -> Result<String> {
+    let note = quire_clip::strip_controls(note).trim().to_owned();
+    let n = note.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(Error::Refused(Refusal::NoteTooLong(n)));
+    }
+    Ok(note)
+}
 
 impl Library {
     /// Creates a highlight; the quote must be found in the article's canonical text.
@@ -141,18 +171,27 @@ pub(crate) fn anchor_quote(
 }
 
 /// A quote another program saw, with its whitespace squashed (its line breaks and spaces need
-/// not be the canonical text's).
+/// not be the canonical text's), and with at most [`MAX_CONTEXT_CHARS`] of context on each
+/// side, the nearest to the quote (an orphan keeps its context as it is).
 pub(crate) fn squashed_selector(exact: &str, prefix: Option<&str>, suffix: Option<&str>) -> TextQuoteSelector {
+    let prefix = prefix.map(squash).unwrap_or_default();
+    let suffix = suffix.map(squash).unwrap_or_default();
+    let skip = prefix.chars().count().saturating_sub(MAX_CONTEXT_CHARS);
     TextQuoteSelector {
         exact: squash(exact),
-        prefix: prefix.map(squash).unwrap_or_default(),
-        suffix: suffix.map(squash).unwrap_or_default(),
+        prefix: prefix.chars().skip(skip).collect(),
+        suffix: suffix.chars().take(MAX_CONTEXT_CHARS).collect(),
     }
 }
 
-/// Text compared ignoring whitespace differences.
+/// The most context kept on each side of a quote another program saw (the library's own
+/// selectors keep `quire_anchor::CONTEXT_CHARS`).
+const MAX_CONTEXT_CHARS: usize = 8 * quire_anchor::CONTEXT_CHARS;
+
+/// Text compared ignoring whitespace differences; control characters (which no canonical text
+/// holds) are taken out.
 pub(crate) fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    quire_clip::strip_controls(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A highlight whose quote is not in the text: kept with its quote, at no place (`0..len`).

@@ -42,10 +42,11 @@ pub use capture::{
     CapturedHighlight, CapturedImage, CapturedPage, SavedHighlight, SavedPage, MAX_CAPTURED_IMAGES,
     MAX_CAPTURED_IMAGE_BYTES,
 };
-pub use error::{describe_occurrences, Error, ErrorKind, Origin, Result};
+pub use error::{describe_occurrences, Error, ErrorKind, Origin, Refusal, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
 pub use formats::{FormatReport, FormatRequest, OpenFormat, Selection};
+pub use highlights::{MAX_NOTE_CHARS, MAX_QUOTE_CHARS};
 pub use import::{
     HighlightTally, ImportFormat, ImportOptions, ImportReport, ImportedArticle, ImportedOrphan, LinkOnlyArticle,
     Politeness, Skipped,
@@ -57,7 +58,7 @@ pub use quire_export::markdown::MarkdownStyle;
 pub use sample::SAMPLE_URL;
 pub use search::{as_you_type, parse_query, Query, SearchRequest};
 pub use store::migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
-pub use tags::normalize_tag;
+pub use tags::{normalize_tag, MAX_TAGS, MAX_TAG_CHARS, MAX_TAG_LEVELS};
 pub use tokens::{
     hello_proof, hmac_sha256, pairing_code_port, token_hash, CodePort, TokenInfo, ENDPOINT_FALLBACK_PORTS,
     ENDPOINT_PORT, HELLO_CONTEXT, PAIRING_ATTEMPTS, PAIRING_CODE_MINUTES,

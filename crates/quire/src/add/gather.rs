@@ -37,13 +37,22 @@ pub(crate) struct Page {
 }
 
 impl Page {
+    /// Every source becomes a page here, so here is where what entered is made fit to keep:
+    /// no credentials in its addresses, and `quire_clip::tidy`'s rules (no control characters,
+    /// a language tag or none, no canonical address on another site) for what this library
+    /// built itself or took from the browser, as for what `quire-clip` extracted.
     fn new(
         url: Option<String>,
-        extracted: Extracted,
-        snapshot: Option<Snapshot>,
+        mut extracted: Extracted,
+        mut snapshot: Option<Snapshot>,
         local: LocalImages,
         remote_images: bool,
     ) -> Self {
+        let url = url.map(|u| quire_clip::without_credentials(&u).into_owned());
+        if let Some(snapshot) = &mut snapshot {
+            snapshot.url = snapshot.url.as_deref().map(|u| quire_clip::without_credentials(u).into_owned());
+        }
+        quire_clip::tidy(&mut extracted, url.as_deref());
         let canonical_text = extracted.document.canonical_text();
         let key = DuplicateKey::new(&extracted, url.as_deref(), &canonical_text);
         Self { url, extracted, snapshot, local, remote_images, canonical_text, key }

@@ -224,6 +224,7 @@ impl Library {
         report: &mut ImportReport,
         progress: &mut dyn FnMut(&ImportEvent),
     ) {
+        let item = tidy_item(item);
         let name = item.title.clone().or_else(|| item.url.clone()).unwrap_or_else(|| item.at.clone());
         let outcome = match self.store().write(|tx| store_item(tx, &item, prepared, options, snapshots)) {
             Ok(stored) => {
@@ -435,6 +436,19 @@ fn add_snapshots(tx: &Tx<'_>, id: i64, snapshots: &[(Snapshot, String)]) -> Resu
     Ok(())
 }
 
+/// An item as the library keeps it, whatever the file said: title and author without control
+/// characters, the address without credentials, notes without control characters (tags and
+/// highlights are checked where they are stored, the page where it is gathered).
+fn tidy_item(mut item: Item) -> Item {
+    item.title = item.title.as_deref().and_then(quire_clip::clean_line);
+    item.author = item.author.as_deref().and_then(quire_clip::clean_line);
+    item.url = item.url.map(|u| quire_clip::without_credentials(&u).into_owned());
+    for note in &mut item.notes {
+        *note = quire_clip::strip_controls(note).into_owned();
+    }
+    item
+}
+
 fn item_title(item: &Item) -> String {
     item.title
         .clone()
@@ -564,7 +578,7 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
     let text = Text::new(&canonical);
     for h in &item.highlights {
         let quote = squash(&h.quote);
-        if quote.is_empty() {
+        if !quire_clip::has_visible_text(&quote) {
             continue;
         }
         if have.contains(&quote) {

@@ -71,7 +71,11 @@ pub(crate) struct NewRow<'a> {
     pub(crate) note: &'a str,
 }
 
+/// Stores a highlight whose quote and note are within the library's limits
+/// (`highlights::check_quote`, `highlights::fit_note`), else nothing.
 pub(crate) fn insert(tx: &Transaction<'_>, new: &NewRow<'_>) -> Result<i64> {
+    crate::highlights::check_quote(&new.quote.exact)?;
+    let note = crate::highlights::fit_note(new.note)?;
     let now = now();
     tx.execute(
         "INSERT INTO highlights (article_id, exact, prefix, suffix, start_offset, end_offset, text_version, color, note,
@@ -86,7 +90,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, new: &NewRow<'_>) -> Result<i64> {
             new.position.end,
             quire_doc::CANONICAL_TEXT_VERSION,
             Sql(new.color),
-            new.note,
+            note,
             now,
             now
         ],
@@ -123,6 +127,7 @@ pub(crate) fn quotes_of(conn: &Connection, article: i64) -> Result<Vec<String>> 
 
 /// Sets the note and/or color (`None` keeps it) and the time of the change.
 pub(crate) fn edit(tx: &Transaction<'_>, id: i64, note: Option<&str>, color: Option<Color>) -> Result<()> {
+    let note = note.map(crate::highlights::fit_note).transpose()?;
     let n = tx.execute(
         "UPDATE highlights SET note = coalesce(?, note), color = coalesce(?, color), updated_at = ? WHERE id = ?",
         params![note, color.map(Sql), now(), id],

@@ -3,6 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::tags::normalize_tags;
 use crate::{normalize_tag, Error, Result};
 
 /// The case-insensitive identity of a normalized tag name. `%` and `_` are escaped so the key
@@ -58,9 +59,11 @@ fn spell_like_relatives(tx: &Transaction<'_>, name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
+/// Adds tags to an article: at most [`MAX_TAGS`](crate::MAX_TAGS) at once
+/// ([`normalize_tags`]), else none (the transaction fails).
 pub(crate) fn add_to_article(tx: &Transaction<'_>, article: i64, names: &[String]) -> Result<()> {
-    for name in names {
-        let tag = ensure(tx, name)?;
+    for name in normalize_tags(names)? {
+        let tag = ensure(tx, &name)?;
         tx.execute("INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)", [article, tag])?;
     }
     Ok(())
@@ -85,8 +88,9 @@ pub(crate) fn of_article(conn: &Connection, article: i64) -> Result<Vec<String>>
 }
 
 pub(crate) fn set_on_highlight(tx: &Transaction<'_>, highlight: i64, names: &[String]) -> Result<()> {
+    let names = normalize_tags(names)?;
     tx.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", [highlight])?;
-    for name in names {
+    for name in &names {
         let tag = ensure(tx, name)?;
         tx.execute("INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)", [highlight, tag])?;
     }
