@@ -18,6 +18,8 @@ pub struct EndpointStatus {
     pub port: Option<u16>,
     /// Why it does not run, in words.
     pub problem: Option<String>,
+    /// What the user should know while it runs (another program holds the default port).
+    pub warning: Option<String>,
 }
 
 #[derive(Default)]
@@ -73,8 +75,11 @@ impl Endpoint {
             Ok(running) => EndpointStatus {
                 port: running.handle.as_ref().map(quire_endpoint::EndpointHandle::port),
                 problem: running.problem.clone(),
+                warning: running.handle.as_ref().and_then(quire_endpoint::EndpointHandle::warning),
             },
-            Err(_) => EndpointStatus { port: None, problem: Some("the browser connection failed".to_owned()) },
+            Err(_) => {
+                EndpointStatus { port: None, problem: Some("the browser connection failed".to_owned()), warning: None }
+            }
         }
     }
 }

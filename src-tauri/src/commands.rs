@@ -727,7 +727,14 @@ pub async fn browser_connection(state: State<'_, LibraryState>) -> CommandResult
 /// A new pairing code for the extension's options page (valid 10 minutes, once).
 #[tauri::command]
 pub async fn pair_browser(state: State<'_, LibraryState>) -> CommandResult<String> {
-    state.blocking(|library| Ok(library.new_pairing_code()?)).await
+    // A code for this app's own port (its last letter tells the extension where to go).
+    let port = state.endpoint.status().port;
+    state
+        .blocking(move |library| match port {
+            Some(port) => Ok(library.new_pairing_code_for(port)?),
+            None => Ok(library.new_pairing_code()?),
+        })
+        .await
 }
 
 /// Revokes a browser's (or a script's) token: its next request is refused.

@@ -24,7 +24,11 @@ port: number | null,
 /**
  * Why it does not run, in words.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * What the user should know while it runs (another program holds the default port).
+ */
+warning: string | null, };
 
 export type BrowserConnection = { endpoint: EndpointStatus, 
 /**
