@@ -10,6 +10,7 @@ mod endpoint;
 mod export;
 mod exports;
 mod extraction;
+mod fulltext;
 mod highlights;
 mod hygiene;
 mod imports;

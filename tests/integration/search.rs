@@ -21,7 +21,8 @@ fn search_cases() {
         _ => "recipes",
     };
     let cases: &[(&str, &str)] = &[
-        ("allies", "finland[body] vilnius[body,quote]"),
+        // The article that matches in its text and in a highlighted quote ranks first.
+        ("allies", "vilnius[body,quote] finland[body]"),
         ("membership", "vilnius[body,note,quote]"),
         ("Kremlin", "vilnius[body,note]"),
         ("\"cluster munitions\"", "vilnius[body]"),

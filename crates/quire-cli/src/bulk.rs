@@ -203,3 +203,32 @@ pub fn fail_if_incomplete(summary: &ImportSummary) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Builds the search index again, with a progress bar on a terminal.
+pub fn reindex(lib: &Library, json: bool) -> quire::Result<quire::IndexSync> {
+    let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} articles indexed")
+                .expect("a valid template")
+                .progress_chars("█▌ "),
+        );
+        bar
+    });
+    let done = lib.reindex(&mut |p| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if done.busy {
+        return Err(quire::Error::IndexBusy);
+    }
+    if !json {
+        say!("indexed {} articles", done.updated);
+    }
+    Ok(done)
+}

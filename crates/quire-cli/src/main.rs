@@ -94,6 +94,9 @@ enum Command {
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
+    /// Build the search index again from the library (it lives beside the library, in
+    /// <library>.index; Quire keeps it up to date by itself: this is for a damaged one)
+    Reindex,
     /// Fetch the pages of articles kept only as links (imported without their page)
     Refetch {
         /// The articles (default: every link-only article)
@@ -453,6 +456,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         }
         Command::Backup { path } => out.backup(&lib.backup(path.as_deref())?),
         Command::Backups => out.backups(&quire::list_backups(lib.path())?),
+        Command::Reindex => {
+            let done = bulk::reindex(&lib, cli.json)?;
+            out.json(&done);
+        }
         // Handled above, before the library was opened.
         Command::Restore { .. } | Command::Serve { .. } => {}
         Command::Token(command) => serve::token(&lib, command, cli.json)?,

@@ -331,6 +331,9 @@ pub fn restore(library: &Path, from: &Path) -> Result<RestoreReport> {
     };
     discard(&tmp);
     result?;
+    // The search index was built from the content just replaced: a new generation makes it
+    // rebuild at the next search.
+    backup::renew_generation(library)?;
     let restored = check_backup(library)?;
     Ok(RestoreReport { restored, before })
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::add::gather::article_at;
 use crate::highlights::{anchor_quote, check_quote, fit_note, squash, squashed_selector};
 use crate::store::highlights::{self, ImportedRow, NewRow};
-use crate::store::{articles, index, tags};
+use crate::store::{articles, tags};
 use crate::tags::normalize_tags;
 use crate::{AddOptions, AddSource, Color, Error, Library, Result};
 
@@ -136,8 +136,6 @@ impl Library {
             let row = NewRow { article, quote: &quote, position, color: color.unwrap_or_default(), note: &note };
             let id = highlights::insert_imported(tx, &ImportedRow { row, anchor, created_at: None })?;
             tags::set_on_highlight(tx, id, &names)?;
-            index::reindex_highlight(tx, id)?;
-            index::reindex_article(tx, article)?;
             Ok(SavedHighlight { article_id: article, highlight_id: id, anchor, page_saved, already: false })
         })
     }

@@ -119,6 +119,13 @@ pub enum Error {
     NotARegularFile { path: PathBuf, what: &'static str },
     #[error("{} is not a Quire library to restore: {why}", .path.display())]
     NotALibrary { path: PathBuf, why: String },
+    #[error(
+        "the search index is being written by another Quire (the app, or another command): try again when it is done"
+    )]
+    IndexBusy,
+    /// The search index beside the library could not be read or written.
+    #[error("the search index {} could not be used: {why}", path.display())]
+    Index { path: PathBuf, why: String },
     #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
     LibraryTooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("cannot open the library {}: {source}", .path.display())]
@@ -276,7 +283,8 @@ impl Error {
             },
             Error::Query(_) => K::InvalidQuery,
             Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
-            Error::Io { .. } | Error::NotARegularFile { .. } | Error::Randomness(_) => K::Io,
+            Error::Io { .. } | Error::NotARegularFile { .. } | Error::Randomness(_) | Error::Index { .. } => K::Io,
+            Error::IndexBusy => K::Conflict,
             Error::Network { .. }
             | Error::NetworkRuntime(_)
             | Error::HttpClient(_)

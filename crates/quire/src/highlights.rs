@@ -4,7 +4,7 @@
 use quire_anchor::{AnchorKind, QuoteRequest, Text, TextPositionSelector, TextQuoteSelector};
 
 use crate::store::highlights::{self, NewRow, Selection};
-use crate::store::{articles, index, tags};
+use crate::store::{articles, tags};
 use crate::{
     normalize_tag, Error, Highlight, HighlightEdit, HighlightFilter, HighlightInContext, HighlightTarget, Library,
     NewHighlight, Refusal, Result,
@@ -52,8 +52,6 @@ impl Library {
                 &NewRow { article, quote: &quote, position, color: new.color, note: new.note.trim() },
             )?;
             tags::set_on_highlight(tx, id, &new.tags)?;
-            index::reindex_highlight(tx, id)?;
-            index::reindex_article(tx, article)?;
             highlights::get(tx, id)
         })
     }
@@ -65,23 +63,17 @@ impl Library {
     /// Changes a highlight's note, color or tags.
     pub fn update_highlight(&self, id: i64, edit: &HighlightEdit) -> Result<Highlight> {
         self.store().write(|tx| {
-            let article = highlights::article_of(tx, id)?;
+            highlights::article_of(tx, id)?;
             highlights::edit(tx, id, edit.note.as_deref().map(str::trim), edit.color)?;
             if let Some(names) = &edit.tags {
                 tags::set_on_highlight(tx, id, names)?;
             }
-            index::reindex_highlight(tx, id)?;
-            index::reindex_article(tx, article)?;
             highlights::get(tx, id)
         })
     }
 
     pub fn delete_highlight(&self, id: i64) -> Result<()> {
-        self.store().write(|tx| {
-            let article = highlights::article_of(tx, id)?;
-            highlights::delete(tx, id)?;
-            index::reindex_article(tx, article)
-        })
+        self.store().write(|tx| highlights::delete(tx, id))
     }
 
     /// Attaches a highlight (usually an orphan) to a new place in its article's current text;
@@ -93,8 +85,6 @@ impl Library {
             let (selector, position) = resolve_target(&text, article, target)?;
             highlights::set_anchor(tx, id, &selector, position, AnchorKind::Exact)?;
             highlights::touch(tx, id)?;
-            index::reindex_highlight(tx, id)?;
-            index::reindex_article(tx, article)?;
             highlights::get(tx, id)
         })
     }

@@ -19,6 +19,7 @@ mod export;
 mod fetch;
 mod files;
 mod formats;
+mod fulltext;
 mod highlights;
 mod import;
 mod model;
@@ -46,6 +47,7 @@ pub use error::{describe_occurrences, Error, ErrorKind, Origin, Refusal, Result}
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
 pub use formats::{FormatReport, FormatRequest, OpenFormat, Selection};
+pub use fulltext::{index_folder, IndexCheck, IndexHold, IndexProgress, IndexSync};
 pub use highlights::{MAX_NOTE_CHARS, MAX_QUOTE_CHARS};
 pub use import::{
     HighlightTally, ImportFormat, ImportOptions, ImportReport, ImportedArticle, ImportedOrphan, LinkOnlyArticle,
@@ -96,6 +98,8 @@ impl Default for OpenOptions {
 /// the connection only for the SQL it runs.
 pub struct Library {
     store: Mutex<Store>,
+    /// The full-text index, opened on first use.
+    fulltext: fulltext::Slot,
     path: PathBuf,
 }
 
@@ -114,7 +118,7 @@ impl Library {
         if options.backup_before_migration {
             backup::before_migration(path)?;
         }
-        Ok(Self { store: Mutex::new(Store::open(path)?), path: path.to_owned() })
+        Ok(Self { store: Mutex::new(Store::open(path)?), fulltext: fulltext::Slot::default(), path: path.to_owned() })
     }
 
     /// Where the library file is.
@@ -127,10 +131,25 @@ impl Library {
         self.store().schema_version()
     }
 
+    /// Whether this library wrote anything (the search index may have to catch up).
+    fn wrote(&self) -> bool {
+        self.store().wrote
+    }
+
     /// The store, for the duration of one call's SQL. A panic on another thread while it held
     /// the store cannot leave a transaction open (it rolls back when dropped), so a poisoned
     /// lock is taken over as it is.
     fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for Library {
+    /// A process that wrote leaves the search index caught up, when there is one (a library
+    /// never searched gets its index at its first search); nothing is lost if it cannot.
+    fn drop(&mut self) {
+        if self.wrote() && fulltext::index_folder(&self.path).join("meta.json").exists() {
+            let _ = self.sync_index();
+        }
     }
 }

@@ -8,7 +8,7 @@ use quire_anchor::{AnchorKind, Text, TextPositionSelector};
 use crate::add::Gathered;
 use crate::highlights::anchor_error;
 use crate::store::articles::LINK_HASH_PREFIX;
-use crate::store::{articles, highlights, index, media, Tx};
+use crate::store::{articles, highlights, media, Tx};
 use crate::{AddOutcome, Error, ReanchorReport, ReanchoredHighlight, Result};
 
 /// Replaces article `id`'s content with what was gathered and re-anchors its highlights, in
@@ -53,7 +53,6 @@ pub(crate) fn replace_content(tx: &Tx<'_>, id: i64, gathered: Gathered) -> Resul
                 let kind = if first_text && kind == AnchorKind::Moved { AnchorKind::Exact } else { kind };
                 let (selector, position) = text.selectors(start, end).map_err(|e| anchor_error(id, e))?;
                 highlights::set_anchor(tx, old.id, &selector, position, kind)?;
-                index::reindex_highlight(tx, old.id)?;
                 (kind, selector.exact)
             }
         };
@@ -65,7 +64,6 @@ pub(crate) fn replace_content(tx: &Tx<'_>, id: i64, gathered: Gathered) -> Resul
         }
         report.highlights.push(ReanchoredHighlight { id: old.id, before: old.quote.exact, after, anchor: kind });
     }
-    index::reindex_article(tx, id)?;
     let title = content.title.to_owned();
     Ok(AddOutcome { id, title, created: false, warnings: gathered.extracted.warnings, reanchored: Some(report) })
 }

@@ -1,17 +1,23 @@
-//! Search: Quire's own query language compiled to a safe FTS5 expression.
+//! Search: Quire's own query language, parsed into terms and filters, answered by the
+//! full-text index (`fulltext`).
 //!
 //! Syntax: `word`, `"a phrase"`, `prefix*`, `-excluded` / `-"excluded phrase"`, and filters
 //! `tag:NAME` / `tag:"NAME WITH SPACES"` (the tag or a sub-tag, on the article or one of its
 //! highlights), `site:TEXT`, `is:unread|read|archived|favorite`, `has:highlights|notes`.
-//! Every word reaches FTS5 as a quoted string, so no user text is ever parsed as FTS5 syntax:
-//! `AND`, `(`, `NEAR` are searched for literally (punctuation alone is ignored, as FTS5's
-//! tokenizer would). Unclosed quotes and empty or unknown filters are clear errors.
+//! No user text is ever parsed as the index's query syntax: each word becomes word forms (see
+//! `fulltext::text`), so `AND`, `(`, `NEAR` are searched for literally and punctuation alone
+//! is ignored. Unclosed quotes and empty or unknown filters are clear errors.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::fulltext::query::EntryWords;
+use crate::fulltext::{text, FullText, Plan};
 use crate::store::articles::{self, Page};
-use crate::store::{highlights, index, tags};
-use crate::{ArticleFilter, Error, Field, Library, Result, SearchHit, SnippetPart, Sort, Status};
+use crate::store::fulltext as journal;
+use crate::store::{highlights, tags};
+use crate::{ArticleFilter, Error, Field, Library, Result, SearchHit, Status};
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -37,8 +43,9 @@ pub enum Term {
 }
 
 impl Term {
-    /// The term as an FTS5 string: always double-quoted, inner quotes doubled.
-    fn to_fts(&self) -> String {
+    /// The term as typed, quoted (how tests show a parsed query).
+    #[cfg(test)]
+    fn quoted(&self) -> String {
         match self {
             Term::Word(w) | Term::Phrase(w) => format!("\"{}\"", w.replace('"', "\"\"")),
             Term::Prefix(w) => format!("\"{}\"*", w.replace('"', "\"\"")),
@@ -52,13 +59,15 @@ impl Query {
         self.terms.is_empty()
     }
 
+    #[cfg(test)]
     fn match_all(&self) -> Option<String> {
         join_terms(&self.terms, " AND ")
     }
 }
 
+#[cfg(test)]
 fn join_terms(terms: &[Term], op: &str) -> Option<String> {
-    (!terms.is_empty()).then(|| terms.iter().map(Term::to_fts).collect::<Vec<_>>().join(op))
+    (!terms.is_empty()).then(|| terms.iter().map(Term::quoted).collect::<Vec<_>>().join(op))
 }
 
 /// Parses a user's query. Errors say what to change.
@@ -226,17 +235,13 @@ pub fn as_you_type(text: &str) -> String {
     }
 }
 
-/// The fields snippets come from, in the order they are preferred, with their index column.
-const FIELDS: [(Field, usize); 5] = [
-    (Field::Body, index::BODY),
-    (Field::Quote, index::QUOTES),
-    (Field::Note, index::NOTES),
-    (Field::Title, index::TITLE),
-    (Field::Byline, index::BYLINE),
-];
+/// The fields, in the order of the index's text fields (`Fields::weighted`).
+const FIELDS: [Field; 5] = [Field::Title, Field::Byline, Field::Body, Field::Quote, Field::Note];
+/// The order snippets are taken from: the text first, then quotes, notes, title, byline.
+const SNIPPET_ORDER: [usize; 5] = [2, 3, 4, 0, 1];
 
 impl Library {
-    /// Searches the library with a query typed by the user; results ranked by bm25 (title
+    /// Searches the library with a query typed by the user; results ranked by BM25 (title
     /// weighs most), at most `limit`.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let filter = ArticleFilter { limit: Some(limit), ..ArticleFilter::default() };
@@ -251,90 +256,164 @@ impl Library {
         let text = if request.as_you_type { as_you_type(&request.text) } else { request.text.clone() };
         let q = if has_filter && text.trim().is_empty() { Query::default() } else { parse_query(&text)? };
         let mut filter = request.filter.to_filter()?;
-        if let Some(excluded) = join_terms(&q.excluded, " OR ") {
-            filter.not_matching(&excluded);
-        }
-        for tag in &q.tags {
-            filter.tag(&tags::key_of(tag));
-        }
-        for site in &q.sites {
-            filter.site(site);
-        }
-        filter.statuses(&q.statuses);
-        if q.favorite {
-            filter.favorite(true);
-        }
-        if q.has_highlights {
-            filter.has_highlights();
-        }
-        if q.has_notes {
-            filter.has_notes();
-        }
         let limit = request.filter.limit.unwrap_or(50);
         let offset = request.filter.offset.unwrap_or(0);
+        if q.terms.is_empty() && q.excluded.is_empty() {
+            // Filters only: the library's list, in the order asked for.
+            for tag in &q.tags {
+                filter.tag(&tags::key_of(tag));
+            }
+            for site in &q.sites {
+                filter.site(site);
+            }
+            filter.statuses(&q.statuses);
+            if q.favorite {
+                filter.favorite(true);
+            }
+            if q.has_highlights {
+                filter.has_highlights();
+            }
+            if q.has_notes {
+                filter.has_notes();
+            }
+            let store = self.store();
+            let conn = store.read();
+            let page = Page { limit: Some(limit.max(1)), offset: Some(offset) };
+            let ids = articles::ids(conn, &filter, request.filter.sort, page)?;
+            return ids
+                .into_iter()
+                .map(|id| {
+                    let article = articles::summary(conn, id)?;
+                    Ok(SearchHit {
+                        article,
+                        rank: 0.0,
+                        matched_in: Vec::new(),
+                        snippet: Vec::new(),
+                        highlights: Vec::new(),
+                    })
+                })
+                .collect();
+        }
+        let mut analyzer = text::analyzer();
+        let mut plan = Plan::new(&q, &mut analyzer);
+        if let Some(tag) = &request.filter.tag {
+            plan.tags.push(tags::key_of(&crate::normalize_tag(tag)?));
+        }
+        plan.status = request.filter.status;
+        match (q.favorite, request.filter.favorite) {
+            (true, Some(false)) => return Ok(Vec::new()),
+            (_, Some(f)) => plan.favorite = Some(f),
+            _ => {}
+        }
+        let ranked = self.ranked(&plan, offset + limit, &mut analyzer)?;
+        let ranked: Vec<(i64, f32)> = ranked.into_iter().skip(offset).take(limit).collect();
+        // Snippets, where the words matched and which highlights matched: from the texts of
+        // the articles kept, matched here the way the index matches them.
         let store = self.store();
         let conn = store.read();
-        let matching = q.match_all();
-        let ranked = match (&matching, request.filter.sort) {
-            (None, sort) if sort != Sort::Clipped => {
-                let page = Page { limit: Some(limit.max(1)), offset: Some(offset) };
-                articles::ids(conn, &filter, sort, page)?.into_iter().map(|id| (id, 0.0)).collect()
-            }
-            _ => index::ranked(conn, matching.as_deref(), &filter, limit, offset)?,
-        };
-        // Ranks first and makes snippets afterwards, only for the rows kept: SQLite evaluates
-        // every selected column before it sorts, and a snippet costs far more than a rank.
         let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
-        let columns: Vec<usize> = FIELDS.iter().map(|(_, col)| *col).collect();
-        let mut snippets = match &matching {
-            Some(expr) => index::snippets(conn, expr, &columns, &ids)?,
-            None => HashMap::new(),
-        };
-        let any_term = join_terms(&q.terms, " OR ");
+        let entries = journal::entries(conn, &ids)?;
+        let terms = &plan.terms;
         let mut hits = Vec::with_capacity(ranked.len());
-        for (id, rank) in ranked {
-            let texts = snippets.remove(&id).unwrap_or_default();
-            let mut matched_in = Vec::new();
-            let mut snippet = Vec::new();
-            for ((field, _), text) in FIELDS.iter().zip(&texts) {
-                if text.contains(index::OPEN) {
-                    matched_in.push(*field);
-                    if snippet.is_empty() {
-                        snippet = split_snippet(text);
-                    }
+        for (id, score) in ranked {
+            let Ok(at) = entries.binary_search_by_key(&id, |e| e.id) else { continue };
+            let entry = &entries[at];
+            let texts = [&entry.title, &entry.byline, &entry.body, &entry.quotes, &entry.notes];
+            let words = EntryWords::of(entry, &mut analyzer);
+            let matched: Vec<Vec<usize>> = words.0.iter().map(|w| text::matched_words(w, terms)).collect();
+            let matched_in: Vec<Field> =
+                FIELDS.iter().zip(&matched).filter(|(_, m)| !m.is_empty()).map(|(f, _)| *f).collect();
+            let snippet = SNIPPET_ORDER
+                .iter()
+                .find_map(|&i| text::snippet(texts[i], &words.0[i], &matched[i]))
+                .unwrap_or_default();
+            let mut found = Vec::new();
+            for h in highlights::of_article(conn, id)? {
+                let quote = text::words(&mut analyzer, &h.quote.exact);
+                let note = text::words(&mut analyzer, &h.note);
+                if terms
+                    .iter()
+                    .any(|(forms, kind)| text::occurs(&quote, forms, *kind) || text::occurs(&note, forms, *kind))
+                {
+                    found.push(h);
                 }
             }
-            let highlights = match &any_term {
-                Some(expr) => index::matching_highlights(conn, expr, id)?
-                    .into_iter()
-                    .map(|h| highlights::get(conn, h))
-                    .collect::<Result<Vec<_>>>()?,
-                None => Vec::new(),
-            };
             let article = articles::summary(conn, id)?;
-            hits.push(SearchHit { article, rank, matched_in, snippet, highlights });
+            hits.push(SearchHit { article, rank: -f64::from(score), matched_in, snippet, highlights: found });
         }
         Ok(hits)
     }
+
+    /// The best `wanted` articles for a plan, best first (by score; newest first when the
+    /// plan has no words to rank by): from the index, and, for articles it has not caught up
+    /// with, matched here.
+    fn ranked(&self, plan: &Plan, wanted: usize, analyzer: &mut TextAnalyzer) -> Result<Vec<(i64, f32)>> {
+        // Catch up first when this process can; when another holds the index, its pending
+        // articles are matched here below. A failure to write it is no reason not to answer.
+        let _ = self.sync_index();
+        let slot = self.fulltext()?;
+        let Some(ft) = slot.as_ref() else { return Ok(Vec::new()) };
+        let (from_index, outside) = match self.unindexed(ft)? {
+            Some(pending) => {
+                let skip: HashSet<i64> = pending.iter().copied().collect();
+                (ft.search(plan, &skip, wanted)?, pending)
+            }
+            // Built from other content: every article is matched here.
+            None => (Vec::new(), journal::all_ids(self.store().read())?),
+        };
+        if outside.is_empty() {
+            return Ok(from_index);
+        }
+        let mut all: Vec<(i64, f32, i64)> = Vec::new();
+        if plan.ranks() {
+            all.extend(from_index.into_iter().map(|(id, score)| (id, score, 0)));
+        } else {
+            // Newest first: the index's answer is in that order, but its dates are needed to
+            // merge with the rest.
+            let dates =
+                journal::clipped(self.store().read(), &from_index.iter().map(|(id, _)| *id).collect::<Vec<_>>())?;
+            all.extend(from_index.into_iter().map(|(id, score)| (id, score, dates.get(&id).copied().unwrap_or(0))));
+        }
+        for chunk in outside.chunks(500) {
+            let entries = journal::entries(self.store().read(), chunk)?;
+            for entry in &entries {
+                let words = EntryWords::of(entry, analyzer);
+                if plan.matches(entry, &words) {
+                    all.push((entry.id, score_outside(ft, plan, &words), clipped_seconds(&entry.clipped_at)));
+                }
+            }
+        }
+        if plan.ranks() {
+            all.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        } else {
+            all.sort_by(|a, b| b.2.cmp(&a.2).then(b.0.cmp(&a.0)));
+        }
+        all.truncate(wanted);
+        Ok(all.into_iter().map(|(id, score, _)| (id, score)).collect())
+    }
 }
 
-fn split_snippet(text: &str) -> Vec<SnippetPart> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    let (open_mark, close_mark) = (index::OPEN, index::CLOSE);
-    while let Some(open) = rest.find(open_mark) {
-        if open > 0 {
-            parts.push(SnippetPart { text: rest[..open].to_owned(), hit: false });
+/// A score for an article matched outside the index, on the index's scale as far as it can
+/// be: each term's best field weight, times its rarity in the index, times its count.
+fn score_outside(ft: &FullText, plan: &Plan, words: &EntryWords) -> f32 {
+    let mut score = 0.0;
+    for (forms, kind) in &plan.terms {
+        let mut best: f32 = 0.0;
+        for ((field, weight), w) in ft.fields.weighted().iter().zip(&words.0) {
+            let count = text::matched_words(w, std::slice::from_ref(&(forms.clone(), *kind))).len();
+            if count > 0 {
+                let idf = forms.first().map_or(1.0, |form| ft.idf(*field, form));
+                best = best.max(weight * idf * (1.0 + (count as f32).ln()) / (1.0 + (count as f32).ln() + 1.2));
+            }
         }
-        let after = &rest[open + open_mark.len_utf8()..];
-        let close = after.find(close_mark).unwrap_or(after.len());
-        parts.push(SnippetPart { text: after[..close].to_owned(), hit: true });
-        rest = after.get(close + close_mark.len_utf8()..).unwrap_or("");
+        score += best;
     }
-    if !rest.is_empty() {
-        parts.push(SnippetPart { text: rest.to_owned(), hit: false });
-    }
-    parts
+    score
+}
+
+fn clipped_seconds(stored: &str) -> i64 {
+    time::OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339)
+        .map_or(0, |t| t.unix_timestamp())
 }
 
 #[cfg(test)]
@@ -359,7 +438,7 @@ mod tests {
     }
 
     #[test]
-    fn queries_compile_to_quoted_fts() {
+    fn queries_parse_into_terms_and_filters() {
         let cases = [
             ("allies", r#"match="allies" not= tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
             (r#""security guarantees" -Kremlin Zelen*"#, r#"match="security guarantees" AND "Zelen"* not="Kremlin" tags=[] sites=[] is=[] fav=false hl=false notes=false"#),
@@ -402,15 +481,5 @@ mod tests {
         for (typed, expected) in cases {
             assert_eq!(as_you_type(typed), expected, "{typed:?}");
         }
-    }
-
-    #[test]
-    fn snippets_split_on_markers() {
-        let parts = split_snippet("…the \u{2}allies\u{3} and \u{2}NATO\u{3}");
-        let shown: Vec<(String, bool)> = parts.into_iter().map(|p| (p.text, p.hit)).collect();
-        assert_eq!(
-            shown,
-            [("…the ".into(), false), ("allies".into(), true), (" and ".into(), false), ("NATO".into(), true)]
-        );
     }
 }

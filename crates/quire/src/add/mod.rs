@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use crate::store::{articles, index, media, tags};
+use crate::store::{articles, media, tags};
 use crate::{reanchor, AddOutcome, Error, FetchConfig, Library, Origin, Result};
 
 pub(crate) use gather::Gathered;
@@ -44,6 +44,9 @@ pub enum AddSource {
     /// A page as a browser rendered it, with the images it sent: nothing is fetched.
     Captured(Box<crate::CapturedPage>),
 }
+
+/// A bulk add brings the search index up to date after this many items.
+const SYNC_EVERY: usize = 2000;
 
 /// Options for adding articles.
 #[derive(Debug, Clone, Default)]
@@ -152,7 +155,12 @@ impl Library {
             let result = item.and_then(|source| self.add_with(&source, options, &mut network));
             let outcome = record(&mut summary, &name, result);
             progress(&ImportEvent::Item { index, name, outcome });
+            if (index + 1) % SYNC_EVERY == 0 {
+                // Searches meanwhile find what is already added without matching it one by one.
+                let _ = self.sync_index();
+            }
         }
+        let _ = self.sync_index();
         summary
     }
 
@@ -220,7 +228,6 @@ impl Library {
                     media::add_snapshot(tx, id, snapshot)?;
                 }
                 tags::add_to_article(tx, id, &options.tags)?;
-                index::reindex_article(tx, id)?;
                 let Gathered { extracted, .. } = gathered;
                 Ok(AddOutcome {
                     id,

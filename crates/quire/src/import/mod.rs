@@ -36,7 +36,7 @@ use crate::highlights::{anchor_quote, squash, squashed_selector};
 use crate::store::articles::{self, ArticleContent, Imported};
 use crate::store::highlights::{self, ImportedRow, NewRow};
 use crate::store::media::Snapshot;
-use crate::store::{index, media, tags, Tx};
+use crate::store::{media, tags, Tx};
 use crate::{reanchor, AddOptions, Color, Error, FetchConfig, ImportEvent, ItemOutcome, Library, Result, Status};
 
 /// How to import a file.
@@ -131,13 +131,17 @@ impl Library {
     ) -> Result<ImportReport> {
         let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        if crate::archive::is_archive(&bytes) {
-            return self.import_archive(&bytes, path, options, progress, cancel);
-        }
-        let export = quire_import::parse(&name, &bytes, options.from, &quire_import::Limits::default())
-            .map_err(|source| Error::ImportFile { path: path.to_owned(), source })?;
-        drop(bytes);
-        Ok(self.import_export(export, options, progress, cancel))
+        let report = if crate::archive::is_archive(&bytes) {
+            self.import_archive(&bytes, path, options, progress, cancel)?
+        } else {
+            let export = quire_import::parse(&name, &bytes, options.from, &quire_import::Limits::default())
+                .map_err(|source| Error::ImportFile { path: path.to_owned(), source })?;
+            drop(bytes);
+            self.import_export(export, options, progress, cancel)
+        };
+        // What was imported is searchable at once (a failure here leaves it to the next search).
+        let _ = self.sync_index();
+        Ok(report)
     }
 
     /// Imports what was read from an export file.
@@ -424,7 +428,6 @@ fn store_item(
     names.extend(options.tags.iter().cloned());
     tags::add_to_article(tx, id, &names)?;
     let (tally, orphans) = add_highlights(tx, id, item)?;
-    index::reindex_article(tx, id)?;
     let title = articles::current(tx, id)?.title;
     Ok(Stored { id, title, kind, warnings, tally, orphans })
 }
@@ -607,7 +610,6 @@ fn add_highlights(tx: &Tx<'_>, article: i64, item: &Item) -> Result<(HighlightTa
             },
         )?;
         tags::set_on_highlight(tx, id, &h.tags)?;
-        index::reindex_highlight(tx, id)?;
         match anchor {
             AnchorKind::Exact | AnchorKind::Moved => tally.exact += 1,
             AnchorKind::Fuzzy { .. } => tally.fuzzy += 1,

@@ -238,13 +238,12 @@ pub(crate) fn canonical_text(conn: &Connection, id: i64) -> Result<String> {
 }
 
 /// Deletes an article with everything it owns (highlights, tag links, images links,
-/// snapshots, versions, index rows); tags nothing carries any more go too.
+/// snapshots, versions); tags nothing carries any more go too.
 pub(crate) fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
     let n = tx.execute("DELETE FROM articles WHERE id = ?", [id])?;
     if n == 0 {
         return Err(Error::ArticleNotFound(id));
     }
-    super::index::forget_article(tx, id)?;
     super::tags::delete_unused(tx)
 }
 

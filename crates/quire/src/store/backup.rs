@@ -126,3 +126,12 @@ pub(crate) fn schema_of(path: &Path) -> Option<i64> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
     conn.pragma_query_value(None, "user_version", |r| r.get(0)).ok()
 }
+
+/// Starts a new content generation in the library at `path` (after a restore replaced its
+/// content), so that its search index is rebuilt.
+pub(crate) fn renew_generation(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|source| Error::Open { path: path.to_owned(), source })?;
+    conn.busy_timeout(super::BUSY_TIMEOUT).map_err(|source| Error::Open { path: path.to_owned(), source })?;
+    super::fulltext::renew_generation(&conn)
+}

@@ -73,13 +73,6 @@ impl Filter {
         self
     }
 
-    /// Articles whose full-text row does not match an FTS5 expression (already quoted).
-    pub(crate) fn not_matching(&mut self, fts: &str) -> &mut Self {
-        self.cond.push_str(" AND a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)");
-        self.args.push(fts.to_owned().into());
-        self
-    }
-
     /// The condition, to follow `WHERE`.
     pub(crate) fn condition(&self) -> &str {
         &self.cond
@@ -88,10 +81,5 @@ impl Filter {
     /// Its parameters, in order.
     pub(crate) fn args(&self) -> impl rusqlite::Params + '_ {
         rusqlite::params_from_iter(self.args.iter())
-    }
-
-    /// Its parameters after others that come first in the statement.
-    pub(crate) fn args_after(&self, first: Vec<Value>) -> impl rusqlite::Params + '_ {
-        rusqlite::params_from_iter(first.into_iter().chain(self.args.iter().cloned()))
     }
 }

@@ -142,7 +142,7 @@ pub(crate) fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
     if tx.execute("DELETE FROM highlights WHERE id = ?", [id])? == 0 {
         return Err(Error::HighlightNotFound(id));
     }
-    super::index::forget_highlight(tx, id)
+    Ok(())
 }
 
 /// Where a highlight now anchors (its selectors on the current text), and how.

@@ -8,15 +8,16 @@
 //! it was.
 //!
 //! Submodules hold the SQL of one part of the schema each, as functions over a `&Connection`
-//! (a transaction derefs to one): `articles`, `highlights`, `tags`, `index` (full-text search),
+//! (a transaction derefs to one): `articles`, `highlights`, `tags`, `fulltext` (what the search
+//! index is derived from),
 //! `media` (images and snapshots), `saved` (saved searches), `filter` (the one builder of
 //! article filters, used by list, count, search and export).
 
 pub(crate) mod articles;
 pub(crate) mod backup;
 pub(crate) mod filter;
+pub(crate) mod fulltext;
 pub(crate) mod highlights;
-pub(crate) mod index;
 pub(crate) mod media;
 pub(crate) mod migrate;
 pub(crate) mod saved;
@@ -44,6 +45,8 @@ pub(crate) type Conn = Connection;
 /// The open database.
 pub(crate) struct Store {
     conn: Connection,
+    /// A write was committed through this store (the search index may need to catch up).
+    pub(crate) wrote: bool,
 }
 
 impl Store {
@@ -59,7 +62,7 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "normal").map_err(open_err)?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self { conn })
+        Ok(Self { conn, wrote: false })
     }
 
     /// The connection, for reads.
@@ -72,6 +75,7 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&tx)?;
         tx.commit()?;
+        self.wrote = true;
         Ok(value)
     }
 
