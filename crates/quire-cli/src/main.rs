@@ -124,6 +124,9 @@ enum Command {
         favorite: bool,
         #[arg(long)]
         limit: Option<usize>,
+        /// Skip this many first (with --limit: the next page)
+        #[arg(long)]
+        offset: Option<usize>,
     },
     /// Show an article: metadata, text and highlights
     Show { id: i64 },
@@ -182,6 +185,9 @@ enum Command {
         query: Vec<String>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Skip this many best results first (the next page)
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
     },
     /// Export articles with their highlights and notes to one annotated PDF
     Export {
@@ -414,12 +420,13 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 bulk::fail_if_incomplete(&summary)?;
             }
         }
-        Command::List { tag, status, favorite, limit } => {
+        Command::List { tag, status, favorite, limit, offset } => {
             let filter = ArticleFilter {
                 tag: tag.clone(),
                 status: status.as_deref().map(str::parse).transpose()?,
                 favorite: favorite.then_some(true),
                 limit: *limit,
+                offset: *offset,
                 ..ArticleFilter::default()
             };
             out.articles(&lib.list_articles(&filter)?);
@@ -504,7 +511,11 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             TagCommand::List => out.tags(&lib.tags()?),
         },
-        Command::Search { query, limit } => out.search(&lib.search(&query.join(" "), *limit)?),
+        Command::Search { query, limit, offset } => {
+            let filter = ArticleFilter { limit: Some(*limit), offset: Some(*offset), ..ArticleFilter::default() };
+            let request = quire::SearchRequest { text: query.join(" "), filter, as_you_type: false };
+            out.search(&lib.search_with(&request)?)
+        }
         Command::Export {
             ids,
             tag,

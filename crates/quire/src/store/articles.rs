@@ -3,7 +3,7 @@
 //! column name.
 
 use quire_doc::Document;
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use super::filter::Filter;
 use super::values::Sql;
@@ -326,35 +326,33 @@ fn order_by(sort: Sort) -> &'static str {
 
 /// The articles that pass the filter, in order, with their tags.
 pub(crate) fn list(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<ArticleSummary>> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {}{}{}",
-        filter.condition(),
-        order_by(sort),
-        page.sql()
-    );
+    let (cond, args) = filter.resolve(conn)?;
+    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {cond}{}{}", order_by(sort), page.sql());
     let mut stmt = conn.prepare(&sql)?;
-    let mut out = stmt.query_map(filter.args(), summary_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out =
+        stmt.query_map(params_from_iter(args.iter()), summary_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     fill_tags(conn, &mut out)?;
     Ok(out)
 }
 
 /// The ids of the articles that pass the filter, in order.
 pub(crate) fn ids(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<i64>> {
-    let sql = format!("SELECT a.id FROM articles a WHERE {}{}{}", filter.condition(), order_by(sort), page.sql());
+    let (cond, args) = filter.resolve(conn)?;
+    let sql = format!("SELECT a.id FROM articles a WHERE {cond}{}{}", order_by(sort), page.sql());
     let mut stmt = conn.prepare(&sql)?;
-    let ids = stmt.query_map(filter.args(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let ids = stmt.query_map(params_from_iter(args.iter()), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
 
 /// How many articles pass the filter, and how many highlights they have.
 pub(crate) fn count(conn: &Connection, filter: &Filter) -> Result<ArticleCount> {
+    let (cond, args) = filter.resolve(conn)?;
     let sql = format!(
         "SELECT count(*) AS articles,
                 coalesce(sum((SELECT count(*) FROM highlights h WHERE h.article_id = a.id)), 0) AS highlights
-         FROM articles a WHERE {}",
-        filter.condition()
+         FROM articles a WHERE {cond}"
     );
-    Ok(conn.query_row(&sql, filter.args(), |r| {
+    Ok(conn.query_row(&sql, params_from_iter(args.iter()), |r| {
         Ok(ArticleCount {
             articles: r.get::<_, i64>("articles")? as usize,
             highlights: r.get::<_, i64>("highlights")? as usize,

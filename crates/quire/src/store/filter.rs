@@ -3,38 +3,75 @@
 //! so a filter means the same everywhere. User text is only ever a bound parameter.
 
 use rusqlite::types::Value;
+use rusqlite::Connection;
 
 use super::tags::{key_or_sub, KEY_OR_SUB};
 use super::values::Sql;
-use crate::Status;
+use crate::{Result, Status};
 
 /// A condition on `articles a`, built from typed criteria.
 #[derive(Debug, Clone)]
 pub(crate) struct Filter {
     cond: String,
     args: Vec<Value>,
+    /// Tag keys (each: the tag or a sub-tag, on the article or one of its highlights); their
+    /// SQL is chosen when the filter runs, by how many articles carry the tag.
+    tags: Vec<String>,
 }
 
 impl Default for Filter {
     fn default() -> Self {
-        Self { cond: String::from("1"), args: Vec::new() }
+        Self { cond: String::from("1"), args: Vec::new(), tags: Vec::new() }
     }
 }
+
+/// A tag on at least this many articles is checked row by row while the list is read in its
+/// order (the first page is found early); a rarer one is read from the tag's side.
+const DENSE_TAG: i64 = 2000;
 
 impl Filter {
     /// Articles carrying the tag (by key, see `tags::key_of`) or one of its sub-tags, on the
     /// article itself or on one of its highlights.
     pub(crate) fn tag(&mut self, key: &str) -> &mut Self {
-        self.cond.push_str(&format!(
-            " AND a.id IN (
-                SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE {KEY_OR_SUB}
-                UNION
-                SELECT h.article_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
-                JOIN highlights h ON h.id = ht.highlight_id WHERE {KEY_OR_SUB})"
-        ));
-        let args = key_or_sub(key);
-        self.args.extend(args.iter().chain(&args).map(|a| Value::from(a.clone())));
+        self.tags.push(key.to_owned());
         self
+    }
+
+    /// The whole condition and its parameters, for this library: a rare tag is read from its
+    /// own side (its articles, then sorted), a common one is checked row by row as the list is
+    /// read in order (a page is found long before the end).
+    pub(crate) fn resolve(&self, conn: &Connection) -> Result<(String, Vec<Value>)> {
+        let mut cond = self.cond.clone();
+        let mut args = self.args.clone();
+        for key in &self.tags {
+            let pair = key_or_sub(key);
+            let dense: i64 = conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM article_tags at WHERE at.tag_id IN
+                        (SELECT t.id FROM tags t WHERE {KEY_OR_SUB}) LIMIT {DENSE_TAG})"
+                ),
+                pair.clone(),
+                |r| r.get(0),
+            )?;
+            if dense >= DENSE_TAG {
+                cond.push_str(&format!(
+                    " AND (EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                                   WHERE at.article_id = a.id AND {KEY_OR_SUB})
+                           OR EXISTS (SELECT 1 FROM highlights h JOIN highlight_tags ht ON ht.highlight_id = h.id
+                                      JOIN tags t ON t.id = ht.tag_id WHERE h.article_id = a.id AND {KEY_OR_SUB}))"
+                ));
+            } else {
+                cond.push_str(&format!(
+                    " AND a.id IN (
+                        SELECT at.article_id FROM article_tags at WHERE at.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB})
+                        UNION
+                        SELECT h.article_id FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id
+                        WHERE ht.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB}))"
+                ));
+            }
+            args.extend(pair.iter().chain(&pair).map(|a| Value::from(a.clone())));
+        }
+        Ok((cond, args))
     }
 
     /// Articles with one of these statuses (no condition when empty).
@@ -48,8 +85,8 @@ impl Filter {
     }
 
     pub(crate) fn favorite(&mut self, favorite: bool) -> &mut Self {
-        self.cond.push_str(" AND a.favorite = ?");
-        self.args.push(i64::from(favorite).into());
+        // A literal, not a parameter: SQLite uses the favorites' partial index only then.
+        self.cond.push_str(if favorite { " AND a.favorite = 1" } else { " AND a.favorite = 0" });
         self
     }
 
@@ -72,14 +109,85 @@ impl Filter {
         self.cond.push_str(" AND EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id AND h.note != '')");
         self
     }
+}
 
-    /// The condition, to follow `WHERE`.
-    pub(crate) fn condition(&self) -> &str {
-        &self.cond
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use rusqlite::Connection;
+
+    use super::Filter;
+    use crate::store::articles::{self, Page};
+    use crate::Sort;
+
+    /// A library of 3,000 bare articles: "dense" on 2,400 of them (as a sub-tag on most, on a
+    /// highlight on some), "sparse" on 12.
+    fn library() -> (Connection, BTreeSet<i64>, BTreeSet<i64>) {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrate::migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
+        let tx = conn.transaction().unwrap();
+        for (id, key) in [(1, "dense"), (2, "dense/sub"), (3, "sparse"), (4, "other")] {
+            tx.execute("INSERT INTO tags (id, name, key) VALUES (?1, ?2, ?2)", rusqlite::params![id, key]).unwrap();
+        }
+        let (mut dense, mut sparse) = (BTreeSet::new(), BTreeSet::new());
+        for id in 1..=3000i64 {
+            tx.execute(
+                "INSERT INTO articles (id, title, clipped_at, updated_at, document, canonical_text, text_version,
+                                       content_hash, word_count)
+                 VALUES (?1, 'a', printf('2026-01-01T00:%02d:%02dZ', ?1 / 60 % 60, ?1 % 60), '', '{}', '', 1, ?1, 0)",
+                [id],
+            )
+            .unwrap();
+            let tag = match id % 5 {
+                0 => None,
+                1 => Some(1),
+                _ => Some(2),
+            };
+            if let Some(tag) = tag.filter(|_| id % 10 != 3) {
+                tx.execute("INSERT INTO article_tags VALUES (?1, ?2)", [id, tag]).unwrap();
+                dense.insert(id);
+            }
+            if id % 10 == 3 {
+                // On a highlight only.
+                tx.execute(
+                    "INSERT INTO highlights (id, article_id, exact, prefix, suffix, start_offset, end_offset,
+                                             text_version, color, created_at, updated_at)
+                     VALUES (?1, ?1, 'q', '', '', 0, 1, 1, 'yellow', '', '')",
+                    [id],
+                )
+                .unwrap();
+                tx.execute("INSERT INTO highlight_tags VALUES (?1, 2)", [id]).unwrap();
+                dense.insert(id);
+            }
+            if id % 250 == 7 {
+                tx.execute("INSERT INTO article_tags VALUES (?1, 3)", [id]).unwrap();
+                sparse.insert(id);
+            }
+        }
+        tx.commit().unwrap();
+        (conn, dense, sparse)
     }
 
-    /// Its parameters, in order.
-    pub(crate) fn args(&self) -> impl rusqlite::Params + '_ {
-        rusqlite::params_from_iter(self.args.iter())
+    #[test]
+    fn rare_and_common_tags_select_the_same_as_their_definition() {
+        let (conn, dense, sparse) = library();
+        assert!(dense.len() as i64 >= super::DENSE_TAG && (sparse.len() as i64) < super::DENSE_TAG);
+        for (key, want) in [("dense", &dense), ("sparse", &sparse)] {
+            let mut filter = Filter::default();
+            filter.tag(key);
+            let all = articles::ids(&conn, &filter, Sort::Clipped, Page { limit: None, offset: None }).unwrap();
+            assert_eq!(all.iter().copied().collect::<BTreeSet<i64>>(), *want, "{key}");
+            // The first page is the newest of them, in order.
+            let page = articles::ids(&conn, &filter, Sort::Clipped, Page { limit: Some(5), offset: Some(0) }).unwrap();
+            assert_eq!(page, all[..5]);
+            assert_eq!(articles::count(&conn, &filter).unwrap().articles, want.len());
+        }
+        // Both at once: what carries both.
+        let mut both = Filter::default();
+        both.tag("dense").tag("sparse");
+        let got: BTreeSet<i64> =
+            articles::ids(&conn, &both, Sort::Title, Page { limit: None, offset: None }).unwrap().into_iter().collect();
+        assert_eq!(got, dense.intersection(&sparse).copied().collect());
     }
 }

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0007_endpoint.sql"),
     include_str!("../../../../migrations/0008_endpoint_listeners.sql"),
     include_str!("../../../../migrations/0009_fulltext.sql"),
+    include_str!("../../../../migrations/0010_list_order.sql"),
 ];
 
 /// The schema version this build writes.
