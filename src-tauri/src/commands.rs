@@ -727,14 +727,14 @@ pub async fn browser_connection(state: State<'_, LibraryState>) -> CommandResult
 /// A new pairing code for the extension's options page (valid 10 minutes, once).
 #[tauri::command]
 pub async fn pair_browser(state: State<'_, LibraryState>) -> CommandResult<String> {
-    // A code for this app's own port (its last letter tells the extension where to go).
-    let port = state.endpoint.status().port;
-    state
-        .blocking(move |library| match port {
-            Some(port) => Ok(library.new_pairing_code_for(port)?),
-            None => Ok(library.new_pairing_code()?),
-        })
-        .await
+    // A code for this app's own port (its last letter tells the extension where to go); no
+    // code while nothing listens for the extension.
+    let status = state.endpoint.status();
+    let Some(port) = status.port else {
+        let why = status.problem.unwrap_or_else(|| "it did not start".to_owned());
+        return Err(CommandError::Refused(format!("the browser connection is off ({why}), so a code would not work")));
+    };
+    state.blocking(move |library| Ok(library.new_pairing_code_for(port)?)).await
 }
 
 /// Revokes a browser's (or a script's) token: its next request is refused.

@@ -510,3 +510,69 @@ fn check_after_crash(lib_path: &Path, trial: usize) {
     let check = lib.check_index().unwrap();
     assert!(check.agrees() && check.pending == 0, "trial {trial}: {check:?}");
 }
+
+/// A library copied back over itself at the file level (an OS backup, a sync tool) is older
+/// than its index: the index notices (its last change is not in the library's journal) and
+/// is rebuilt, so nothing that is gone is found and nothing there is missed. A damaged index
+/// is rebuilt too.
+#[test]
+fn an_index_ahead_of_its_library_or_damaged_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.sqlite3");
+    let older = dir.path().join("older.sqlite3");
+    {
+        let lib = Library::open(&path).unwrap();
+        crate::add_text(&lib, "Borscht\n\nA soup with beets, as cooked in Kyiv, with dill and sour cream.");
+        assert_eq!(lib.search("beets", 5).unwrap().len(), 1);
+        lib.backup(Some(&older)).unwrap();
+        crate::add_text(&lib, "Varenyky\n\nDumplings filled with potato or cherries, served with onions.");
+        crate::add_text(&lib, "Pampushky\n\nGarlic buns served with borscht in every Kyiv canteen.");
+        assert_eq!(lib.search("kyiv", 5).unwrap().len(), 2);
+    }
+    // The file goes back in time; the index stays.
+    std::fs::copy(&older, &path).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let lib = Library::open(&path).unwrap();
+    assert!(lib.search("dumplings", 5).unwrap().is_empty(), "an article the library no longer holds");
+    // New articles get the numbers the lost ones had: found by their own words only.
+    crate::add_text(&lib, "Deruny\n\nPotato pancakes with sour cream, a dish from the north.");
+    let hits: Vec<String> = lib.search("potato", 5).unwrap().into_iter().map(|h| h.article.title).collect();
+    assert_eq!(hits, ["Deruny"]);
+    assert!(lib.search("garlic", 5).unwrap().is_empty());
+    assert!(lib.check_index().unwrap().agrees());
+    drop(lib);
+
+    // Damage every file of the index: the next search rebuilds it.
+    let index = quire::index_folder(&path);
+    for entry in std::fs::read_dir(&index).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != "meta.json" && !name.starts_with('.') {
+            std::fs::write(entry.path(), b"damaged").unwrap();
+        }
+    }
+    let lib = Library::open(&path).unwrap();
+    assert_eq!(lib.search("potato", 5).unwrap().len(), 1);
+    assert!(lib.check_index().unwrap().agrees());
+}
+
+/// A word too long to be indexed is refused in plain words rather than ignored (ignoring it
+/// would find every article, or exclude nothing); phrases do not jump over one in the text.
+#[test]
+fn words_too_long_to_index_are_refused_and_not_jumped_over() {
+    let (_dir, lib) = crate::temp_library();
+    let long = "x".repeat(120);
+    let id =
+        crate::add_text(&lib, &format!("Hashes\n\nThe value alpha {long} beta was logged, then alpha beta again."));
+    let other = crate::add_text(&lib, &format!("Spacing\n\nHere alpha {long} beta only."));
+    for query in [long.clone(), format!("alpha -{long}"), format!("\"alpha {long}\"")] {
+        let err = lib.search(&query, 10).unwrap_err();
+        assert_eq!(err.kind(), quire::ErrorKind::InvalidQuery, "{query}");
+        assert!(err.to_string().contains("search for a shorter part"), "{err}");
+    }
+    // "alpha beta" as a phrase: only where the two words are next to each other.
+    let ids: Vec<i64> = lib.search("\"alpha beta\"", 10).unwrap().into_iter().map(|h| h.article.id).collect();
+    assert_eq!(ids, [id]);
+    let _ = other;
+}

@@ -310,6 +310,9 @@ pub fn restore(library: &Path, from: &Path) -> Result<RestoreReport> {
             let size = if library.exists() { backup::page_size(library).ok() } else { None };
             backup::settle(&tmp, size.unwrap_or(DEFAULT_PAGE_SIZE))
         })
+        // A new content generation, restored with the content in one transaction: the search
+        // index built from what it replaces is rebuilt, whatever happens after.
+        .and_then(|()| backup::renew_generation(&tmp))
         .and_then(|()| backup::check(&tmp).map(drop));
     if let Err(e) = prepared {
         discard(&tmp);
@@ -319,21 +322,30 @@ pub fn restore(library: &Path, from: &Path) -> Result<RestoreReport> {
     let before = library.with_file_name(format!("{name}.before-restore-{}", stamp()));
     let result = if !library.exists() {
         std::fs::rename(&tmp, library).map_err(|source| Error::Io { path: library.to_owned(), source })
-    } else if backup::copy(library, &before).is_ok() {
-        // The current library, whole (its WAL included), is kept; now the backup's pages go in.
-        backup::copy_into(&tmp, library)
     } else {
-        // Not readable as a database any more: nobody can be using it; set it aside whole.
-        let _ = std::fs::remove_file(&before);
-        set_aside(library, &before).and_then(|()| {
-            std::fs::rename(&tmp, library).map_err(|source| Error::Io { path: library.to_owned(), source })
-        })
+        match backup::copy(library, &before) {
+            // The current library, whole (its WAL included), is kept; now the backup's pages
+            // go in. Should that fail, the library is as it was and the copy is not needed.
+            Ok(()) => backup::copy_into(&tmp, library).inspect_err(|_| {
+                let _ = std::fs::remove_file(&before);
+            }),
+            // A library that opens and passes its check could not be copied (a full disk, a
+            // lock held too long): it stays where it is, untouched.
+            Err(e) if backup::is_sound_database(library) => {
+                let _ = std::fs::remove_file(&before);
+                Err(e)
+            }
+            // Not readable as a database any more: nobody can be using it; set it aside whole.
+            Err(_) => {
+                let _ = std::fs::remove_file(&before);
+                set_aside(library, &before).and_then(|()| {
+                    std::fs::rename(&tmp, library).map_err(|source| Error::Io { path: library.to_owned(), source })
+                })
+            }
+        }
     };
     discard(&tmp);
     result?;
-    // The search index was built from the content just replaced: a new generation makes it
-    // rebuild at the next search.
-    backup::renew_generation(library)?;
     let restored = check_backup(library)?;
     Ok(RestoreReport { restored, before })
 }

@@ -108,7 +108,7 @@ impl Library {
         }
         if let Some(query) = &selection.query {
             // Every hit: the screen's page size does not limit an export.
-            let filter = ArticleFilter { limit: None, offset: None, ..selection.filter.clone() };
+            let filter = ArticleFilter { limit: Some(i64::MAX as usize), offset: None, ..selection.filter.clone() };
             let request = SearchRequest { text: query.clone(), filter, as_you_type: false };
             for hit in self.search_with(&request)? {
                 push(hit.article.id, &mut ids);

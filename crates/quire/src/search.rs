@@ -295,7 +295,7 @@ impl Library {
                 .collect();
         }
         let mut analyzer = text::analyzer();
-        let mut plan = Plan::new(&q, &mut analyzer);
+        let mut plan = Plan::new(&q, &mut analyzer)?;
         if let Some(tag) = &request.filter.tag {
             plan.tags.push(tags::key_of(&crate::normalize_tag(tag)?));
         }
@@ -305,7 +305,7 @@ impl Library {
             (_, Some(f)) => plan.favorite = Some(f),
             _ => {}
         }
-        let ranked = self.ranked(&plan, offset + limit, &mut analyzer)?;
+        let ranked = self.ranked(&plan, offset.saturating_add(limit), &mut analyzer)?;
         let ranked: Vec<(i64, f32)> = ranked.into_iter().skip(offset).take(limit).collect();
         // Snippets, where the words matched and which highlights matched: from the texts of
         // the articles kept, matched here the way the index matches them.
@@ -351,16 +351,29 @@ impl Library {
         // Catch up first when this process can; when another holds the index, its pending
         // articles are matched here below. A failure to write it is no reason not to answer.
         let _ = self.sync_index();
-        let slot = self.fulltext()?;
+        let mut slot = self.fulltext()?;
         let Some(ft) = slot.as_ref() else { return Ok(Vec::new()) };
         let (from_index, outside) = match self.unindexed(ft)? {
             Some(pending) => {
                 let skip: HashSet<i64> = pending.iter().copied().collect();
-                (ft.search(plan, &skip, wanted)?, pending)
+                // tantivy can panic on damaged files: the index is dropped (the next search
+                // builds it again) and this one matches every article itself.
+                let searched =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ft.search(plan, &skip, wanted)));
+                match searched {
+                    Ok(found) => (found?, pending),
+                    Err(_) => {
+                        if let Some(damaged) = slot.take() {
+                            damaged.discard();
+                        }
+                        (Vec::new(), journal::all_ids(self.store().read())?)
+                    }
+                }
             }
             // Built from other content: every article is matched here.
             None => (Vec::new(), journal::all_ids(self.store().read())?),
         };
+        let ft = slot.as_ref();
         if outside.is_empty() {
             return Ok(from_index);
         }
@@ -394,15 +407,21 @@ impl Library {
 }
 
 /// A score for an article matched outside the index, on the index's scale as far as it can
-/// be: each term's best field weight, times its rarity in the index, times its count.
-fn score_outside(ft: &FullText, plan: &Plan, words: &EntryWords) -> f32 {
+/// be: each term's best field weight, times its rarity in the index (when there is one),
+/// times its count.
+fn score_outside(ft: Option<&FullText>, plan: &Plan, words: &EntryWords) -> f32 {
+    const WEIGHTS: [f32; 5] = [10.0, 4.0, 1.0, 3.0, 3.0];
     let mut score = 0.0;
     for (forms, kind) in &plan.terms {
         let mut best: f32 = 0.0;
-        for ((field, weight), w) in ft.fields.weighted().iter().zip(&words.0) {
+        for (i, w) in words.0.iter().enumerate() {
             let count = text::matched_words(w, std::slice::from_ref(&(forms.clone(), *kind))).len();
             if count > 0 {
-                let idf = forms.first().map_or(1.0, |form| ft.idf(*field, form));
+                let weight = WEIGHTS[i];
+                let idf = match (ft, forms.first()) {
+                    (Some(ft), Some(form)) => ft.idf(ft.fields.weighted()[i].0, form),
+                    _ => 1.0,
+                };
                 best = best.max(weight * idf * (1.0 + (count as f32).ln()) / (1.0 + (count as f32).ln() + 1.2));
             }
         }

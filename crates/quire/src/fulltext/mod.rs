@@ -98,6 +98,9 @@ pub(crate) struct State {
     pub(crate) generation: String,
     /// The last change it applied.
     pub(crate) seq: i64,
+    /// The article of that change (0 when there was none).
+    #[serde(default)]
+    pub(crate) article: i64,
 }
 
 /// An open index.
@@ -122,29 +125,44 @@ impl FullText {
     /// Opens the index in `dir`, creating it (empty) when there is none; an index this build
     /// cannot read (another schema, damaged files) is replaced by an empty one, to be rebuilt.
     pub(crate) fn open(dir: &Path) -> Result<FullText> {
-        let (schema, fields) = schema();
         std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
-        let opened = if dir.join("meta.json").exists() {
-            Index::open_in_dir(dir).ok().filter(|index| index.schema() == schema)
-        } else {
-            None
-        };
-        let index = match opened {
-            Some(index) => index,
-            None => {
-                // Nothing worth keeping: clear the folder and start over.
-                if let Ok(entries) = std::fs::read_dir(dir) {
-                    for entry in entries.flatten() {
-                        let _ = std::fs::remove_file(entry.path());
-                    }
-                }
-                Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))?
+        if dir.join("meta.json").exists() {
+            // tantivy can panic on damaged files: that is a damaged index, not a crash.
+            let opened = std::panic::catch_unwind(|| Self::try_open(dir)).ok().flatten();
+            if let Some(opened) = opened {
+                return Ok(opened);
             }
-        };
+        }
+        // Nothing worth keeping (none yet, another schema, damaged files): clear the folder
+        // and start over; the library rebuilds it.
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let (schema, _) = schema();
+        Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))?;
+        Self::try_open(dir).ok_or_else(|| index_error(dir, "a new index could not be opened"))
+    }
+
+    /// Opens an existing index, if it is of this schema and every segment can be read.
+    fn try_open(dir: &Path) -> Option<FullText> {
+        let (schema, fields) = schema();
+        let index = Index::open_in_dir(dir).ok().filter(|index| index.schema() == schema)?;
         index.tokenizers().register(text::ANALYZER, text::analyzer());
-        let reader =
-            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| index_error(dir, e))?;
-        Ok(FullText { index, reader, fields, dir: dir.to_owned() })
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().ok()?;
+        let searcher = reader.searcher();
+        for segment in searcher.segment_readers() {
+            segment.fast_fields().u64("id").ok()?;
+            segment.inverted_index(fields.body).ok()?;
+        }
+        index.load_metas().ok()?;
+        Some(FullText { index, reader, fields, dir: dir.to_owned() })
+    }
+
+    /// Forgets an index found damaged while searching: the next use builds it again.
+    pub(crate) fn discard(self) {
+        let _ = std::fs::remove_file(self.dir.join("meta.json"));
     }
 
     /// What it holds (`None`: nothing yet).
@@ -241,7 +259,8 @@ impl FullText {
         self.reader.reload().map_err(|e| index_error(&self.dir, e))?;
         let searcher = self.reader.searcher();
         let q = plan.to_query(&self.fields, &searcher).map_err(|e| index_error(&self.dir, e))?;
-        let wanted = (limit + skip.len()).max(1);
+        // Never more than the index holds (an export asks for "all").
+        let wanted = limit.min(searcher.num_docs() as usize).saturating_add(skip.len()).max(1);
         let addresses: Vec<(f32, tantivy::DocAddress)> = if plan.ranks() {
             searcher.search(&q, &TopDocs::with_limit(wanted).order_by_score()).map_err(|e| index_error(&self.dir, e))?
         } else {
@@ -382,23 +401,41 @@ impl Library {
     pub(crate) fn sync_index_with(&self, rebuild: bool, progress: &mut dyn FnMut(IndexProgress)) -> Result<IndexSync> {
         let slot = self.fulltext()?;
         let Some(ft) = slot.as_ref() else { return Ok(IndexSync::default()) };
+        // Nothing to do (the common case, before every search): decided without the writer.
+        let known = ft.state()?;
+        let usable = match &known {
+            Some(state) => self.applies_to_library(state)?,
+            None => false,
+        };
+        if !rebuild && usable {
+            let last = journal::last_change(self.store().read())?;
+            if known.as_ref().is_some_and(|s| s.seq >= last) {
+                return Ok(IndexSync::default());
+            }
+        }
+        let threads = if rebuild || !usable { 2 } else { 1 };
+        let Some(mut writer) = ft.writer(threads)? else { return Ok(IndexSync { busy: true, ..Default::default() }) };
+        // With the writer held, the index cannot change under us: read what it holds and what
+        // the library holds now.
+        let state = ft.state()?;
+        let rebuild = rebuild
+            || match &state {
+                Some(state) => !self.applies_to_library(state)?,
+                None => true,
+            };
         let (generation, last) = {
             let store = self.store();
             (journal::generation(store.read())?, journal::last_change(store.read())?)
         };
-        let state = ft.state()?;
-        let rebuild = rebuild || state.as_ref().is_none_or(|s| s.generation != generation);
         let (ids, upto) = if rebuild {
             (journal::all_ids(self.store().read())?, last)
         } else {
             let seq = state.as_ref().map_or(0, |s| s.seq);
-            if seq >= last {
-                return Ok(IndexSync::default());
-            }
             journal::changed_since(self.store().read(), seq)?
         };
-        let threads = if ids.len() > 10 * BATCH { 2 } else { 1 };
-        let Some(mut writer) = ft.writer(threads)? else { return Ok(IndexSync { busy: true, ..Default::default() }) };
+        if !rebuild && ids.is_empty() {
+            return Ok(IndexSync::default());
+        }
         let failed = |e: tantivy::TantivyError| index_error(&ft.dir, e);
         if rebuild {
             writer.delete_all_documents().map_err(failed)?;
@@ -416,16 +453,31 @@ impl Library {
             }
             progress(IndexProgress { done: (n * BATCH + chunk.len()).min(total), total });
         }
-        let payload = serde_json::to_string(&State { generation, seq: upto })
+        let article = journal::change_at(self.store().read(), upto)?.unwrap_or(0);
+        let payload = serde_json::to_string(&State { generation, seq: upto, article })
             .map_err(|e| Error::Serialize { what: "the index state", source: e })?;
         let mut commit = writer.prepare_commit().map_err(failed)?;
         commit.set_payload(&payload);
         commit.commit().map_err(failed)?;
         writer.wait_merging_threads().map_err(failed)?;
         ft.reader.reload().map_err(failed)?;
-        // The journal up to what was applied is no longer needed.
+        // The journal before what was applied is no longer needed; the last change applied
+        // stays, so that a library whose journal went back (a commit lost, a file copied back)
+        // is noticed.
         self.store().write(|tx| journal::prune(tx, upto))?;
         Ok(IndexSync { updated: total, rebuilt: rebuild, busy: false })
+    }
+
+    /// Whether an index's state describes this library: the same content generation, and the
+    /// last change it applied is still the journal's change of that number (it is missing or
+    /// another when the library lost commits or was copied back from elsewhere).
+    fn applies_to_library(&self, state: &State) -> Result<bool> {
+        let store = self.store();
+        let conn = store.read();
+        if state.generation != journal::generation(conn)? {
+            return Ok(false);
+        }
+        Ok(state.seq == 0 || journal::change_at(conn, state.seq)? == Some(state.article))
     }
 
     /// Compares the index with the library, entry by entry: which articles it misses, holds
@@ -475,12 +527,9 @@ impl Library {
     /// The articles changed since the index's last commit (each once): what a search must
     /// match outside the index. All of them when the index is of another generation.
     pub(crate) fn unindexed(&self, ft: &FullText) -> Result<Option<Vec<i64>>> {
-        let store = self.store();
-        let conn = store.read();
-        let state = ft.state()?;
-        match state {
-            Some(state) if state.generation == journal::generation(conn)? => {
-                Ok(Some(journal::changed_since(conn, state.seq)?.0))
+        match ft.state()? {
+            Some(state) if self.applies_to_library(&state)? => {
+                Ok(Some(journal::changed_since(self.store().read(), state.seq)?.0))
             }
             _ => Ok(None),
         }

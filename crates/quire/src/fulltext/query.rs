@@ -48,7 +48,18 @@ pub(crate) fn status_flag(status: Status) -> String {
 }
 
 impl Plan {
-    pub(crate) fn new(q: &search::Query, analyzer: &mut tantivy::tokenizer::TextAnalyzer) -> Plan {
+    pub(crate) fn new(q: &search::Query, analyzer: &mut tantivy::tokenizer::TextAnalyzer) -> crate::Result<Plan> {
+        if let Some(long) = q.terms.iter().chain(&q.excluded).find(|t| text::too_long(t)) {
+            let shown: String = match long {
+                search::Term::Word(w) | search::Term::Phrase(w) | search::Term::Prefix(w) => {
+                    w.chars().take(40).collect()
+                }
+            };
+            return Err(crate::Error::Query(format!(
+                "\"{shown}…\" holds a word of {} letters or more, which search does not index: search for a shorter part of it",
+                text::MAX_WORD
+            )));
+        }
         let forms = |terms: &[search::Term], analyzer: &mut tantivy::tokenizer::TextAnalyzer| {
             terms
                 .iter()
@@ -56,7 +67,7 @@ impl Plan {
                 .filter(|(forms, _)| !forms.is_empty())
                 .collect::<Vec<_>>()
         };
-        Plan {
+        Ok(Plan {
             terms: forms(&q.terms, analyzer),
             excluded: forms(&q.excluded, analyzer),
             tags: q.tags.iter().map(|t| crate::store::tags::key_of(t)).collect(),
@@ -66,7 +77,7 @@ impl Plan {
             favorite: q.favorite.then_some(true),
             has_highlights: q.has_highlights,
             has_notes: q.has_notes,
-        }
+        })
     }
 
     /// True when there are words to rank by.

@@ -12,8 +12,9 @@ use crate::SnippetPart;
 
 /// The name the analyzer is registered under in the index.
 pub(crate) const ANALYZER: &str = "quire";
-/// Longer words are not indexed (hashes, base64 blobs).
-pub(crate) const MAX_WORD: usize = 64;
+/// Words of this many bytes or more are not indexed (hashes, base64 blobs); the words around
+/// one keep their distance (a phrase does not jump over it).
+pub(crate) const MAX_WORD: usize = 100;
 /// Prefixes of up to this many letters have their own terms in the index (`prefix` field):
 /// short prefixes match too many words to expand at query time.
 pub(crate) const SHORT_PREFIX: usize = 3;
@@ -32,6 +33,8 @@ pub(crate) struct Word {
     pub(crate) text: String,
     pub(crate) from: usize,
     pub(crate) to: usize,
+    /// Its place among the words, counting those too long to index.
+    pub(crate) position: usize,
 }
 
 /// The words of `text`.
@@ -39,9 +42,22 @@ pub(crate) fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
-        out.push(Word { text: token.text.clone(), from: token.offset_from, to: token.offset_to });
+        out.push(Word {
+            text: token.text.clone(),
+            from: token.offset_from,
+            to: token.offset_to,
+            position: token.position,
+        });
     }
     out
+}
+
+/// Whether a query term holds a word too long to be indexed (it could never be found).
+pub(crate) fn too_long(term: &Term) -> bool {
+    let text = match term {
+        Term::Word(w) | Term::Phrase(w) | Term::Prefix(w) => w,
+    };
+    text.split(|c: char| !c.is_alphanumeric()).any(|piece| piece.len() >= MAX_WORD)
 }
 
 /// The word forms of a query term (a word with punctuation inside, "e-mail", is several).
@@ -92,7 +108,11 @@ pub(crate) fn matched_words(words: &[Word], terms: &[(Vec<String>, Kind)]) -> Ve
 
 fn fits(words: &[Word], forms: &[String], kind: Kind) -> bool {
     let n = forms.len();
+    let first = words.first().map_or(0, |w| w.position);
     forms.iter().zip(words).enumerate().all(|(i, (form, word))| {
+        if word.position != first + i {
+            return false;
+        }
         if i + 1 == n && kind == Kind::Prefix {
             word.text.starts_with(form.as_str())
         } else {

@@ -135,3 +135,10 @@ pub(crate) fn renew_generation(path: &Path) -> Result<()> {
     conn.busy_timeout(super::BUSY_TIMEOUT).map_err(|source| Error::Open { path: path.to_owned(), source })?;
     super::fulltext::renew_generation(&conn)
 }
+
+/// Whether the file at `path` opens as a database and passes SQLite's quick check.
+pub(crate) fn is_sound_database(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else { return false };
+    let _ = conn.busy_timeout(super::BUSY_TIMEOUT);
+    conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)).is_ok_and(|s| s == "ok")
+}

@@ -120,10 +120,16 @@ pub(crate) fn changed_since(conn: &Connection, seq: i64) -> Result<(Vec<i64>, i6
     Ok((ids, last))
 }
 
-/// Forgets the changes the index has applied (up to `seq`).
+/// Forgets the changes the index has applied before `seq` (the change `seq` itself is kept,
+/// to recognize the journal the index followed).
 pub(crate) fn prune(conn: &Connection, seq: i64) -> Result<()> {
-    conn.execute("DELETE FROM fulltext_changes WHERE seq <= ?", [seq])?;
+    conn.execute("DELETE FROM fulltext_changes WHERE seq < ?", [seq])?;
     Ok(())
+}
+
+/// The article of change `seq`, if the journal still holds it.
+pub(crate) fn change_at(conn: &Connection, seq: i64) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT article_id FROM fulltext_changes WHERE seq = ?", [seq], |r| r.get(0)).optional()?)
 }
 
 /// The generation of the library's content.
