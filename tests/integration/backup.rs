@@ -33,6 +33,25 @@ fn content(lib: &Path) -> Vec<String> {
     out
 }
 
+/// Adds a text through `quire --json add -` (with these extra arguments) in a process of its
+/// own; returns the new article's id.
+fn add_through_cli(lib: &Path, text: &str, extra: &[&str]) -> i64 {
+    let mut child = Command::new(quire_bin())
+        .args(["--json", "add", "-"])
+        .args(extra)
+        .env("QUIRE_LIBRARY", lib)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["id"].as_i64().unwrap()
+}
+
 #[test]
 fn fifty_backups_while_a_writer_writes_are_all_sound_and_complete() {
     let dir = tempfile::tempdir().unwrap();
@@ -45,20 +64,7 @@ fn fifty_backups_while_a_writer_writes_are_all_sound_and_complete() {
             let mut n = 0;
             while !stop.load(Ordering::SeqCst) {
                 let text = format!("Article {n}\n\nThe alliance met for the {n}th time to talk about the summit.\n");
-                let mut child = Command::new(quire_bin())
-                    .args(["--json", "add", "-", "--tag", "backup"])
-                    .env("QUIRE_LIBRARY", &lib_path)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .unwrap();
-                use std::io::Write;
-                child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-                let out = child.wait_with_output().unwrap();
-                assert!(out.status.success());
-                let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-                let id = added[0]["id"].as_i64().unwrap().to_string();
+                let id = add_through_cli(&lib_path, &text, &["--tag", "backup"]).to_string();
                 let ok = Command::new(quire_bin())
                     .args(["highlight", &id, "--quote", "The alliance met", "--note", "n"])
                     .env("QUIRE_LIBRARY", &lib_path)
@@ -172,22 +178,11 @@ fn restore_while_the_library_is_open_and_written_keeps_every_later_write() {
     let app = Library::open(&lib_path).unwrap();
     quire_tests::add_reference_article(&app);
     let backup = app.backup(None).unwrap();
-    let add = |text: &str| -> i64 {
-        let mut child = Command::new(quire_bin())
-            .args(["--json", "add", "-"])
-            .env("QUIRE_LIBRARY", &lib_path)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["id"].as_i64().unwrap()
-    };
-    let between = add("Written after the backup\n\nThis article was added after the backup was made.\n");
+    let between = add_through_cli(
+        &lib_path,
+        "Written after the backup\n\nThis article was added after the backup was made.\n",
+        &[],
+    );
 
     // A writer process keeps adding while the restore runs; it records which adds finished
     // after the restore returned.
@@ -199,21 +194,9 @@ fn restore_while_the_library_is_open_and_written_keeps_every_later_write() {
             let mut after = Vec::new();
             let mut n = 0;
             while !stop.load(Ordering::SeqCst) {
-                let mut child = Command::new(quire_bin())
-                    .args(["--json", "add", "-"])
-                    .env("QUIRE_LIBRARY", &lib_path)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap();
                 let started_after = restored.load(Ordering::SeqCst);
-                use std::io::Write;
                 let text = format!("Writer article {n}\n\nThe writer process added article number {n} here.\n");
-                child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-                let out = child.wait_with_output().unwrap();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                let id = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["id"].as_i64().unwrap();
+                let id = add_through_cli(&lib_path, &text, &[]);
                 if started_after {
                     after.push(id);
                 }

@@ -43,6 +43,13 @@ pub enum Term {
 }
 
 impl Term {
+    /// The term's text as typed (without quotes or star).
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Term::Word(w) | Term::Phrase(w) | Term::Prefix(w) => w,
+        }
+    }
+
     /// The term as typed, quoted (how tests show a parsed query).
     #[cfg(test)]
     fn quoted(&self) -> String {
@@ -392,7 +399,7 @@ impl Library {
             for entry in &entries {
                 let words = EntryWords::of(entry, analyzer);
                 if plan.matches(entry, &words) {
-                    all.push((entry.id, score_outside(ft, plan, &words), clipped_seconds(&entry.clipped_at)));
+                    all.push((entry.id, score_outside(ft, plan, &words), journal::clipped_seconds(&entry.clipped_at)));
                 }
             }
         }
@@ -410,14 +417,13 @@ impl Library {
 /// be: each term's best field weight, times its rarity in the index (when there is one),
 /// times its count.
 fn score_outside(ft: Option<&FullText>, plan: &Plan, words: &EntryWords) -> f32 {
-    const WEIGHTS: [f32; 5] = [10.0, 4.0, 1.0, 3.0, 3.0];
     let mut score = 0.0;
     for (forms, kind) in &plan.terms {
         let mut best: f32 = 0.0;
         for (i, w) in words.0.iter().enumerate() {
             let count = text::matched_words(w, std::slice::from_ref(&(forms.clone(), *kind))).len();
             if count > 0 {
-                let weight = WEIGHTS[i];
+                let weight = crate::fulltext::WEIGHTS[i];
                 let idf = match (ft, forms.first()) {
                     (Some(ft), Some(form)) => ft.idf(ft.fields.weighted()[i].0, form),
                     _ => 1.0,
@@ -428,11 +434,6 @@ fn score_outside(ft: Option<&FullText>, plan: &Plan, words: &EntryWords) -> f32 
         score += best;
     }
     score
-}
-
-fn clipped_seconds(stored: &str) -> i64 {
-    time::OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339)
-        .map_or(0, |t| t.unix_timestamp())
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ use crate::{Error, Library, Result};
 
 pub(crate) use query::Plan;
 
+/// The weights of the text fields: title, byline, text, quotes, notes.
+pub(crate) const WEIGHTS: [f32; 5] = [10.0, 4.0, 1.0, 3.0, 3.0];
+
 /// The index's fields.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
@@ -60,7 +63,8 @@ impl Fields {
     /// The text fields with their weights (as FTS5's bm25 weights were: title 10, byline 4,
     /// text 1, quotes and notes 3).
     pub(crate) fn weighted(&self) -> [(Field, f32); 5] {
-        [(self.title, 10.0), (self.byline, 4.0), (self.body, 1.0), (self.quotes, 3.0), (self.notes, 3.0)]
+        let [title, byline, body, quotes, notes] = WEIGHTS;
+        [(self.title, title), (self.byline, byline), (self.body, body), (self.quotes, quotes), (self.notes, notes)]
     }
 }
 
@@ -229,7 +233,7 @@ impl FullText {
         if entry.has_notes {
             doc.add_text(f.flag, query::HAS_NOTES);
         }
-        doc.add_i64(f.clipped, clipped_seconds(&entry.clipped_at));
+        doc.add_i64(f.clipped, journal::clipped_seconds(&entry.clipped_at));
         doc.add_u64(f.fingerprint, fingerprint(entry));
         doc
     }
@@ -313,12 +317,6 @@ fn fingerprint(entry: &Entry) -> u64 {
     h.update([entry.status as u8, u8::from(entry.favorite), u8::from(entry.has_highlights), u8::from(entry.has_notes)]);
     let digest = h.finalize();
     u64::from_le_bytes(digest[..8].try_into().unwrap_or([0; 8]))
-}
-
-fn clipped_seconds(stored: &str) -> i64 {
-    time::OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp())
-        .unwrap_or(0)
 }
 
 /// The index as a library keeps it: opened on first use.

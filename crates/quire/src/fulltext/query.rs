@@ -50,11 +50,7 @@ pub(crate) fn status_flag(status: Status) -> String {
 impl Plan {
     pub(crate) fn new(q: &search::Query, analyzer: &mut tantivy::tokenizer::TextAnalyzer) -> crate::Result<Plan> {
         if let Some(long) = q.terms.iter().chain(&q.excluded).find(|t| text::too_long(t)) {
-            let shown: String = match long {
-                search::Term::Word(w) | search::Term::Phrase(w) | search::Term::Prefix(w) => {
-                    w.chars().take(40).collect()
-                }
-            };
+            let shown: String = long.text().chars().take(40).collect();
             return Err(crate::Error::Query(format!(
                 "\"{shown}…\" holds a word of {} letters or more, which search does not index: search for a shorter part of it",
                 text::MAX_WORD

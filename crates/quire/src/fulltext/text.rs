@@ -54,18 +54,12 @@ pub(crate) fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
 
 /// Whether a query term holds a word too long to be indexed (it could never be found).
 pub(crate) fn too_long(term: &Term) -> bool {
-    let text = match term {
-        Term::Word(w) | Term::Phrase(w) | Term::Prefix(w) => w,
-    };
-    text.split(|c: char| !c.is_alphanumeric()).any(|piece| piece.len() >= MAX_WORD)
+    term.text().split(|c: char| !c.is_alphanumeric()).any(|piece| piece.len() >= MAX_WORD)
 }
 
 /// The word forms of a query term (a word with punctuation inside, "e-mail", is several).
 pub(crate) fn forms(analyzer: &mut TextAnalyzer, term: &Term) -> Vec<String> {
-    let text = match term {
-        Term::Word(w) | Term::Phrase(w) | Term::Prefix(w) => w,
-    };
-    words(analyzer, text).into_iter().map(|w| w.text).collect()
+    words(analyzer, term.text()).into_iter().map(|w| w.text).collect()
 }
 
 /// The short prefixes of each word of a text, as tokens for the `prefix` field: "nato" gives

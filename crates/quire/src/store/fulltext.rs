@@ -160,9 +160,13 @@ pub(crate) fn clipped(conn: &Connection, ids: &[i64]) -> Result<std::collections
     let mut out = std::collections::HashMap::new();
     for row in rows {
         let (id, at) = row?;
-        let secs = time::OffsetDateTime::parse(&at, &time::format_description::well_known::Rfc3339)
-            .map_or(0, |t| t.unix_timestamp());
-        out.insert(id, secs);
+        out.insert(id, clipped_seconds(&at));
     }
     Ok(out)
+}
+
+/// A stored time (RFC 3339) as seconds since the epoch (0 when it does not read as one).
+pub(crate) fn clipped_seconds(stored: &str) -> i64 {
+    time::OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339)
+        .map_or(0, |t| t.unix_timestamp())
 }
