@@ -198,8 +198,10 @@ impl FullText {
             (f.notes, &entry.notes),
         ] {
             if !value.is_empty() {
-                doc.add_text(field, value);
-                all_words.extend(text::words(&mut analyzer, value));
+                let words = text::words(&mut analyzer, value);
+                let tokens = text::tokens(&words);
+                doc.add_pre_tokenized_text(field, PreTokenizedString { text: String::new(), tokens });
+                all_words.extend(words);
             }
         }
         doc.add_pre_tokenized_text(

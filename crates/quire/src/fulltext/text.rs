@@ -62,6 +62,21 @@ pub(crate) fn forms(analyzer: &mut TextAnalyzer, term: &Term) -> Vec<String> {
     words(analyzer, term.text()).into_iter().map(|w| w.text).collect()
 }
 
+/// A text's words as the index's tokens (the text is split once, for its field and for the
+/// prefixes).
+pub(crate) fn tokens(words: &[Word]) -> Vec<Token> {
+    words
+        .iter()
+        .map(|w| Token {
+            offset_from: w.from,
+            offset_to: w.to,
+            position: w.position,
+            text: w.text.clone(),
+            position_length: 1,
+        })
+        .collect()
+}
+
 /// The short prefixes of each word of a text, as tokens for the `prefix` field: "nato" gives
 /// "n", "na", "nat" (each occurrence counts, as for whole words).
 pub(crate) fn prefix_tokens(words: &[Word]) -> Vec<Token> {
