@@ -209,3 +209,191 @@ fn a_bad_stored_value_is_a_corrupt_library_error_never_a_default() {
     conn.execute("UPDATE highlights SET color = 'blue', anchor = 'lost' WHERE id = ?", [highlights[0].id]).unwrap();
     assert!(lib.highlight(highlights[0].id).unwrap_err().to_string().contains("anchor \"lost\""));
 }
+
+/// The document an article had when a version-1 Quire stored it: marks, a link, an image,
+/// a list, non-Latin text.
+fn old_document() -> quire_doc::Document {
+    use quire_doc::{BlockKind, DocumentBuilder, Marks};
+    let mut b = DocumentBuilder::new();
+    b.push_block(BlockKind::Heading { level: 1 }, "Allies meet in Vilnius");
+    b.start_block(BlockKind::Paragraph);
+    b.push_text("Зеленський said Ukraine will join ", Marks::default());
+    b.push_text("NATO", Marks { strong: true, ..Marks::default() });
+    b.push_text(" after the war, ", Marks::default());
+    b.push_text("reports say", Marks { link: Some("https://example.org/r".into()), ..Marks::default() });
+    b.push_block(BlockKind::Image { src: "https://example.org/map.png".into(), alt: "a map".into() }, "");
+    b.push_block(BlockKind::ListItem { ordered: false, depth: 1 }, "membership action plan waived");
+    b.finish()
+}
+
+/// Writes, at schema `version`, the rows a Quire of that version wrote (with its columns).
+fn fill_at(version: i64, conn: &rusqlite::Connection) {
+    use rusqlite::params;
+    let doc = old_document();
+    let json = serde_json::to_string(&doc).unwrap();
+    let text = doc.canonical_text();
+    let at = "2024-03-01T10:00:00Z";
+    let sql = |q: &str, p: &[&dyn rusqlite::ToSql]| {
+        conn.execute(q, p).unwrap_or_else(|e| panic!("at version {version}: {q}: {e}"));
+    };
+    match version {
+        1 => {
+            sql(
+                "INSERT INTO articles (id, title, byline, site_name, source_url, canonical_url, clipped_at, updated_at,
+                                       excerpt, document, canonical_text, text_version, content_hash, word_count,
+                                       status, favorite, progress)
+                 VALUES (1, 'Allies meet', 'A. Writer', 'Example', 'https://example.org/a', 'https://example.org/a',
+                         ?1, ?1, 'Allies', ?2, ?3, 1, 'hash-1', 20, 'read', 1, 0.5)",
+                &[&at, &json, &text],
+            );
+            sql("INSERT INTO tags (id, name, key) VALUES (1, 'NATO/Vilnius', 'nato/vilnius')", &[]);
+            sql("INSERT INTO article_tags VALUES (1, 1)", &[]);
+            let start = text[..text.find("Ukraine").unwrap()].chars().count();
+            sql(
+                "INSERT INTO highlights (id, article_id, exact, prefix, suffix, start_offset, end_offset, text_version,
+                                         color, note, created_at, updated_at)
+                 VALUES (1, 1, 'Ukraine will join', 'said ', ' NATO', ?1, ?2, 1, 'green', 'the key line', ?3, ?3)",
+                params![start as i64, (start + "Ukraine will join".chars().count()) as i64, at],
+            );
+            sql("INSERT INTO highlight_tags VALUES (1, 1)", &[]);
+        }
+        2 => {
+            sql("UPDATE articles SET normalized_url = 'example.org/a', lead_image = 'https://example.org/map.png' WHERE id = 1", &[]);
+            sql(
+                "INSERT INTO images (hash, mime, size, data, created_at) VALUES ('h1', 'image/png', 3, x'010203', ?1)",
+                &[&at],
+            );
+            sql("INSERT INTO article_images VALUES (1, 'h1', 'https://example.org/map.png')", &[]);
+        }
+        3 => {
+            sql(
+                "INSERT INTO article_versions (article_id, title, document, canonical_text, text_version, content_hash, replaced_at)
+                 VALUES (1, 'Allies meet (first draft)', ?1, ?2, 1, 'hash-0', ?3)",
+                &[&json, &text, &at],
+            );
+            sql("UPDATE highlights SET anchor = 'moved', anchor_distance = 3 WHERE id = 1", &[]);
+        }
+        4 => sql(
+            "INSERT INTO saved_searches (id, name, query, created_at) VALUES (1, 'Accession', 'join NATO', ?1)",
+            &[&at],
+        ),
+        5 => sql("UPDATE saved_searches SET tag = 'NATO', status = 'read', favorite = 1 WHERE id = 1", &[]),
+        6 => {
+            let empty = serde_json::to_string(&quire_doc::Document::default()).unwrap();
+            sql(
+                "INSERT INTO articles (id, title, source_url, clipped_at, updated_at, document, canonical_text, text_version,
+                                       content_hash, word_count, link_only, link_reason, note)
+                 VALUES (2, 'Kept as a link', 'https://example.org/gone', ?1, ?1, ?2, '', 1, 'link:https://example.org/gone', 0,
+                         1, 'the page answered 404', 'read later')",
+                &[&at, &empty],
+            );
+        }
+        7 => sql(
+            "INSERT INTO endpoint_tokens (id, name, secret_hash, created_at) VALUES (1, 'old browser', ?1, ?2)",
+            &[&"ab".repeat(32), &at],
+        ),
+        8 => sql("INSERT INTO endpoint_listeners (port, started_at) VALUES (47713, ?1)", &[&at]),
+        _ => {}
+    }
+}
+
+/// What every version's rows must still say after the upgrade.
+fn check_filled(lib: &Library, filled_up_to: i64) {
+    let doc = old_document();
+    let view = lib.article(1).unwrap();
+    assert_eq!(view.document, doc, "filled up to {filled_up_to}");
+    assert_eq!(lib.canonical_text(1).unwrap(), doc.canonical_text());
+    assert_eq!(view.summary.tags, ["NATO/Vilnius"]);
+    assert_eq!(view.summary.status, quire::Status::Read);
+    assert!(view.summary.favorite);
+    assert_eq!(view.progress, 0.5);
+    let h = &view.highlights[0];
+    assert_eq!((h.quote.exact.as_str(), h.note.as_str()), ("Ukraine will join", "the key line"));
+    let chars: Vec<char> = doc.canonical_text().chars().collect();
+    assert_eq!(chars[h.position.start..h.position.end].iter().collect::<String>(), "Ukraine will join");
+    assert_eq!(h.tags, ["NATO/Vilnius"]);
+    // The index is built from what the upgrade kept: text, quotes and notes are found.
+    for q in ["Зеленський", "membership", "\"key line\"", "vilnius"] {
+        assert_eq!(lib.search(q, 10).unwrap().iter().map(|hit| hit.article.id).collect::<Vec<_>>(), [1], "{q}");
+    }
+    if filled_up_to >= 3 {
+        assert_eq!(h.anchor, quire::AnchorKind::Moved);
+    }
+    if filled_up_to >= 4 {
+        let saved = lib.saved_searches().unwrap();
+        assert_eq!((saved[0].name.as_str(), saved[0].query.as_str()), ("Accession", "join NATO"));
+        if filled_up_to >= 5 {
+            assert_eq!((saved[0].tag.as_deref(), saved[0].favorite), (Some("NATO"), Some(true)));
+        }
+    }
+    if filled_up_to >= 6 {
+        let link = lib.article(2).unwrap();
+        assert!(link.summary.link_only);
+        assert_eq!((link.link_reason.as_str(), link.note.as_str()), ("the page answered 404", "read later"));
+        assert!(link.document.blocks.is_empty());
+    }
+    if filled_up_to >= 7 {
+        assert_eq!(lib.tokens().unwrap()[0].name, "old browser");
+    }
+}
+
+#[test]
+fn data_written_at_every_earlier_version_survives_the_upgrade() {
+    for last in 1..SCHEMA_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        {
+            let mut conn = rusqlite_conn(&path);
+            for version in 1..=last {
+                quire::migrate_to(&mut conn, &path, version).unwrap();
+                fill_at(version, &conn);
+            }
+        }
+        let lib = Library::open(&path).unwrap_or_else(|e| panic!("upgrade after filling up to {last}: {e}"));
+        check_filled(&lib, last);
+        if last >= 3 {
+            let conn = rusqlite_conn(&path);
+            let versions: i64 = conn.query_row("SELECT count(*) FROM article_versions", [], |r| r.get(0)).unwrap();
+            assert_eq!(versions, 1);
+        }
+        let integrity: String = rusqlite_conn(&path).query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(integrity, "ok");
+    }
+}
+
+#[test]
+fn an_upgraded_library_gives_back_the_space_of_the_second_copy_of_its_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    let size = || {
+        let conn = rusqlite_conn(&path);
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        std::fs::metadata(&path).unwrap().len()
+    };
+    {
+        let mut conn = rusqlite_conn(&path);
+        quire::migrate_to(&mut conn, &path, 10).unwrap();
+        let sentences = std::fs::read_to_string(data("article.txt")).unwrap();
+        let tx = conn.transaction().unwrap();
+        for i in 0..200i64 {
+            let mut b = quire_doc::DocumentBuilder::new();
+            for (n, line) in sentences.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                b.push_block(quire_doc::BlockKind::Paragraph, &format!("{i}.{n} {line}"));
+            }
+            let doc = b.finish();
+            tx.execute(
+                "INSERT INTO articles (title, clipped_at, updated_at, document, canonical_text, text_version, content_hash, word_count)
+                 VALUES (?1, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', ?2, ?3, 1, ?1, 0)",
+                rusqlite::params![format!("article {i}"), serde_json::to_string(&doc).unwrap(), doc.canonical_text()],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let before = size();
+    let lib = Library::open(&path).unwrap();
+    assert!(lib.canonical_text(200).unwrap().starts_with("199.0 "));
+    drop(lib);
+    let after = size();
+    assert!(after * 2 < before, "{before} bytes before the upgrade, {after} after");
+}

@@ -19,6 +19,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod layout;
+pub use layout::LayoutError;
+
 /// Version of the canonical-text function. Bump it when [`DocumentBuilder::finish`] changes the
 /// text it produces for the same blocks; highlights record the version they were made on.
 pub const CANONICAL_TEXT_VERSION: u32 = 1;
@@ -191,6 +194,42 @@ impl Document {
             }
         }
         n
+    }
+
+    /// A document of plain paragraphs whose canonical text is exactly `text` (split at block
+    /// separators; text is kept verbatim). For text whose structure is lost.
+    pub fn paragraphs_of(text: &str) -> Document {
+        let mut texts: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for (i, chunk) in text.split(BLOCK_SEPARATOR).enumerate() {
+            if i == 0 {
+                current.push_str(chunk);
+            } else if chunk.is_empty() || current.is_empty() {
+                current.push_str(BLOCK_SEPARATOR);
+                current.push_str(chunk);
+            } else {
+                texts.push(std::mem::replace(&mut current, chunk.to_owned()));
+            }
+        }
+        if !current.is_empty() {
+            texts.push(current);
+        }
+        let mut blocks = Vec::with_capacity(texts.len());
+        let mut offset = 0;
+        for (i, text) in texts.into_iter().enumerate() {
+            if i > 0 {
+                offset += BLOCK_SEPARATOR.chars().count();
+            }
+            let start = offset;
+            offset += text.chars().count();
+            blocks.push(Block {
+                kind: BlockKind::Paragraph,
+                spans: vec![Span { text, marks: Marks::default(), start }],
+                start,
+                end: offset,
+            });
+        }
+        Document { blocks }
     }
 
     /// The text of the first heading, if the document has one.
@@ -422,6 +461,15 @@ mod tests {
             }
             let slice: String = text[block.start..block.end].iter().collect();
             assert_eq!(slice, block.text());
+        }
+    }
+
+    #[test]
+    fn plain_paragraphs_keep_any_text_exactly() {
+        for text in ["", "one", "a\n\nb", "a\n\n\n\nb", "\n\n", "\n\nx", "x\n\n", "a\n\n\n\n\n\nb\nc\n\n🇺🇦"] {
+            let d = Document::paragraphs_of(text);
+            assert_eq!(d.canonical_text(), text, "{text:?}");
+            assert_eq!(Document::from_layout(&d.layout(), text).as_ref(), Ok(&d), "{text:?}");
         }
     }
 

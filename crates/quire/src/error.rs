@@ -135,7 +135,9 @@ pub enum Error {
     #[error("database error: {0}")]
     Database(rusqlite::Error),
     #[error("stored data is corrupt: the document of article {article}: {source}")]
-    CorruptDocument { article: i64, source: serde_json::Error },
+    CorruptDocument { article: i64, source: crate::BodyError },
+    #[error("cannot store an article's body: {source}")]
+    EncodeBody { source: crate::BodyError },
     #[error("stored data is corrupt: the snapshot of article {article}: {source}")]
     CorruptSnapshot { article: i64, source: std::io::Error },
     #[error("stored data is corrupt: {what} {word:?} is not a value Quire knows")]
@@ -302,6 +304,7 @@ impl Error {
             }
             Error::Database(_)
             | Error::CorruptDocument { .. }
+            | Error::EncodeBody { .. }
             | Error::CorruptSnapshot { .. }
             | Error::CorruptValue { .. }
             | Error::Serialize { .. } => K::Database,

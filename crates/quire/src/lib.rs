@@ -59,6 +59,7 @@ pub use quire_export::cite::CitationStyle;
 pub use quire_export::markdown::MarkdownStyle;
 pub use sample::SAMPLE_URL;
 pub use search::{as_you_type, parse_query, Query, SearchRequest};
+pub use store::body::BodyError;
 pub use store::migrate::{migrate_to, MIGRATIONS, SCHEMA_VERSION};
 pub use tags::{normalize_tag, MAX_TAGS, MAX_TAG_CHARS, MAX_TAG_LEVELS};
 pub use tokens::{

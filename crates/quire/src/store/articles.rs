@@ -7,7 +7,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Tra
 
 use super::filter::Filter;
 use super::values::Sql;
-use super::{highlights, now};
+use super::{body, highlights, now};
 use crate::{ArticleCount, ArticleSummary, ArticleView, Error, Result, Sort, Status};
 
 /// What an article's text and metadata are, as stored.
@@ -28,7 +28,7 @@ pub(crate) struct ArticleContent<'a> {
 
 /// The content columns, in the order of [`content_params`]. `canonical_url` and
 /// `normalized_url` keep their stored value when a replacement has none.
-const CONTENT_COLUMNS: [&str; 14] = [
+const CONTENT_COLUMNS: [&str; 13] = [
     "title",
     "byline",
     "site_name",
@@ -38,8 +38,7 @@ const CONTENT_COLUMNS: [&str; 14] = [
     "direction",
     "published_at",
     "excerpt",
-    "document",
-    "canonical_text",
+    "body",
     "text_version",
     "content_hash",
     "word_count",
@@ -47,7 +46,7 @@ const CONTENT_COLUMNS: [&str; 14] = [
 const KEPT_WHEN_MISSING: [&str; 2] = ["canonical_url", "normalized_url"];
 
 fn content_params(c: &ArticleContent<'_>) -> Result<Vec<rusqlite::types::Value>> {
-    let document = serde_json::to_string(c.document).map_err(|e| Error::Serialize { what: "a document", source: e })?;
+    let body = body::encode(c.document, c.canonical_text).map_err(|source| Error::EncodeBody { source })?;
     let text = |s: Option<&str>| s.map(str::to_owned).into();
     Ok(vec![
         c.title.to_owned().into(),
@@ -59,8 +58,7 @@ fn content_params(c: &ArticleContent<'_>) -> Result<Vec<rusqlite::types::Value>>
         text(c.direction),
         text(c.published_at),
         text(c.excerpt),
-        document.into(),
-        c.canonical_text.to_owned().into(),
+        body.into(),
         i64::from(quire_doc::CANONICAL_TEXT_VERSION).into(),
         c.content_hash.to_owned().into(),
         (c.document.word_count() as i64).into(),
@@ -158,8 +156,8 @@ pub(crate) fn link_only_ids(conn: &Connection) -> Result<Vec<i64>> {
 /// Keeps the article's current text as a version before it is replaced.
 pub(crate) fn keep_version(tx: &Transaction<'_>, id: i64) -> Result<()> {
     tx.execute(
-        "INSERT INTO article_versions (article_id, title, document, canonical_text, text_version, content_hash, replaced_at)
-         SELECT id, title, document, canonical_text, text_version, content_hash, ? FROM articles WHERE id = ?",
+        "INSERT INTO article_versions (article_id, title, body, text_version, content_hash, replaced_at)
+         SELECT id, title, body, text_version, content_hash, ? FROM articles WHERE id = ?",
         params![now(), id],
     )?;
     Ok(())
@@ -232,9 +230,11 @@ pub(crate) fn ensure(conn: &Connection, id: i64) -> Result<()> {
 }
 
 pub(crate) fn canonical_text(conn: &Connection, id: i64) -> Result<String> {
-    conn.query_row("SELECT canonical_text FROM articles WHERE id = ?", [id], |r| r.get(0))
+    let blob: Vec<u8> = conn
+        .query_row("SELECT body FROM articles WHERE id = ?", [id], |r| r.get(0))
         .optional()?
-        .ok_or(Error::ArticleNotFound(id))
+        .ok_or(Error::ArticleNotFound(id))?;
+    body::text(&blob).map_err(|source| Error::CorruptDocument { article: id, source })
 }
 
 /// Deletes an article with everything it owns (highlights, tag links, images links,
@@ -378,7 +378,7 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
         .query_row(
             &format!(
                 "SELECT {SUMMARY_COLUMNS}, a.canonical_url, a.language, a.direction, a.excerpt, a.progress,
-                        a.content_hash, a.text_version, a.note, a.link_reason, a.document
+                        a.content_hash, a.text_version, a.note, a.link_reason, a.body
                  FROM articles a WHERE a.id = ?"
             ),
             [id],
@@ -397,12 +397,12 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
                     document: Document::default(),
                     highlights: Vec::new(),
                 };
-                Ok((view, r.get::<_, String>("document")?))
+                Ok((view, r.get::<_, Vec<u8>>("body")?))
             },
         )
         .optional()?
         .ok_or(Error::ArticleNotFound(id))?;
-    view.document = serde_json::from_str(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
+    view.document = body::document(&document).map_err(|source| Error::CorruptDocument { article: id, source })?;
     fill_tags(conn, std::slice::from_mut(&mut view.summary))?;
     view.highlights = highlights::of_article(conn, id)?;
     Ok(view)

@@ -133,9 +133,8 @@ mod tests {
         let (mut dense, mut sparse) = (BTreeSet::new(), BTreeSet::new());
         for id in 1..=3000i64 {
             tx.execute(
-                "INSERT INTO articles (id, title, clipped_at, updated_at, document, canonical_text, text_version,
-                                       content_hash, word_count)
-                 VALUES (?1, 'a', printf('2026-01-01T00:%02d:%02dZ', ?1 / 60 % 60, ?1 % 60), '', '{}', '', 1, ?1, 0)",
+                "INSERT INTO articles (id, title, clipped_at, updated_at, body, text_version, content_hash, word_count)
+                 VALUES (?1, 'a', printf('2026-01-01T00:%02d:%02dZ', ?1 / 60 % 60, ?1 % 60), '', x'', 1, ?1, 0)",
                 [id],
             )
             .unwrap();

@@ -40,7 +40,7 @@ pub(crate) fn entries(conn: &Connection, ids: &[i64]) -> Result<Vec<Entry>> {
     let marks = vec!["?"; ids.len()].join(", ");
     let mut out: Vec<Entry> = {
         let sql = format!(
-            "SELECT a.id, a.title, coalesce(a.byline, '') AS byline, a.canonical_text,
+            "SELECT a.id, a.title, coalesce(a.byline, '') AS byline, a.body,
                     lower(coalesce(a.site_name, '')) AS site, lower(coalesce(a.canonical_url, a.source_url, '')) AS url,
                     a.status, a.favorite, a.clipped_at,
                     coalesce((SELECT group_concat(h.exact, char(10)) FROM highlights h WHERE h.article_id = a.id), '') AS quotes,
@@ -60,7 +60,9 @@ pub(crate) fn entries(conn: &Connection, ids: &[i64]) -> Result<Vec<Entry>> {
                 id: r.get("id")?,
                 title: r.get("title")?,
                 byline: r.get("byline")?,
-                body: r.get("canonical_text")?,
+                // An article whose stored body cannot be read is still found by its title,
+                // quotes and notes; opening it reports the damage.
+                body: super::body::text(&r.get::<_, Vec<u8>>("body")?).unwrap_or_default(),
                 quotes: r.get("quotes")?,
                 has_notes: !notes.is_empty(),
                 notes,

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0008_endpoint_listeners.sql"),
     include_str!("../../../../migrations/0009_fulltext.sql"),
     include_str!("../../../../migrations/0010_list_order.sql"),
+    include_str!("../../../../migrations/0011_text_once.sql"),
 ];
 
 /// The schema version this build writes.
@@ -26,13 +27,30 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to [`SCHEMA_VERSION`], one transaction per migration.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    migrate_to(conn, path, SCHEMA_VERSION)
+    let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    migrate_to(conn, path, SCHEMA_VERSION)?;
+    if before > 0 && before < SCHEMA_VERSION {
+        compact_after_upgrade(conn);
+    }
+    Ok(())
+}
+
+/// Gives the space an upgrade freed back to the file system when it is a good part of the
+/// file (0011 stores every text once: a library shrinks to about a third). Best effort: when
+/// another connection is busy with the file, the space is reused by later writes instead.
+fn compact_after_upgrade(conn: &Connection) {
+    let pages = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get::<_, i64>(0)).unwrap_or(0);
+    let (free, total) = (pages("freelist_count"), pages("page_count"));
+    if total > 0 && free * 4 > total {
+        let _ = conn.execute_batch("VACUUM");
+    }
 }
 
 /// Brings the database to `target` (for tests that build every earlier version). Each step
 /// reads the version inside its own `IMMEDIATE` transaction, so processes opening a new file at
 /// the same moment run each migration once.
 pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
+    register_functions(conn)?;
     loop {
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > SCHEMA_VERSION {
@@ -49,4 +67,21 @@ pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()>
         }
         tx.commit()?;
     }
+}
+
+/// The Rust functions migrations call: `quire_body(document, canonical_text)` (0011) builds an
+/// article's stored body from the JSON document and the text kept beside it.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "quire_body",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_DIRECTONLY,
+        |ctx| {
+            let document: String = ctx.get(0)?;
+            let text: String = ctx.get(1)?;
+            super::body::from_legacy(&document, &text).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
+        },
+    )?;
+    Ok(())
 }

@@ -15,6 +15,7 @@
 
 pub(crate) mod articles;
 pub(crate) mod backup;
+pub(crate) mod body;
 pub(crate) mod filter;
 pub(crate) mod fulltext;
 pub(crate) mod highlights;
