@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, BackupEntry, BackupReport, Highlight,
     HighlightEdit, HighlightTarget, ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat,
-    SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic,
+    SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic, TopicPaging,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
@@ -72,6 +72,19 @@ impl LibraryState {
                 }
                 std::thread::sleep(std::time::Duration::from_secs(3600));
             }
+        });
+    }
+
+    /// Catches the search index up with the library on a thread of its own (a rebuild after
+    /// an upgrade or a restore takes a while at 100,000 articles); searches meanwhile answer
+    /// without it, or say it is being built. The window is told when it is ready.
+    pub fn start_index_sync(&self) {
+        let library = self.library.clone();
+        let events = self.events.clone();
+        let _ = std::thread::Builder::new().name("quire-index".into()).spawn(move || match library.sync_index() {
+            Ok(done) if done.updated > 0 || done.rebuilt => events.send(AppEvent::IndexReady),
+            Ok(_) => {}
+            Err(e) => eprintln!("quire-desktop: the search index could not be brought up to date: {e}"),
         });
     }
 
@@ -385,10 +398,10 @@ pub async fn search(state: State<'_, LibraryState>, request: SearchRequest) -> C
     state.blocking(move |library| Ok(library.search_with(&request)?)).await
 }
 
-/// Every quote carrying a tag or one of its sub-tags, grouped by article.
+/// A page of a topic: the quotes carrying a tag or one of its sub-tags, grouped by article.
 #[tauri::command]
-pub async fn topic(state: State<'_, LibraryState>, tag: String) -> CommandResult<Topic> {
-    state.blocking(move |library| Ok(library.topic(&tag)?)).await
+pub async fn topic(state: State<'_, LibraryState>, tag: String, paging: TopicPaging) -> CommandResult<Topic> {
+    state.blocking(move |library| Ok(library.topic(&tag, paging)?)).await
 }
 
 #[tauri::command]
@@ -704,6 +717,7 @@ pub async fn restore_backup(
             Ok(quire::restore(library.path(), &chosen.path)?)
         })
         .await
+        .inspect(|_| state.start_index_sync())
 }
 
 // ---- the browser extension ------------------------------------------------------------------

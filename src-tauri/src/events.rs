@@ -35,6 +35,9 @@ pub enum AppEvent {
         highlight: Option<i64>,
         duplicate: bool,
     },
+    /// The search index was brought up to date (rebuilt after an upgrade or a restore):
+    /// searches answered meanwhile can be run again.
+    IndexReady,
 }
 
 /// The window's subscription, and the links that arrived before it.

@@ -81,6 +81,7 @@ fn main() -> ExitCode {
             });
             let state = app.state::<commands::LibraryState>();
             state.start_daily_backups();
+            state.start_index_sync();
             state.start_endpoint(automated);
             for link in &startup_links {
                 state.follow_link(link);

@@ -1,7 +1,7 @@
 //! What the desktop app's library screens ask of the facade: sorting, saved searches, topics
 //! and the bundled sample article.
 
-use quire::{AnchorKind, ArticleFilter, Library, SearchRequest, Sort};
+use quire::{AnchorKind, ArticleFilter, Library, SearchRequest, Sort, TopicPaging};
 use quire_tests::{add_reference_article, REFERENCE_TITLE};
 
 use crate::{add_text, temp_library};
@@ -129,7 +129,7 @@ fn topic_groups_tagged_quotes_by_article_in_text_order() {
             tags: vec!["NATO accession/Finland".into()],
         })
         .unwrap();
-    let topic = lib.topic("nato ACCESSION").unwrap();
+    let topic = lib.topic("nato ACCESSION", TopicPaging::default()).unwrap();
     assert_eq!(topic.tag, "nato ACCESSION".trim());
     assert_eq!(topic.highlights, 4, "three reference quotes and one through the sub-tag");
     let groups: Vec<(i64, Vec<i64>)> =
@@ -144,7 +144,75 @@ fn topic_groups_tagged_quotes_by_article_in_text_order() {
     );
     assert_eq!(topic.articles[1].article.title, REFERENCE_TITLE);
     assert!(topic.articles.iter().flat_map(|g| &g.highlights).all(|h| h.anchor != AnchorKind::Orphan));
-    assert_eq!(lib.topic("no such tag").unwrap_err().kind(), quire::ErrorKind::NotFound);
+    assert_eq!(topic.article_count, 2);
+    assert_eq!(lib.topic("no such tag", TopicPaging::default()).unwrap_err().kind(), quire::ErrorKind::NotFound);
+}
+
+#[test]
+fn a_topic_and_a_tags_highlights_come_a_page_at_a_time() {
+    let (_dir, lib) = temp_library();
+    // 23 articles with 1 to 3 quotes on the topic (one also on a sub-tag, one quote tagged
+    // with both), and a quote on another tag in each.
+    let mut expected_quotes = 0;
+    for i in 0..23usize {
+        let words: Vec<String> = (0..4).map(|w| format!("Paragraph {w} of article {i} about the summit.")).collect();
+        let id = add_text(&lib, &format!("Article {i}\n\n{}", words.join("\n\n")));
+        for w in 0..(1 + i % 3) {
+            let tags = match w {
+                0 if i == 4 => vec!["Summit".to_owned(), "Summit/Day one".to_owned()],
+                1 => vec!["summit/day one".to_owned()],
+                _ => vec!["Summit".to_owned()],
+            };
+            let h = |exact: String, tags: Vec<String>| quire::NewHighlight {
+                article_id: id,
+                target: quire::HighlightTarget::Quote { exact, prefix: None, suffix: None, occurrence: None },
+                color: quire::Color::Yellow,
+                note: String::new(),
+                tags,
+            };
+            lib.add_highlight(&h(format!("Paragraph {w} of article {i}"), tags)).unwrap();
+            expected_quotes += 1;
+        }
+        lib.add_highlight(&h_other(id, i)).unwrap();
+    }
+    fn h_other(id: i64, i: usize) -> quire::NewHighlight {
+        quire::NewHighlight {
+            article_id: id,
+            target: quire::HighlightTarget::Quote {
+                exact: format!("Paragraph 3 of article {i}"),
+                prefix: None,
+                suffix: None,
+                occurrence: None,
+            },
+            color: quire::Color::Blue,
+            note: String::new(),
+            tags: vec!["Elsewhere".into()],
+        }
+    }
+    let whole = lib.topic("summit", TopicPaging::default()).unwrap();
+    assert_eq!((whole.article_count, whole.highlights, whole.articles.len()), (23, expected_quotes, 23));
+    let mut paged = Vec::new();
+    for offset in (0..30).step_by(7) {
+        let page = lib.topic("summit", TopicPaging { limit: Some(7), offset }).unwrap();
+        assert_eq!((page.article_count, page.highlights), (23, expected_quotes), "totals on every page");
+        assert_eq!(page.articles.len(), 7.min(23usize.saturating_sub(offset)));
+        paged.extend(page.articles);
+    }
+    assert_eq!(paged, whole.articles, "the pages, end to end, are the whole topic in its order");
+    let sub = lib.topic("Summit/day one", TopicPaging { limit: Some(3), offset: 0 }).unwrap();
+    let with_sub = (0..23usize).filter(|i| i % 3 >= 1 || *i == 4).count();
+    assert_eq!((sub.article_count, sub.articles.len()), (with_sub, 3));
+
+    // The flat list of a tag's highlights, newest first, pages the same way.
+    let filter = |limit, offset| quire::HighlightFilter { tag: Some("summit".into()), limit, offset, ..Default::default() };
+    let all = lib.highlights(&filter(None, 0)).unwrap();
+    assert_eq!(all.len(), expected_quotes);
+    let ids = |v: Vec<quire::HighlightInContext>| v.into_iter().map(|h| h.highlight.id).collect::<Vec<_>>();
+    let mut pages = Vec::new();
+    for offset in (0..all.len() + 5).step_by(10) {
+        pages.extend(ids(lib.highlights(&filter(Some(10), offset)).unwrap()));
+    }
+    assert_eq!(pages, ids(all));
 }
 
 #[test]

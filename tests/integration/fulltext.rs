@@ -576,3 +576,37 @@ fn words_too_long_to_index_are_refused_and_not_jumped_over() {
     assert_eq!(ids, [id]);
     let _ = other;
 }
+
+/// A large library whose index another process is rebuilding (after a restore) answers a
+/// search at once with "being built", a busy error the same request gets past later; it
+/// neither waits for the rebuild nor reads 5,000 articles one by one.
+#[test]
+fn a_large_library_whose_index_is_being_rebuilt_elsewhere_says_so_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.sqlite3");
+    let lib = Library::open(&path).unwrap();
+    crate::add_text(&lib, "Borscht\n\nA soup with beets, as cooked in Kyiv, with dill and sour cream.");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let body: Vec<u8> = conn.query_row("SELECT body FROM articles", [], |r| r.get(0)).unwrap();
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+             INSERT INTO articles (title, clipped_at, updated_at, body, text_version, content_hash, word_count)
+             SELECT 'Soup ' || i, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', ?1, 1, 'hash-' || i, 12 FROM n",
+            [body],
+        )
+        .unwrap();
+    }
+    assert_eq!(lib.search("beets", 3).unwrap().len(), 3, "caught up: 5,001 articles indexed");
+    // A restore elsewhere: the index no longer describes the library, and the other process
+    // holds its writer while it builds it again.
+    let other = Library::open(&path).unwrap();
+    let hold = other.hold_index().unwrap().expect("the writer is free");
+    rusqlite::Connection::open(&path).unwrap().execute("UPDATE fulltext_state SET generation = 'restored'", []).unwrap();
+    let err = lib.search("beets", 3).unwrap_err();
+    assert_eq!(err.kind(), quire::ErrorKind::Busy);
+    assert!(err.to_string().contains("search index is being built"), "{err}");
+    drop(hold);
+    assert_eq!(lib.search("beets", 3).unwrap().len(), 3, "built again, then answered");
+    assert!(lib.check_index().unwrap().agrees());
+}

@@ -143,11 +143,21 @@ tag: string | null, status: Status | null, favorite: boolean | null, created_at:
 
 export type Topic = { tag: string, 
 /**
- * Number of highlights in all groups.
+ * Number of highlights in the whole topic.
  */
-highlights: number, articles: Array<TopicArticle>, };
+highlights: number, 
+/**
+ * Number of articles in the whole topic.
+ */
+article_count: number, 
+/**
+ * The articles of the page asked for, newest clipped first.
+ */
+articles: Array<TopicArticle>, };
 
 export type TopicArticle = { article: ArticleSummary, highlights: Array<Highlight>, };
+
+export type TopicPaging = { limit?: number, offset: number, };
 
 export type ImportEvent = { "event": "started", total: number, } | { "event": "item", index: number, name: string, outcome: ItemOutcome, };
 
@@ -187,7 +197,7 @@ export type ArticleCount = { articles: number, highlights: number, };
 
 export type ExportReport = { path: string, articles: number, highlights: number, pages: number, bytes: number, warnings: Array<string>, };
 
-export type ErrorKind = "not_found" | "quote_not_found" | "ambiguous_quote" | "conflict" | "invalid_input" | "invalid_query" | "unsupported" | "io" | "network" | "cancelled" | "export" | "library" | "database";
+export type ErrorKind = "not_found" | "quote_not_found" | "ambiguous_quote" | "conflict" | "invalid_input" | "invalid_query" | "unsupported" | "io" | "network" | "cancelled" | "export" | "library" | "database" | "busy";
 
 export type SearchRequest = { text: string, filter: ArticleFilter, 
 /**

@@ -2,7 +2,7 @@
 // (UPDATE_EXPECT=1 to rewrite). Do not edit by hand.
 import type { ArticleFilter, ErrorKind, Format, TokenInfo } from "./bindings";
 
-export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, } | { "type": "open", article: number, highlight: number | null, } | { "type": "notice", message: string, } | { "type": "from_browser", article: number, title: string, highlight: number | null, duplicate: boolean, };
+export type AppEvent = { "type": "dropped", names: Array<string>, } | { "type": "menu", id: string, } | { "type": "open", article: number, highlight: number | null, } | { "type": "notice", message: string, } | { "type": "from_browser", article: number, title: string, highlight: number | null, duplicate: boolean, } | { "type": "index_ready" };
 
 export type CommandErrorKind = ErrorKind | ShellErrorKind;
 

@@ -187,7 +187,18 @@ pub fn run(bench: &LibraryBench) -> Result<()> {
             "list_favorite",
             vec![vec!["list".into(), "--favorite".into(), "--limit".into(), "50".into(), "--json".into()]],
         ),
-        ("topic_highlights", vec![vec!["highlights".into(), "--tag".into(), corpus::DOSSIER.into(), "--json".into()]]),
+        (
+            "topic_first_page",
+            vec![vec![
+                "highlights".into(),
+                "--tag".into(),
+                corpus::DOSSIER.into(),
+                "--limit".into(),
+                "50".into(),
+                "--json".into(),
+            ]],
+        ),
+        ("topic_whole", vec![vec!["highlights".into(), "--tag".into(), corpus::DOSSIER.into(), "--json".into()]]),
     ];
     for (name, commands) in figures {
         let mut times = Vec::new();

@@ -155,6 +155,12 @@ enum Command {
         /// Only orphans: highlights whose quote is no longer in their article
         #[arg(long)]
         orphans: bool,
+        /// At most this many (a big topic a page at a time)
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Skip this many first (with --limit, the next page)
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
     },
     /// Change a highlight's note, color or tags
     EditHighlight {
@@ -348,7 +354,7 @@ fn main() -> ExitCode {
 }
 
 /// The exit code of each kind of library error (README: 1 other, 2 usage, 3 not found,
-/// 4 invalid input, 5 file, 6 library, 7 network, 130 stopped).
+/// 4 invalid input, 5 file, 6 library, 7 network, 75 busy: try again shortly, 130 stopped).
 fn exit_code(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::NotFound => 3,
@@ -361,6 +367,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Library | ErrorKind::Database => 6,
         ErrorKind::Network => 7,
         ErrorKind::Cancelled => 130,
+        ErrorKind::Busy => 75,
         ErrorKind::Export => 1,
     }
 }
@@ -442,8 +449,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             };
             out.highlight_created(&lib.add_highlight(&new)?);
         }
-        Command::Highlights { id, tag, orphans } => {
-            let filter = HighlightFilter { article_id: *id, tag: tag.clone(), orphans: *orphans };
+        Command::Highlights { id, tag, orphans, limit, offset } => {
+            let filter =
+                HighlightFilter { article_id: *id, tag: tag.clone(), orphans: *orphans, limit: *limit, offset: *offset };
             out.highlights(&lib.highlights(&filter)?);
         }
         Command::Import { file, from, tags, no_fetch } => {

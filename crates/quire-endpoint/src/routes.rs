@@ -234,6 +234,7 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 fn library_error(e: &quire::Error) -> Response {
     let status = match e.kind() {
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::InvalidInput
         | ErrorKind::QuoteNotFound
         | ErrorKind::AmbiguousQuote

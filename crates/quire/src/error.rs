@@ -126,6 +126,10 @@ pub enum Error {
     /// The search index beside the library could not be read or written.
     #[error("the search index {} could not be used: {why}", path.display())]
     Index { path: PathBuf, why: String },
+    /// The search index is being built (after a restore, or when it was missing or damaged)
+    /// and the library is too large to search without it meanwhile.
+    #[error("{}", index_building(progress))]
+    IndexBuilding { progress: Option<crate::IndexProgress> },
     #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
     LibraryTooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("cannot open the library {}: {source}", .path.display())]
@@ -225,6 +229,21 @@ pub enum ErrorKind {
     Library,
     /// SQLite failed or stored data is corrupt.
     Database,
+    /// Work that must finish first is under way (the search index is being built): the same
+    /// request succeeds a little later.
+    Busy,
+}
+
+fn index_building(progress: &Option<crate::IndexProgress>) -> String {
+    match progress {
+        Some(p) if p.total > 0 => format!(
+            "the search index is being built ({} of {} articles, {} %): search again in a moment",
+            p.done,
+            p.total,
+            p.done * 100 / p.total
+        ),
+        _ => "the search index is being built: search again in a moment".to_owned(),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -286,6 +305,7 @@ impl Error {
             Error::Query(_) => K::InvalidQuery,
             Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
             Error::Io { .. } | Error::NotARegularFile { .. } | Error::Randomness(_) | Error::Index { .. } => K::Io,
+            Error::IndexBuilding { .. } => K::Busy,
             Error::IndexBusy => K::Conflict,
             Error::Network { .. }
             | Error::NetworkRuntime(_)

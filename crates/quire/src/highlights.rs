@@ -107,7 +107,14 @@ impl Library {
             }
             None => None,
         };
-        let selection = Selection { article: filter.article_id, tag_key: key.as_deref(), orphans: filter.orphans };
+        let selection = Selection {
+            article: filter.article_id,
+            tag_key: key.as_deref(),
+            orphans: filter.orphans,
+            limit: filter.limit,
+            offset: filter.offset,
+            ..Selection::default()
+        };
         highlights::select_in_context(conn, &selection)
     }
 }

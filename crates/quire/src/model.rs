@@ -248,8 +248,11 @@ pub struct SavedSearch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Topic {
     pub tag: String,
-    /// Number of highlights in all groups.
+    /// Number of highlights in the whole topic.
     pub highlights: usize,
+    /// Number of articles in the whole topic.
+    pub article_count: usize,
+    /// The articles of the page asked for, newest clipped first.
     pub articles: Vec<TopicArticle>,
 }
 
@@ -329,6 +332,20 @@ pub struct HighlightFilter {
     pub tag: Option<String>,
     /// Only highlights whose quote is no longer in their article.
     pub orphans: bool,
+    /// At most this many, after skipping `offset`, in the listing's order.
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+/// Which part of a topic to read: `limit` of its articles (all when `None`) after skipping
+/// `offset` of them, newest clipped first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct TopicPaging {
+    #[ts(optional, type = "number")]
+    pub limit: Option<usize>,
+    #[ts(type = "number")]
+    pub offset: usize,
 }
 
 #[cfg(test)]
@@ -371,6 +388,7 @@ mod bindings {
             SavedSearch::decl(),
             Topic::decl(),
             TopicArticle::decl(),
+            TopicPaging::decl(),
             ImportEvent::decl(),
             ItemOutcome::decl(),
             ImportSummary::decl(),

@@ -1,25 +1,37 @@
-//! Topic views: every quote carrying a tag, grouped by article.
+//! Topic views: every quote carrying a tag, grouped by article, a page of articles at a time.
 
 use std::collections::BTreeMap;
 
-use crate::{normalize_tag, AnchorKind, Highlight, HighlightFilter, Library, Result, Topic, TopicArticle};
+use crate::store::highlights::{self, Selection};
+use crate::store::{articles, tags};
+use crate::{normalize_tag, AnchorKind, Error, Highlight, Library, Result, Topic, TopicArticle, TopicPaging};
 
 impl Library {
-    /// Every highlight carrying `tag` or one of its sub-tags, grouped by article (articles
-    /// newest clipped first, highlights in text order; orphans last in their article).
-    pub fn topic(&self, tag: &str) -> Result<Topic> {
-        let highlights = self.highlights(&HighlightFilter { tag: Some(tag.to_owned()), ..Default::default() })?;
+    /// The highlights carrying `tag` or one of its sub-tags, grouped by article: the page of
+    /// articles `paging` asks for (newest clipped first; highlights in text order, orphans last
+    /// in their article), with the whole topic's counts. A topic of thousands of quotes is
+    /// read a page at a time: only the page's highlights are loaded.
+    pub fn topic(&self, tag: &str, paging: TopicPaging) -> Result<Topic> {
+        let name = normalize_tag(tag)?;
+        let key = tags::key_of(&name);
+        let store = self.store();
+        let conn = store.read();
+        if !tags::exists_with_children(conn, &key)? {
+            return Err(Error::TagNotFound(tag.trim().to_owned()));
+        }
+        let page = highlights::topic_page(conn, &key, paging.limit, paging.offset)?;
+        let selection =
+            Selection { articles: Some(&page.articles), tag_key: Some(&key), ..Selection::default() };
         let mut by_article: BTreeMap<i64, Vec<Highlight>> = BTreeMap::new();
-        for h in highlights {
+        for h in highlights::select_in_context(conn, &selection)? {
             by_article.entry(h.highlight.article_id).or_default().push(h.highlight);
         }
-        let mut groups = Vec::with_capacity(by_article.len());
-        for (id, mut own) in by_article {
+        let mut groups = Vec::with_capacity(page.articles.len());
+        for id in page.articles {
+            let mut own = by_article.remove(&id).unwrap_or_default();
             own.sort_by_key(|h| (h.anchor == AnchorKind::Orphan, h.position.start, h.position.end, h.id));
-            groups.push(TopicArticle { article: self.article_summary(id)?, highlights: own });
+            groups.push(TopicArticle { article: articles::summary(conn, id)?, highlights: own });
         }
-        groups.sort_by(|a, b| b.article.clipped_at.cmp(&a.article.clipped_at).then(b.article.id.cmp(&a.article.id)));
-        let count = groups.iter().map(|g| g.highlights.len()).sum();
-        Ok(Topic { tag: normalize_tag(tag)?, highlights: count, articles: groups })
+        Ok(Topic { tag: name, highlights: page.total_highlights, article_count: page.total_articles, articles: groups })
     }
 }

@@ -235,6 +235,9 @@ export function onAppEvent(event: AppEvent) {
     dialogs.notice = event.message;
   } else if (event.type === "from_browser") {
     void onFromBrowser(event);
+  } else if (event.type === "index_ready") {
+    // A search answered "the index is being built" meanwhile: answer it now.
+    if (hasSearchText(search.typed)) void runSearch();
   }
 }
 

@@ -21,6 +21,7 @@ import type {
   Status,
   TagCount,
   Topic,
+  TopicPaging,
   BackupEntry,
   BackupReport,
   FormatReport,
@@ -91,7 +92,7 @@ export const countArticles = (filter: ArticleFilter) => invoke<ArticleCount>("co
 export const getArticle = (id: number) => invoke<ArticleView>("get_article", { id });
 export const listTags = () => invoke<TagCount[]>("list_tags");
 export const search = (request: SearchRequest) => invoke<SearchHit[]>("search", { request });
-export const topic = (tag: string) => invoke<Topic>("topic", { tag });
+export const topic = (tag: string, paging: TopicPaging) => invoke<Topic>("topic", { tag, paging });
 export const savedSearches = () => invoke<SavedSearch[]>("saved_searches");
 export const saveSearch = (name: string, request: SearchRequest) =>
   invoke<SavedSearch>("save_search", { name, request });

@@ -107,7 +107,8 @@ pub(crate) struct State {
     pub(crate) article: i64,
 }
 
-/// An open index.
+/// An open index (cheap to clone: the handles share the open files).
+#[derive(Clone)]
 pub(crate) struct FullText {
     index: Index,
     reader: IndexReader,
@@ -321,13 +322,34 @@ fn fingerprint(entry: &Entry) -> u64 {
     u64::from_le_bytes(digest[..8].try_into().unwrap_or([0; 8]))
 }
 
-/// The index as a library keeps it: opened on first use.
+/// The index as a library keeps it: opened on first use. Catching up and rebuilding happen
+/// one at a time per library (`sync`), on a clone of the open index, so that searches are
+/// never held up by a rebuild: they see `building` and answer without the index.
 #[derive(Default)]
-pub(crate) struct Slot(Mutex<Option<FullText>>);
+pub(crate) struct Slot {
+    open: Mutex<Option<FullText>>,
+    sync: Mutex<()>,
+    building: Mutex<Option<IndexProgress>>,
+}
+
+/// Clears the rebuild's progress when the rebuild ends, however it ends.
+struct Building<'a>(&'a Mutex<Option<IndexProgress>>);
+
+impl Building<'_> {
+    fn set(&self, progress: IndexProgress) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(progress);
+    }
+}
+
+impl Drop for Building<'_> {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
 
 impl Slot {
     fn get(&self, library: &Path) -> Result<MutexGuard<'_, Option<FullText>>> {
-        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.is_none() {
             *slot = Some(FullText::open(&index_folder(library))?);
         }
@@ -398,9 +420,21 @@ impl Library {
         self.sync_index_with(true, progress)
     }
 
+    /// How far the rebuild this process is running has come (`None`: none is running).
+    pub fn index_building(&self) -> Option<IndexProgress> {
+        *self.fulltext.building.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub(crate) fn sync_index_with(&self, rebuild: bool, progress: &mut dyn FnMut(IndexProgress)) -> Result<IndexSync> {
-        let slot = self.fulltext()?;
-        let Some(ft) = slot.as_ref() else { return Ok(IndexSync::default()) };
+        // One sync at a time in this process; another thread's is as good as this one's (a
+        // search matches what it has not applied yet), so this one does not wait for it.
+        let _sync = match self.fulltext.sync.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Ok(IndexSync { busy: true, ..Default::default() }),
+        };
+        let Some(ft) = self.fulltext()?.clone() else { return Ok(IndexSync::default()) };
+        let ft = &ft;
         // Nothing to do (the common case, before every search): decided without the writer.
         let known = ft.state()?;
         let usable = match &known {
@@ -437,10 +471,12 @@ impl Library {
             return Ok(IndexSync::default());
         }
         let failed = |e: tantivy::TantivyError| index_error(&ft.dir, e);
+        let total = ids.len();
+        let building = Building(&self.fulltext.building);
         if rebuild {
+            building.set(IndexProgress { done: 0, total });
             writer.delete_all_documents().map_err(failed)?;
         }
-        let total = ids.len();
         for (n, chunk) in ids.chunks(BATCH).enumerate() {
             let entries = journal::entries(self.store().read(), chunk)?;
             for id in chunk {
@@ -451,7 +487,11 @@ impl Library {
             for entry in &entries {
                 writer.add_document(ft.document(entry)).map_err(failed)?;
             }
-            progress(IndexProgress { done: (n * BATCH + chunk.len()).min(total), total });
+            let now = IndexProgress { done: (n * BATCH + chunk.len()).min(total), total };
+            if rebuild {
+                building.set(now);
+            }
+            progress(now);
         }
         let article = journal::change_at(self.store().read(), upto)?.unwrap_or(0);
         let payload = serde_json::to_string(&State { generation, seq: upto, article })
@@ -464,6 +504,7 @@ impl Library {
         // The journal before what was applied is no longer needed; the last change applied
         // stays, so that a library whose journal went back (a commit lost, a file copied back)
         // is noticed.
+        drop(building);
         self.store().write(|tx| journal::prune(tx, upto))?;
         Ok(IndexSync { updated: total, rebuilt: rebuild, busy: false })
     }

@@ -185,11 +185,57 @@ pub(crate) fn touch(tx: &Transaction<'_>, id: i64) -> Result<()> {
 }
 
 /// Which highlights to list across the library.
+#[derive(Default)]
 pub(crate) struct Selection<'a> {
     pub(crate) article: Option<i64>,
+    /// Only highlights of these articles (with `article`, of both).
+    pub(crate) articles: Option<&'a [i64]>,
     /// The tag key (see `tags::key_of`): this tag or a sub-tag, on the highlight.
     pub(crate) tag_key: Option<&'a str>,
     pub(crate) orphans: bool,
+    /// At most this many, after skipping `offset`, in the listing's order.
+    pub(crate) limit: Option<usize>,
+    pub(crate) offset: usize,
+}
+
+/// A page of a topic: the articles whose highlights carry the tag (newest clipped first), and
+/// how many articles and highlights the whole topic has.
+pub(crate) struct TopicPage {
+    pub(crate) articles: Vec<i64>,
+    pub(crate) total_articles: usize,
+    pub(crate) total_highlights: usize,
+}
+
+/// The articles of a topic (`key` or a sub-tag on their highlights), `limit` of them after
+/// skipping `offset`, with the topic's totals, in one pass over the topic's highlights.
+pub(crate) fn topic_page(conn: &Connection, key: &str, limit: Option<usize>, offset: usize) -> Result<TopicPage> {
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let sql = format!(
+        "WITH tagged AS (SELECT ht.highlight_id AS id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id
+                         WHERE {KEY_OR_SUB}),
+              per_article AS (SELECT h.article_id AS id, count(*) AS n FROM highlights h
+                              WHERE h.id IN (SELECT id FROM tagged) GROUP BY h.article_id)
+         SELECT p.id, count(*) OVER () AS articles, sum(p.n) OVER () AS highlights
+         FROM per_article p JOIN articles a ON a.id = p.id
+         ORDER BY a.clipped_at DESC, a.id DESC LIMIT ? OFFSET ?"
+    );
+    let [key, sub] = key_or_sub(key);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut page = TopicPage { articles: Vec::new(), total_articles: 0, total_highlights: 0 };
+    let mut rows = stmt.query(params![key, sub, limit, offset])?;
+    while let Some(r) = rows.next()? {
+        page.articles.push(r.get(0)?);
+        page.total_articles = r.get::<_, i64>(1)? as usize;
+        page.total_highlights = r.get::<_, i64>(2)? as usize;
+    }
+    if page.articles.is_empty() && offset > 0 {
+        // Past the end: the totals still tell the whole topic.
+        let totals = topic_page(conn, &key, Some(1), 0)?;
+        page.total_articles = totals.total_articles;
+        page.total_highlights = totals.total_highlights;
+    }
+    Ok(page)
 }
 
 /// Highlights with their article's title, site and date: of one article in text order, else
@@ -203,6 +249,10 @@ pub(crate) fn select_in_context(conn: &Connection, sel: &Selection<'_>) -> Resul
     if let Some(article) = sel.article {
         sql.push_str(" AND h.article_id = ?");
         args.push(article.into());
+    }
+    if let Some(ids) = sel.articles {
+        sql.push_str(&format!(" AND h.article_id IN ({})", vec!["?"; ids.len()].join(", ")));
+        args.extend(ids.iter().map(|&id| id.into()));
     }
     if let Some(key) = sel.tag_key {
         sql.push_str(&format!(
@@ -219,6 +269,11 @@ pub(crate) fn select_in_context(conn: &Connection, sel: &Selection<'_>) -> Resul
     } else {
         " ORDER BY h.created_at DESC, h.id DESC"
     });
+    if sel.limit.is_some() || sel.offset > 0 {
+        let limit = sel.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        sql.push_str(" LIMIT ? OFFSET ?");
+        args.extend([limit.into(), i64::try_from(sel.offset).unwrap_or(i64::MAX).into()]);
+    }
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt
         .query_map(rusqlite::params_from_iter(args), |r| {
