@@ -204,7 +204,8 @@ fn a_topic_and_a_tags_highlights_come_a_page_at_a_time() {
     assert_eq!((sub.article_count, sub.articles.len()), (with_sub, 3));
 
     // The flat list of a tag's highlights, newest first, pages the same way.
-    let filter = |limit, offset| quire::HighlightFilter { tag: Some("summit".into()), limit, offset, ..Default::default() };
+    let filter =
+        |limit, offset| quire::HighlightFilter { tag: Some("summit".into()), limit, offset, ..Default::default() };
     let all = lib.highlights(&filter(None, 0)).unwrap();
     assert_eq!(all.len(), expected_quotes);
     let ids = |v: Vec<quire::HighlightInContext>| v.into_iter().map(|h| h.highlight.id).collect::<Vec<_>>();

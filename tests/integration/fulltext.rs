@@ -602,11 +602,44 @@ fn a_large_library_whose_index_is_being_rebuilt_elsewhere_says_so_at_once() {
     // holds its writer while it builds it again.
     let other = Library::open(&path).unwrap();
     let hold = other.hold_index().unwrap().expect("the writer is free");
-    rusqlite::Connection::open(&path).unwrap().execute("UPDATE fulltext_state SET generation = 'restored'", []).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE fulltext_state SET generation = 'restored'", [])
+        .unwrap();
     let err = lib.search("beets", 3).unwrap_err();
     assert_eq!(err.kind(), quire::ErrorKind::Busy);
     assert!(err.to_string().contains("search index is being built"), "{err}");
     drop(hold);
     assert_eq!(lib.search("beets", 3).unwrap().len(), 3, "built again, then answered");
     assert!(lib.check_index().unwrap().agrees());
+}
+
+/// An article's quotes (and notes) are one field of its entry, but a phrase is found only
+/// inside one quote, never from the end of one into the start of the next.
+#[test]
+fn a_phrase_does_not_run_from_one_quote_into_the_next() {
+    let (_dir, lib) = crate::temp_library();
+    let id =
+        crate::add_text(&lib, "Summit\n\nThe allies met in Vilnius. Kyiv asked for a date. Nothing else was said.");
+    for (exact, note) in [("The allies met in Vilnius", "first seen here"), ("Kyiv asked for a date", "then cited")] {
+        let target = HighlightTarget::Quote { exact: exact.into(), prefix: None, suffix: None, occurrence: None };
+        lib.add_highlight(&NewHighlight {
+            article_id: id,
+            target,
+            color: quire::Color::Blue,
+            note: note.into(),
+            tags: vec![],
+        })
+        .unwrap();
+    }
+    let found = |q: &str| lib.search(q, 5).unwrap().len();
+    assert_eq!(found("\"asked for a date\""), 1);
+    assert_eq!(found("\"first seen\""), 1);
+    // "vilnius kyiv" runs across the sentence in the text (so the article is found), but the
+    // text has "Vilnius. Kyiv": the hit's matching highlights must be only those that hold it.
+    assert_eq!(found("\"here then\""), 0, "across two notes");
+    assert_eq!(found("\"seen here then cited\""), 0);
+    let hits = lib.search("\"vilnius kyiv\"", 5).unwrap();
+    assert_eq!(hits.len(), 1, "in the text itself");
+    assert!(hits[0].highlights.is_empty(), "no single quote holds the phrase");
 }

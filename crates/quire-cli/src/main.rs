@@ -450,8 +450,13 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             out.highlight_created(&lib.add_highlight(&new)?);
         }
         Command::Highlights { id, tag, orphans, limit, offset } => {
-            let filter =
-                HighlightFilter { article_id: *id, tag: tag.clone(), orphans: *orphans, limit: *limit, offset: *offset };
+            let filter = HighlightFilter {
+                article_id: *id,
+                tag: tag.clone(),
+                orphans: *orphans,
+                limit: *limit,
+                offset: *offset,
+            };
             out.highlights(&lib.highlights(&filter)?);
         }
         Command::Import { file, from, tags, no_fetch } => {

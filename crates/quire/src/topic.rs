@@ -20,8 +20,7 @@ impl Library {
             return Err(Error::TagNotFound(tag.trim().to_owned()));
         }
         let page = highlights::topic_page(conn, &key, paging.limit, paging.offset)?;
-        let selection =
-            Selection { articles: Some(&page.articles), tag_key: Some(&key), ..Selection::default() };
+        let selection = Selection { articles: Some(&page.articles), tag_key: Some(&key), ..Selection::default() };
         let mut by_article: BTreeMap<i64, Vec<Highlight>> = BTreeMap::new();
         for h in highlights::select_in_context(conn, &selection)? {
             by_article.entry(h.highlight.article_id).or_default().push(h.highlight);

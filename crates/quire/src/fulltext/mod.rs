@@ -191,15 +191,16 @@ impl FullText {
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.id, entry.id as u64);
         let mut all_words = Vec::new();
-        for (field, value) in [
-            (f.title, &entry.title),
-            (f.byline, &entry.byline),
-            (f.body, &entry.body),
-            (f.quotes, &entry.quotes),
-            (f.notes, &entry.notes),
+        for (field, value, parts) in [
+            (f.title, &entry.title, false),
+            (f.byline, &entry.byline, false),
+            (f.body, &entry.body, false),
+            (f.quotes, &entry.quotes, true),
+            (f.notes, &entry.notes, true),
         ] {
             if !value.is_empty() {
-                let words = text::words(&mut analyzer, value);
+                let words =
+                    if parts { text::words_of_parts(&mut analyzer, value) } else { text::words(&mut analyzer, value) };
                 let tokens = text::tokens(&words);
                 doc.add_pre_tokenized_text(field, PreTokenizedString { text: String::new(), tokens });
                 all_words.extend(words);

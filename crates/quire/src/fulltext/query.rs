@@ -159,8 +159,8 @@ impl EntryWords {
             text::words(analyzer, &entry.title),
             text::words(analyzer, &entry.byline),
             text::words(analyzer, &entry.body),
-            text::words(analyzer, &entry.quotes),
-            text::words(analyzer, &entry.notes),
+            text::words_of_parts(analyzer, &entry.quotes),
+            text::words_of_parts(analyzer, &entry.notes),
         ])
     }
 

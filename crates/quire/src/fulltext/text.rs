@@ -52,6 +52,26 @@ pub(crate) fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     out
 }
 
+/// What separates the quotes (or the notes) of an article's highlights in its entry: a
+/// control character, which stored text never holds.
+pub(crate) const PART_SEPARATOR: char = '\u{1e}';
+
+/// The words of a text made of parts joined by [`PART_SEPARATOR`] (an article's quotes, or
+/// its notes): each part's words follow on from the previous part's with a gap of one
+/// position, so that a phrase never runs from the end of one quote into the next.
+pub(crate) fn words_of_parts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
+    let mut out = words(analyzer, text);
+    let mut separators = text.match_indices(PART_SEPARATOR).map(|(at, _)| at).peekable();
+    let mut gap = 0;
+    for word in &mut out {
+        while separators.next_if(|&at| at < word.from).is_some() {
+            gap += 1;
+        }
+        word.position += gap;
+    }
+    out
+}
+
 /// Whether a query term holds a word too long to be indexed (it could never be found).
 pub(crate) fn too_long(term: &Term) -> bool {
     term.text().split(|c: char| !c.is_alphanumeric()).any(|piece| piece.len() >= MAX_WORD)
@@ -191,10 +211,10 @@ pub(crate) fn snippet(text: &str, words: &[Word], matched: &[usize]) -> Option<V
     if end < words.len() {
         push("…", false);
     }
-    // Line breaks inside a snippet read as spaces.
+    // Line breaks inside a snippet read as spaces; the seam between two quotes as " … ".
     for part in &mut parts {
-        if part.text.contains('\n') {
-            part.text = part.text.replace('\n', " ");
+        if part.text.contains(['\n', PART_SEPARATOR]) {
+            part.text = part.text.replace('\n', " ").replace(PART_SEPARATOR, " … ");
         }
     }
     Some(parts)
