@@ -6,6 +6,7 @@ mod browse;
 mod cli;
 mod clip;
 mod concurrency;
+mod crash;
 mod endpoint;
 mod export;
 mod exports;

@@ -450,6 +450,10 @@ impl Library {
         }
         let threads = if rebuild || !usable { 2 } else { 1 };
         let Some(mut writer) = ft.writer(threads)? else { return Ok(IndexSync { busy: true, ..Default::default() }) };
+        // Files of a writer that was killed before its commit are not part of the index, but
+        // their names (segment and operation numbers) are the ones this writer is about to
+        // use: they go first.
+        let _ = writer.garbage_collect_files().wait();
         // With the writer held, the index cannot change under us: read what it holds and what
         // the library holds now.
         let state = ft.state()?;
