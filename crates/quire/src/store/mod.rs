@@ -27,10 +27,10 @@ mod values;
 
 pub(crate) use values::BadWord;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::{Error, Result};
 
@@ -45,13 +45,28 @@ pub(crate) type Conn = Connection;
 /// The open database.
 pub(crate) struct Store {
     conn: Connection,
+    path: PathBuf,
+    /// Opened read-only: the file or its folder cannot be written (see [`Store::open`]).
+    read_only: bool,
     /// A write was committed through this store (the search index may need to catch up).
     pub(crate) wrote: bool,
 }
 
 impl Store {
-    /// Opens (creating it on first use) the database at `path` and brings its schema up to date.
+    /// Opens (creating it on first use) the database at `path` and brings its schema up to
+    /// date. Nothing is changed in a file written by a newer Quire: its version is read from
+    /// the file's header first ([`migrate::refuse_newer`]). A library whose file or folder
+    /// cannot be written is opened read-only when its schema is current: it can be read, and
+    /// each write is refused with [`Error::ReadOnly`] naming it.
     pub(crate) fn open(path: &Path) -> Result<Self> {
+        migrate::refuse_newer(path)?;
+        match Self::open_writable(path) {
+            Err(e) if cannot_write(&e) && path.is_file() => Self::open_read_only(path).map_err(|_| e),
+            opened => opened,
+        }
+    }
+
+    fn open_writable(path: &Path) -> Result<Self> {
         let open_err = |source| Error::Open { path: path.to_owned(), source };
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
@@ -62,7 +77,21 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "normal").map_err(open_err)?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self { conn, wrote: false })
+        Ok(Self { conn, path: path.to_owned(), read_only: false, wrote: false })
+    }
+
+    /// The library as it is, for reading only: no journal mode set, no migration (an older
+    /// schema is refused, since it would have to be written).
+    fn open_read_only(path: &Path) -> Result<Self> {
+        let open_err = |source| Error::Open { path: path.to_owned(), source };
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(open_err)?;
+        if version != migrate::SCHEMA_VERSION {
+            return Err(Error::ReadOnly { path: path.to_owned() });
+        }
+        Ok(Self { conn, path: path.to_owned(), read_only: true, wrote: false })
     }
 
     /// The connection, for reads.
@@ -71,10 +100,18 @@ impl Store {
     }
 
     /// Runs `work` in one `IMMEDIATE` transaction and commits it; an error rolls it back.
+    /// On a library opened read-only, nothing runs: [`Error::ReadOnly`].
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if self.read_only {
+            return Err(Error::ReadOnly { path: self.path.clone() });
+        }
+        let read_only = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly { path: self.path.clone() },
+            _ => Error::from(e),
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(read_only)?;
         let value = work(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(read_only)?;
         self.wrote = true;
         Ok(value)
     }
@@ -83,6 +120,19 @@ impl Store {
     pub(crate) fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
+}
+
+/// Whether opening failed because the file or its folder cannot be written (SQLite reports
+/// it as read-only, cannot-open or permission denied).
+fn cannot_write(e: &Error) -> bool {
+    let source = match e {
+        Error::Open { source, .. } | Error::Database(source) => source,
+        _ => return false,
+    };
+    matches!(
+        source.sqlite_error_code(),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+    )
 }
 
 /// Now, as RFC 3339 UTC with seconds: the form of every stored time.
