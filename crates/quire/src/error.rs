@@ -71,8 +71,8 @@ pub enum Error {
     EmptyFolder(PathBuf),
     #[error("cannot import {0}: it is not text (a binary file, e.g. a program or an image); Quire reads web pages and text files")]
     NotText(Origin),
-    #[error("cannot import {origin}: it is {} MB, larger than the limit of {} MB for one article; split it into smaller files", .size.div_ceil(1024 * 1024), .limit / (1024 * 1024))]
-    InputTooLarge { origin: Origin, size: u64, limit: u64 },
+    #[error("cannot import {origin}: it is larger than the limit of {} MB for one article; split it into smaller files", .limit / (1024 * 1024))]
+    InputTooLarge { origin: Origin, limit: u64 },
     #[error("{} is a folder: import it as a folder to add the files in it", .0.display())]
     IsFolder(PathBuf),
     #[error("cannot import {0}: only .txt, .md, .html, .htm and .mhtml files are supported")]

@@ -127,7 +127,6 @@ impl Library {
             }
             std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
         }
-        store::migrate::refuse_newer(path)?;
         if options.backup_before_migration {
             backup::before_migration(path)?;
         }

@@ -81,13 +81,26 @@ impl Store {
     }
 
     /// The library as it is, for reading only: no journal mode set, no migration (an older
-    /// schema is refused, since it would have to be written).
+    /// schema is refused, since it would have to be written). A WAL library in a folder where
+    /// SQLite cannot make its shared-memory file is read as immutable, which is sound only
+    /// when no write-ahead log is waiting beside it (and none can be made there meanwhile).
     fn open_read_only(path: &Path) -> Result<Self> {
         let open_err = |source| Error::Open { path: path.to_owned(), source };
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(open_err)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let version_of = |conn: &Connection| conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0));
+        let read_only = Connection::open_with_flags(path, flags)
+            .and_then(|conn| version_of(&conn).map(|version| (conn, version)));
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        let (conn, version) = match read_only {
+            Err(_) if !wal.exists() => {
+                let conn = Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags)
+                    .map_err(open_err)?;
+                let version = version_of(&conn).map_err(open_err)?;
+                (conn, version)
+            }
+            opened => opened.map_err(open_err)?,
+        };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(open_err)?;
         if version != migrate::SCHEMA_VERSION {
             return Err(Error::ReadOnly { path: path.to_owned() });
         }
@@ -119,6 +132,20 @@ impl Store {
     /// The schema version of the open file.
     pub(crate) fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+/// `path` as an SQLite `file:` URI (the characters a URI gives a meaning escaped).
+fn file_uri(path: &Path) -> String {
+    let mut text = path.to_string_lossy().into_owned();
+    if cfg!(windows) {
+        text = text.replace('\\', "/");
+    }
+    let escaped = text.replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+    if escaped.as_bytes().get(1) == Some(&b':') {
+        format!("file:///{escaped}")
+    } else {
+        format!("file:{escaped}")
     }
 }
 
