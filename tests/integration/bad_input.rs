@@ -416,7 +416,7 @@ fn rows() -> Vec<Row> {
                 ErrorKind::Network,
             ),
             code: 7,
-            phrase: "timed out",
+            phrase: "the server did not answer within 1 s",
             unchanged: true,
             after: no_check,
         },
