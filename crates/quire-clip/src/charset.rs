@@ -38,16 +38,19 @@ pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> Decoded {
 }
 
 /// Whether `bytes` are no text in any encoding Quire reads (a program, an image, an archive):
-/// more than one byte in a hundred of their start is a control character that text does not
-/// hold (NUL and the like; tab, line breaks, form feed and escape aside). UTF-16, with or
-/// without a BOM, is text.
+/// at their start, more than 2 bytes in a hundred are NUL (programs are full of them), or more
+/// than 8 in a hundred are control characters that text does not hold (as in compressed data,
+/// where a tenth of the bytes fall there by chance; tab, line breaks, form feed and escape
+/// aside). Text with a few stray controls, even hostile text full of them, stays text (they
+/// are taken out later). UTF-16, with or without a BOM, is text.
 pub fn is_binary(bytes: &[u8]) -> bool {
     if Encoding::for_bom(bytes).is_some_and(|(e, _)| e != UTF_8) || utf16_without_bom(bytes).is_some() {
         return false;
     }
     let sample = &bytes[..bytes.len().min(BINARY_SAMPLE)];
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
     let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
-    controls * 100 > sample.len()
+    nuls * 100 > sample.len() * 2 || controls * 100 > sample.len() * 8
 }
 
 /// How much of the start [`is_binary`] and [`utf16_without_bom`] look at.
@@ -308,6 +311,8 @@ mod tests {
         }
         let one_stray_nul = [CYRILLIC.repeat(3).as_bytes(), b"\0"].concat();
         assert!(!is_binary(&one_stray_nul), "a stray NUL in text does not make it binary");
+        let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        assert!(is_binary(&random), "compressed or random bytes are no text");
     }
 
     #[test]
