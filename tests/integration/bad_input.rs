@@ -349,7 +349,8 @@ fn rows() -> Vec<Row> {
             phrase: "No space left on device",
             unchanged: true,
             after: |f| {
-                let left: Vec<_> = std::fs::read_dir(f.dir.join("full")).unwrap().flatten().map(|e| e.file_name()).collect();
+                let left: Vec<_> =
+                    std::fs::read_dir(f.dir.join("full")).unwrap().flatten().map(|e| e.file_name()).collect();
                 let _ = Command::new("umount").arg(f.dir.join("full")).status();
                 assert_eq!(left, ["filler"], "no temporary file is left behind");
             },
@@ -529,10 +530,8 @@ fn bad_input_table() {
 /// Runs the CLI for a row: as another user when it must not be root (a read-only folder means
 /// nothing to root).
 fn run_cli(f: &Fixture, args: &[&str], input: &Input, name: &str) -> (i32, String) {
-    let args: Vec<String> = args
-        .iter()
-        .map(|a| a.replace("{dir}", &f.dir.display().to_string()).replace("{url}", &f.url))
-        .collect();
+    let args: Vec<String> =
+        args.iter().map(|a| a.replace("{dir}", &f.dir.display().to_string()).replace("{url}", &f.url)).collect();
     let as_other = (name.contains("read-only") || name.contains("locked")) && is_root();
     let mut cmd = if as_other {
         let mut c = Command::new("setpriv");
@@ -704,7 +703,8 @@ fn a_closed_pipe_is_not_an_error_and_stops_no_work() {
 fn a_tag_goes_with_its_last_use() {
     let (_dir, lib) = crate::temp_library();
     let (article, highlights) = add_reference_article(&lib);
-    let only_on = |tag: &str| highlights.iter().filter(|h| h.tags.iter().any(|t| t == tag)).map(|h| h.id).collect::<Vec<_>>();
+    let only_on =
+        |tag: &str| highlights.iter().filter(|h| h.tags.iter().any(|t| t == tag)).map(|h| h.id).collect::<Vec<_>>();
     let kremlin = only_on("Kremlin");
     assert_eq!(kremlin.len(), 1);
     lib.delete_highlight(kremlin[0]).unwrap();
@@ -736,7 +736,8 @@ fn values_may_start_with_a_dash() {
         String::from_utf8(out.stdout).unwrap()
     };
     quire(&["add", "-"], b"Winter in Kyiv\n\nNights of -20 degrees are expected, and the grid is under attack.\n");
-    let made = quire(&["highlight", "1", "--quote", "-20 degrees", "--note", "- a note in a list", "--prefix", "of "], b"");
+    let made =
+        quire(&["highlight", "1", "--quote", "-20 degrees", "--note", "- a note in a list", "--prefix", "of "], b"");
     assert!(made.starts_with("highlight 1 on article 1"), "{made}");
 }
 

@@ -381,13 +381,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     // --library must not become a new, empty library somewhere.
     let explicit = cli.library.is_some();
     let new = explicit && !path.exists();
-    let options = quire::OpenOptions {
-        backup_before_migration: !cli.no_backup,
-        create_folder: !explicit || cli.create,
-    };
+    let options =
+        quire::OpenOptions { backup_before_migration: !cli.no_backup, create_folder: !explicit || cli.create };
     let lib = Library::open_with(&path, &options)?;
     if new && !cli.json {
-        output::err!("quire: note: made a new, empty library at {}", output::terminal_safe(&path.display().to_string()));
+        output::err!(
+            "quire: note: made a new, empty library at {}",
+            output::terminal_safe(&path.display().to_string())
+        );
     }
     if let Command::Serve { port } = &cli.command {
         return serve::serve(lib, *port, cli.json);

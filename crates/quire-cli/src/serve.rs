@@ -62,11 +62,7 @@ pub fn serve(library: Library, port: Option<u16>, json: bool) -> anyhow::Result<
         out!("{line}");
     } else {
         out!("Listening on http://127.0.0.1:{port}");
-        out!(
-            "Pairing code: {code} (valid {} minutes, once){}",
-            quire::PAIRING_CODE_MINUTES,
-            port_note(&code, port)
-        );
+        out!("Pairing code: {code} (valid {} minutes, once){}", quire::PAIRING_CODE_MINUTES, port_note(&code, port));
     }
     let _ = stop_rx.recv();
     handle.stop();
@@ -83,7 +79,9 @@ pub fn token(library: &Library, command: &TokenCommand, json: bool) -> anyhow::R
                 out!("{secret}");
                 err!(
                     "token {} ({}): shown this once; revoke it with `quire token revoke {}`",
-                    info.id, info.name, info.id
+                    info.id,
+                    info.name,
+                    info.id
                 );
             }
         }
@@ -123,11 +121,7 @@ pub fn pair(library: &Library, json: bool) -> anyhow::Result<()> {
         let line = json!({ "pairing_code": code, "port": port, "valid_minutes": quire::PAIRING_CODE_MINUTES });
         out!("{line}");
     } else {
-        out!(
-            "Pairing code: {code} (valid {} minutes, once){}",
-            quire::PAIRING_CODE_MINUTES,
-            port_note(&code, port)
-        );
+        out!("Pairing code: {code} (valid {} minutes, once){}", quire::PAIRING_CODE_MINUTES, port_note(&code, port));
         if running.is_none() {
             err!(
                 "no Quire endpoint is running over this library: start the app or `quire serve` (which prints a code of its own) before pairing"

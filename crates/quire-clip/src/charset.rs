@@ -303,7 +303,8 @@ mod tests {
 
     #[test]
     fn binary_is_told_from_text() {
-        let elf = [b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".as_slice(), &[0u8; 64], b"GLIBC"].concat();
+        let elf =
+            [b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".as_slice(), &[0u8; 64], b"GLIBC"].concat();
         assert!(is_binary(&elf));
         assert!(is_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0"));
         for text in [CYRILLIC.as_bytes(), &cp1251(CYRILLIC), b"tab\tnew line\n\x0cpage", b""] {
@@ -318,7 +319,12 @@ mod tests {
     #[test]
     fn a_few_bad_bytes_in_short_utf8_stay_utf8() {
         // Fewer than 100 non-ASCII bytes: once guessed as a Cyrillic code page.
-        let damaged = [b"He said \xE2\x80\x9Cyes\xE2\x80\x9D and \xE2\x80\x9Cno\xE2\x80\x9D, " as &[u8], b"\xFF", b" caf\xC3\xA9."].concat();
+        let damaged = [
+            b"He said \xE2\x80\x9Cyes\xE2\x80\x9D and \xE2\x80\x9Cno\xE2\x80\x9D, " as &[u8],
+            b"\xFF",
+            b" caf\xC3\xA9.",
+        ]
+        .concat();
         let d = decode_text(&damaged, None);
         assert_eq!(d.encoding, "UTF-8");
         assert_eq!(d.text, "He said “yes” and “no”, � café.");

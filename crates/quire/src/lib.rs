@@ -36,8 +36,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub use add::{
-    articles_in, AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME, MAX_INPUT_BYTES,
-    MAX_WEB_ARCHIVE_BYTES,
+    articles_in, AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME,
+    MAX_INPUT_BYTES, MAX_WEB_ARCHIVE_BYTES,
 };
 pub use backup::{
     backup_folder, check_backup, list_backups, restore, BackupEntry, BackupKind, BackupReport, RestoreReport, Retention,

@@ -88,13 +88,13 @@ impl Store {
         let open_err = |source| Error::Open { path: path.to_owned(), source };
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let version_of = |conn: &Connection| conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0));
-        let read_only = Connection::open_with_flags(path, flags)
-            .and_then(|conn| version_of(&conn).map(|version| (conn, version)));
+        let read_only =
+            Connection::open_with_flags(path, flags).and_then(|conn| version_of(&conn).map(|version| (conn, version)));
         let wal = PathBuf::from(format!("{}-wal", path.display()));
         let (conn, version) = match read_only {
             Err(_) if !wal.exists() => {
-                let conn = Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags)
-                    .map_err(open_err)?;
+                let conn =
+                    Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags).map_err(open_err)?;
                 let version = version_of(&conn).map_err(open_err)?;
                 (conn, version)
             }
