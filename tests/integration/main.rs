@@ -2,6 +2,8 @@
 //! (faster to build than one binary per file).
 
 mod backup;
+#[cfg(unix)]
+mod bad_input;
 mod browse;
 mod cli;
 mod clip;

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use indicatif::{ProgressBar, ProgressStyle};
 use quire::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, Library};
 
-use crate::output::{say, terminal_safe};
+use crate::output::{err, say, terminal_safe};
 
 static CANCEL: AtomicBool = AtomicBool::new(false);
 static HANDLER: OnceLock<()> = OnceLock::new();
@@ -21,7 +21,7 @@ fn cancel_on_ctrl_c() -> &'static AtomicBool {
             if CANCEL.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            eprintln!("\nquire: stopping after the current item (Ctrl-C again to quit now)");
+            err!("\nquire: stopping after the current item (Ctrl-C again to quit now)");
         });
     });
     &CANCEL
@@ -71,7 +71,7 @@ impl Progress {
                             bar.println(terminal_safe(&line));
                         }
                     }
-                    None if !self.quiet => eprintln!("[{}/{}] {}", index + 1, self.total, terminal_safe(&line)),
+                    None if !self.quiet => err!("[{}/{}] {}", index + 1, self.total, terminal_safe(&line)),
                     None => {}
                 }
             }

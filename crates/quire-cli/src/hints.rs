@@ -24,6 +24,9 @@ pub fn message(e: &Error) -> String {
         Error::NoSnapshot(id) => format!(
             "article {id} has no original page to extract again (it was added as text); clip its address with --update instead"
         ),
+        Error::NoLibraryFolder { .. } => {
+            format!("{e}: check the path, or add --create to make a new library there")
+        }
         Error::Cancelled => "stopped: the import was interrupted; everything added so far is kept".to_owned(),
         _ => e.to_string(),
     }

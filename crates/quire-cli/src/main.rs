@@ -30,6 +30,9 @@ struct Cli {
     /// Do not keep a backup of an older library before bringing it up to this version
     #[arg(long, global = true)]
     no_backup: bool,
+    /// Make a new library at --library's path even when its folder does not exist yet
+    #[arg(long, global = true, requires = "library")]
+    create: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -136,7 +139,7 @@ enum Command {
         id: i64,
         #[command(flatten)]
         quote: QuoteArgs,
-        #[arg(long, short, default_value = "")]
+        #[arg(long, short, default_value = "", allow_hyphen_values = true)]
         note: String,
         /// yellow, green, blue, pink, purple or red
         #[arg(long, short, default_value = "yellow")]
@@ -166,7 +169,7 @@ enum Command {
     EditHighlight {
         /// The highlight
         id: i64,
-        #[arg(long, short)]
+        #[arg(long, short, allow_hyphen_values = true)]
         note: Option<String>,
         #[arg(long, short)]
         color: Option<String>,
@@ -280,14 +283,14 @@ enum Command {
 /// Which text of an article: a quote, told apart by context or occurrence when it repeats.
 #[derive(clap::Args)]
 struct QuoteArgs {
-    /// The exact text
-    #[arg(long, short)]
+    /// The exact text (it may start with "-")
+    #[arg(long, short, allow_hyphen_values = true)]
     quote: String,
     /// Text right before the quote, to tell repeated quotes apart
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     prefix: Option<String>,
     /// Text right after the quote, to tell repeated quotes apart
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     suffix: Option<String>,
     /// Which occurrence (1, 2, …) when the quote appears more than once
     #[arg(long)]
@@ -344,9 +347,9 @@ fn main() -> ExitCode {
             };
             if cli.json {
                 let json = serde_json::json!({ "error": { "kind": kind, "message": message } });
-                eprintln!("{}", output::json_safe(json.to_string()));
+                output::err!("{}", output::json_safe(json.to_string()));
             } else {
-                eprintln!("quire: error: {}", output::terminal_safe(&message.replace('\n', " ")));
+                output::err!("quire: error: {}", output::terminal_safe(&message.replace('\n', " ")));
             }
             ExitCode::from(code)
         }
@@ -381,7 +384,19 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         out.restored(&report);
         return Ok(());
     }
-    let lib = Library::open_with(&path, &quire::OpenOptions { backup_before_migration: !cli.no_backup })?;
+    // Only the default library (and $QUIRE_LIBRARY) gets its folder made unasked: a mistyped
+    // --library must not become a new, empty library somewhere.
+    let explicit = cli.library.is_some();
+    let new = explicit && !path.exists();
+    let options =
+        quire::OpenOptions { backup_before_migration: !cli.no_backup, create_folder: !explicit || cli.create };
+    let lib = Library::open_with(&path, &options)?;
+    if new && !cli.json {
+        output::err!(
+            "quire: note: made a new, empty library at {}",
+            output::terminal_safe(&path.display().to_string())
+        );
+    }
     if let Command::Serve { port } = &cli.command {
         return serve::serve(lib, *port, cli.json);
     }
@@ -392,10 +407,18 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let mut sources = Vec::with_capacity(files.len());
             for file in files {
                 sources.push(if file.as_os_str() == "-" {
+                    // One byte over the limit is enough for the library to refuse it.
                     let mut bytes = Vec::new();
-                    std::io::stdin().read_to_end(&mut bytes).context("reading stdin")?;
+                    std::io::stdin()
+                        .take(quire::MAX_INPUT_BYTES + 1)
+                        .read_to_end(&mut bytes)
+                        .context("reading stdin")?;
                     AddSource::Stdin(bytes)
                 } else {
+                    if file.is_dir() {
+                        // A folder with nothing to add is refused before anything is added.
+                        quire::articles_in(file)?;
+                    }
                     AddSource::Path(file.clone())
                 });
             }
@@ -502,7 +525,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::EditHighlight { id, note, color, tags, no_tags } => {
             let edit = HighlightEdit {
                 note: note.clone(),
-                color: color.as_deref().map(str::parse).transpose()?,
+                color: color.as_deref().map(str::parse::<Color>).transpose().map_err(quire::Error::from)?,
                 tags: if *no_tags { Some(Vec::new()) } else { (!tags.is_empty()).then(|| tags.clone()) },
             };
             out.highlight_created(&lib.update_highlight(*id, &edit)?);
@@ -570,7 +593,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let paper = match paper.to_ascii_lowercase().as_str() {
                 "a4" => quire::Paper::A4,
                 "letter" | "us-letter" => quire::Paper::Letter,
-                other => anyhow::bail!("unknown paper {other:?}: use a4 or letter"),
+                _ => {
+                    return Err(quire::Error::InvalidValue {
+                        what: "paper",
+                        value: paper.clone(),
+                        expected: "a4 letter",
+                    }
+                    .into())
+                }
             };
             let margins = match margin {
                 Some(mm) => {

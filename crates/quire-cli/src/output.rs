@@ -2,8 +2,15 @@
 //! escapes control characters). Human output goes through [`say!`] and [`warning!`], which show
 //! any control character that reached this far as an escape (`\u{1b}`) rather than letting it
 //! move the cursor, recolor, retitle or clear the terminal.
+//!
+//! Nothing is printed with `println!`/`eprintln!`, which panic when the reader went away
+//! (`quire list | head -1`): [`out!`] and [`err!`] write a line and, once a stream cannot be
+//! written (a closed pipe, a full disk), stop writing to it quietly. The command itself goes
+//! on to its end, so a closed pipe never leaves work half-done.
 
 use std::borrow::Cow;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use quire::{
     AddOutcome, AnchorKind, ArticleSummary, ArticleView, Highlight, HighlightInContext, ReanchorReport, SearchHit,
@@ -11,13 +18,29 @@ use quire::{
 };
 use serde::Serialize;
 
-/// `println!` for human output: control characters shown as escapes ([`terminal_safe`]).
+/// A line on stdout, as `println!` but quiet once stdout is closed ([`write_line`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_line($crate::output::Stream::Stdout, &format!($($arg)*))
+    };
+}
+pub(crate) use out;
+
+/// A line on stderr, as `eprintln!` but quiet once stderr is closed ([`write_line`]).
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::output::write_line($crate::output::Stream::Stderr, &format!($($arg)*))
+    };
+}
+pub(crate) use err;
+
+/// A line of human output: control characters shown as escapes ([`terminal_safe`]).
 macro_rules! say {
     () => {
-        println!()
+        $crate::output::out!("")
     };
     ($($arg:tt)*) => {
-        println!("{}", $crate::output::terminal_safe(&format!($($arg)*)))
+        $crate::output::out!("{}", $crate::output::terminal_safe(&format!($($arg)*)))
     };
 }
 pub(crate) use say;
@@ -25,8 +48,40 @@ pub(crate) use say;
 /// A warning on stderr, `quire: warning: …`, control characters shown as escapes.
 macro_rules! warning {
     ($($arg:tt)*) => {
-        eprintln!("quire: warning: {}", $crate::output::terminal_safe(&format!($($arg)*)))
+        $crate::output::err!("quire: warning: {}", $crate::output::terminal_safe(&format!($($arg)*)))
     };
+}
+
+#[derive(Clone, Copy)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `line` and a newline to `stream`, unless an earlier write to it failed. A failure
+/// (the reader closed the pipe, the disk is full) is not an error of the command: the stream
+/// is marked closed and later lines are dropped.
+pub fn write_line(stream: Stream, line: &str) {
+    let closed = match stream {
+        Stream::Stdout => &STDOUT_CLOSED,
+        Stream::Stderr => &STDERR_CLOSED,
+    };
+    if closed.load(Ordering::Relaxed) {
+        return;
+    }
+    let written = match stream {
+        Stream::Stdout => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").and_then(|()| out.flush())
+        }
+        Stream::Stderr => writeln!(std::io::stderr().lock(), "{line}"),
+    };
+    if written.is_err() {
+        closed.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Text as a terminal may show it: every control character but newline and tab becomes a
@@ -78,7 +133,7 @@ impl Printer {
     /// Prints `value` as JSON when in JSON mode.
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
         if self.json {
-            println!("{}", json_safe(serde_json::to_string_pretty(value).expect("wire types serialize")));
+            out!("{}", json_safe(serde_json::to_string_pretty(value).expect("wire types serialize")));
         }
     }
 
@@ -144,7 +199,7 @@ impl Printer {
 
     pub fn done(&self, message: &str) {
         if self.json {
-            println!("{}", json_safe(serde_json::json!({ "ok": true, "message": message }).to_string()));
+            out!("{}", json_safe(serde_json::json!({ "ok": true, "message": message }).to_string()));
         } else {
             say!("{message}");
         }

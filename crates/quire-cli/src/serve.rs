@@ -1,7 +1,6 @@
 //! `quire serve`, `quire token` and `quire pair`: the local endpoint for people who run only
 //! the CLI, and the tokens and pairing codes it (and the desktop app) accepts.
 
-use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -9,6 +8,8 @@ use clap::Subcommand;
 use quire::Library;
 use quire_endpoint::{EndpointConfig, Saved};
 use serde_json::json;
+
+use crate::output::{err, out};
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
@@ -36,12 +37,12 @@ pub fn serve(library: Library, port: Option<u16>, json: bool) -> anyhow::Result<
     let handle = quire_endpoint::start(library, config, move |saved| {
         if !json {
             match saved {
-                Saved::Page { id, title, duplicate: false } => eprintln!("saved article {id}: {title}"),
+                Saved::Page { id, title, duplicate: false } => err!("saved article {id}: {title}"),
                 Saved::Page { id, title, duplicate: true } => {
-                    eprintln!("already in the library, article {id}: {title}")
+                    err!("already in the library, article {id}: {title}")
                 }
                 Saved::Highlight { article_id, highlight_id, .. } => {
-                    eprintln!("saved highlight {highlight_id} in article {article_id}")
+                    err!("saved highlight {highlight_id} in article {article_id}")
                 }
             }
         }
@@ -50,27 +51,19 @@ pub fn serve(library: Library, port: Option<u16>, json: bool) -> anyhow::Result<
     // A code for this server's port: the extension goes straight there.
     let code = handle.pairing_code()?;
     if let Some(warning) = handle.warning() {
-        eprintln!("warning: {warning}");
+        err!("warning: {warning}");
     }
-    let mut out = std::io::stdout().lock();
     if json {
         let line = json!({
             "port": port,
             "pairing_code": code,
             "default_port_taken": handle.default_port_taken(),
         });
-        writeln!(out, "{line}")?;
+        out!("{line}");
     } else {
-        writeln!(out, "Listening on http://127.0.0.1:{port}")?;
-        writeln!(
-            out,
-            "Pairing code: {code} (valid {} minutes, once){}",
-            quire::PAIRING_CODE_MINUTES,
-            port_note(&code, port)
-        )?;
+        out!("Listening on http://127.0.0.1:{port}");
+        out!("Pairing code: {code} (valid {} minutes, once){}", quire::PAIRING_CODE_MINUTES, port_note(&code, port));
     }
-    out.flush()?;
-    drop(out);
     let _ = stop_rx.recv();
     handle.stop();
     Ok(())
@@ -81,35 +74,37 @@ pub fn token(library: &Library, command: &TokenCommand, json: bool) -> anyhow::R
         TokenCommand::New { name } => {
             let (info, secret) = library.new_token(name)?;
             if json {
-                println!("{}", json!({ "token": info, "secret": secret }));
+                out!("{}", json!({ "token": info, "secret": secret }));
             } else {
-                println!("{secret}");
-                eprintln!(
+                out!("{secret}");
+                err!(
                     "token {} ({}): shown this once; revoke it with `quire token revoke {}`",
-                    info.id, info.name, info.id
+                    info.id,
+                    info.name,
+                    info.id
                 );
             }
         }
         TokenCommand::List => {
             let tokens = library.tokens()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&tokens)?);
+                out!("{}", serde_json::to_string_pretty(&tokens)?);
             } else if tokens.is_empty() {
-                println!("no tokens (pair a client with `quire pair`, or make one with `quire token new`)");
+                out!("no tokens (pair a client with `quire pair`, or make one with `quire token new`)");
             }
             if !json {
                 for t in &tokens {
                     let used = t.last_used_at.as_deref().unwrap_or("never used");
-                    println!("{:>4}  {}  {:<20}  {}", t.id, t.created_at, used, t.name);
+                    out!("{:>4}  {}  {:<20}  {}", t.id, t.created_at, used, t.name);
                 }
             }
         }
         TokenCommand::Revoke { id } => {
             library.revoke_token(*id)?;
             if json {
-                println!("{}", json!({ "revoked": id }));
+                out!("{}", json!({ "revoked": id }));
             } else {
-                println!("revoked token {id}");
+                out!("revoked token {id}");
             }
         }
     }
@@ -124,15 +119,11 @@ pub fn pair(library: &Library, json: bool) -> anyhow::Result<()> {
     let code = library.new_pairing_code_for(port)?;
     if json {
         let line = json!({ "pairing_code": code, "port": port, "valid_minutes": quire::PAIRING_CODE_MINUTES });
-        println!("{line}");
+        out!("{line}");
     } else {
-        println!(
-            "Pairing code: {code} (valid {} minutes, once){}",
-            quire::PAIRING_CODE_MINUTES,
-            port_note(&code, port)
-        );
+        out!("Pairing code: {code} (valid {} minutes, once){}", quire::PAIRING_CODE_MINUTES, port_note(&code, port));
         if running.is_none() {
-            eprintln!(
+            err!(
                 "no Quire endpoint is running over this library: start the app or `quire serve` (which prints a code of its own) before pairing"
             );
         }

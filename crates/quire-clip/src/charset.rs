@@ -1,8 +1,12 @@
 //! Turning a page's bytes into text: BOM, then the HTTP header's charset, then `<meta charset>`,
 //! then detection (`chardetng`). Declarations that the bytes contradict are overruled, with a
-//! warning, so a mislabelled page still comes out readable.
+//! warning, so a mislabelled page still comes out readable. Before any of these, UTF-16 without
+//! a BOM is told by its NULs (every other byte of Latin text is zero), and text that is UTF-8
+//! but for a few bad bytes stays UTF-8 (the bad bytes shown as �, with a warning): a legacy
+//! code page is guessed only for text that is not mostly UTF-8. [`is_binary`] tells what is
+//! no text at all.
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 /// How the encoding was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,9 +37,54 @@ pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     decode(bytes, content_type, None)
 }
 
+/// Whether `bytes` are no text in any encoding Quire reads (a program, an image, an archive):
+/// at their start, more than 2 bytes in a hundred are NUL (programs are full of them), or more
+/// than 8 in a hundred are control characters that text does not hold (as in compressed data,
+/// where a tenth of the bytes fall there by chance; tab, line breaks, form feed and escape
+/// aside). Text with a few stray controls, even hostile text full of them, stays text (they
+/// are taken out later). UTF-16, with or without a BOM, is text.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    if Encoding::for_bom(bytes).is_some_and(|(e, _)| e != UTF_8) || utf16_without_bom(bytes).is_some() {
+        return false;
+    }
+    let sample = &bytes[..bytes.len().min(BINARY_SAMPLE)];
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
+    nuls * 100 > sample.len() * 2 || controls * 100 > sample.len() * 8
+}
+
+/// How much of the start [`is_binary`] and [`utf16_without_bom`] look at.
+const BINARY_SAMPLE: usize = 64 * 1024;
+
+/// UTF-16 without a BOM, told by where its NULs are: in Latin text every other byte is zero
+/// (the odd ones in little-endian, the even ones in big-endian), and the other half never is.
+/// The bytes must then decode without error.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(BINARY_SAMPLE) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let zeros_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let encoding = if odd * 4 >= pairs && even * 20 <= odd {
+        UTF_16LE
+    } else if even * 4 >= pairs && odd * 20 <= even {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let (_, had_errors) = encoding.decode_without_bom_handling(&bytes[..bytes.len() & !1]);
+    (!had_errors).then_some(encoding)
+}
+
 fn decode(bytes: &[u8], content_type: Option<&str>, meta: Option<&'static Encoding>) -> Decoded {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return finish(encoding, &bytes[bom_len..], CharsetSource::Bom, Vec::new());
+    }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let warnings = vec![format!("the text has no byte order mark; its zero bytes show it is {}", encoding.name())];
+        return finish(encoding, &bytes[..bytes.len() & !1], CharsetSource::Detected, warnings);
     }
     let header = content_type.and_then(header_charset);
     let declared = header.map(|e| (e, CharsetSource::Header)).or(meta.map(|e| (e, CharsetSource::Meta)));
@@ -70,23 +119,32 @@ fn finish(encoding: &'static Encoding, bytes: &[u8], source: CharsetSource, mut 
     Decoded { text: text.into_owned(), encoding: encoding.name(), source, warnings }
 }
 
-/// UTF-8 with at most a few stray bytes (one bad sequence per hundred non-ASCII bytes): a
-/// damaged UTF-8 page, better shown with a few � than as mojibake in a guessed encoding.
+/// UTF-8 with at most a few stray bytes: one bad sequence per hundred non-ASCII bytes, or at
+/// least two well-formed multi-byte characters (“, é, ї…) for each bad sequence. A damaged
+/// UTF-8 page is better shown with a few � than as mojibake in a guessed encoding; text in a
+/// legacy code page makes a bad sequence of almost every non-ASCII letter, and well-formed
+/// UTF-8 characters only by chance.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
     let mut errors = 0;
+    let mut multibyte = 0;
     let mut rest = bytes;
     loop {
         match std::str::from_utf8(rest) {
-            Ok(_) => break,
+            Ok(valid) => {
+                multibyte += valid.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
             Err(e) => {
                 errors += 1;
+                let valid = std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default();
+                multibyte += valid.chars().filter(|c| !c.is_ascii()).count();
                 let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to()).max(1);
                 rest = &rest[skip.min(rest.len())..];
             }
         }
     }
-    errors == 0 || (non_ascii >= 100 && errors * 100 <= non_ascii)
+    errors == 0 || (non_ascii >= 100 && errors * 100 <= non_ascii) || multibyte >= 2 * errors
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -227,6 +285,50 @@ mod tests {
             );
             assert!(d.text.contains(CYRILLIC), "{name}: {}", d.text);
         }
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_by_its_zero_bytes() {
+        let text = "Ukraine is now closer to NATO: Україна";
+        for (encoding, bytes) in [
+            ("UTF-16LE", text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()),
+            ("UTF-16BE", text.encode_utf16().flat_map(u16::to_be_bytes).collect::<Vec<u8>>()),
+        ] {
+            let d = decode_text(&bytes, None);
+            assert_eq!((d.encoding, d.text.as_str()), (encoding, text));
+            assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+            assert!(!is_binary(&bytes), "{encoding} is text");
+        }
+    }
+
+    #[test]
+    fn binary_is_told_from_text() {
+        let elf =
+            [b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".as_slice(), &[0u8; 64], b"GLIBC"].concat();
+        assert!(is_binary(&elf));
+        assert!(is_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0"));
+        for text in [CYRILLIC.as_bytes(), &cp1251(CYRILLIC), b"tab\tnew line\n\x0cpage", b""] {
+            assert!(!is_binary(text), "{text:?}");
+        }
+        let one_stray_nul = [CYRILLIC.repeat(3).as_bytes(), b"\0"].concat();
+        assert!(!is_binary(&one_stray_nul), "a stray NUL in text does not make it binary");
+        let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        assert!(is_binary(&random), "compressed or random bytes are no text");
+    }
+
+    #[test]
+    fn a_few_bad_bytes_in_short_utf8_stay_utf8() {
+        // Fewer than 100 non-ASCII bytes: once guessed as a Cyrillic code page.
+        let damaged = [
+            b"He said \xE2\x80\x9Cyes\xE2\x80\x9D and \xE2\x80\x9Cno\xE2\x80\x9D, " as &[u8],
+            b"\xFF",
+            b" caf\xC3\xA9.",
+        ]
+        .concat();
+        let d = decode_text(&damaged, None);
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.text, "He said “yes” and “no”, � café.");
+        assert_eq!(d.warnings, ["some bytes are not valid UTF-8; they show as �"]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use quire_doc::{BlockKind, Document, DocumentBuilder};
 use serde::Serialize;
 
 pub use address::{normalize_url, parse_web_address, AddressProblem};
-pub use charset::{decode_html, decode_text, CharsetSource, Decoded};
+pub use charset::{decode_html, decode_text, is_binary, CharsetSource, Decoded};
 pub use format::{format_of_extension, looks_like_address, sniff, split_web_archive, Format, WebArchive};
 pub use html::{from_html, HtmlOptions};
 pub use hygiene::{

@@ -175,31 +175,50 @@ pub enum Error {
     Font(String),
     #[error("font {0} could not be subset: {1}")]
     Subset(String, String),
-    #[error("invalid options: {0}")]
-    Options(String),
+    /// A body text size outside [`FONT_SIZES`] (points).
+    #[error("the font size must be between 4 and 72 points (got {0})")]
+    FontSize(f32),
+    /// Margins that leave less than the minimum text area; the largest margins that fit, in
+    /// points (each side, across and down).
+    #[error(
+        "the margins leave no room for text: on this paper a margin can be at most {:.0} mm at the sides and {:.0} mm at the top and bottom",
+        .max_across * 25.4 / 72.0,
+        .max_down * 25.4 / 72.0
+    )]
+    Margins { max_across: f32, max_down: f32 },
     #[error("nothing to export: no articles")]
     NoArticles,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The body text sizes a PDF can be set in, in points.
+pub const FONT_SIZES: std::ops::RangeInclusive<f32> = 4.0..=72.0;
+
+/// Whether the options can lay out a page: a font size in [`FONT_SIZES`], margins that are
+/// not negative and leave at least 100 points across and 150 down for text. Callers may check
+/// before gathering what to export; [`export`] checks again.
+pub fn check_options(o: &Options) -> Result<()> {
+    if !FONT_SIZES.contains(&o.font_size) {
+        return Err(Error::FontSize(o.font_size));
+    }
+    let (w, h) = o.paper.size();
+    let m = o.margins;
+    if m.left + m.right > w - 100.0
+        || m.top + m.bottom > h - 150.0
+        || [m.top, m.right, m.bottom, m.left].iter().any(|v| v.is_nan() || *v < 0.0)
+    {
+        return Err(Error::Margins { max_across: (w - 100.0) / 2.0, max_down: (h - 150.0) / 2.0 });
+    }
+    Ok(())
+}
+
 /// Lays out the articles and writes the PDF.
 pub fn export(input: &ExportInput<'_>) -> Result<ExportOutput> {
     if input.articles.is_empty() {
         return Err(Error::NoArticles);
     }
-    let o = &input.options;
-    let (w, h) = o.paper.size();
-    if !(4.0..=72.0).contains(&o.font_size) {
-        return Err(Error::Options(format!("font size {} is outside 4..=72", o.font_size)));
-    }
-    let m = o.margins;
-    if m.left + m.right > w - 100.0
-        || m.top + m.bottom > h - 150.0
-        || [m.top, m.right, m.bottom, m.left].iter().any(|v| *v < 0.0)
-    {
-        return Err(Error::Options("margins leave no room for text".into()));
-    }
+    check_options(&input.options)?;
     let mut fonts = shape::FontSet::new(&input.fonts)?;
     let laid = layout::layout(input, &mut fonts);
     let pdf = write::write(input, &laid, &fonts)?;

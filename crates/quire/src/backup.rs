@@ -305,7 +305,10 @@ pub fn restore(library: &Path, from: &Path) -> Result<RestoreReport> {
     };
     discard(&tmp);
     let prepared = backup::copy(from, &tmp)
-        .and_then(|()| Library::open_with(&tmp, &crate::OpenOptions { backup_before_migration: false }).map(drop))
+        .and_then(|()| {
+            Library::open_with(&tmp, &crate::OpenOptions { backup_before_migration: false, ..Default::default() })
+                .map(drop)
+        })
         .and_then(|()| {
             let size = if library.exists() { backup::page_size(library).ok() } else { None };
             backup::settle(&tmp, size.unwrap_or(DEFAULT_PAGE_SIZE))

@@ -69,6 +69,10 @@ pub enum Error {
     EmptyInput(Origin),
     #[error("nothing to import from {}: the folder holds no .html, .htm, .mhtml, .txt or .md files", .0.display())]
     EmptyFolder(PathBuf),
+    #[error("cannot import {0}: it is not text (a binary file, e.g. a program or an image); Quire reads web pages and text files")]
+    NotText(Origin),
+    #[error("cannot import {origin}: it is larger than the limit of {} MB for one article; split it into smaller files", .limit / (1024 * 1024))]
+    InputTooLarge { origin: Origin, limit: u64 },
     #[error("{} is a folder: import it as a folder to add the files in it", .0.display())]
     IsFolder(PathBuf),
     #[error("cannot import {0}: only .txt, .md, .html, .htm and .mhtml files are supported")]
@@ -132,6 +136,10 @@ pub enum Error {
     IndexBuilding { progress: Option<crate::IndexProgress> },
     #[error("the library {} was written by a newer Quire (schema {found}, this one knows {supported}): update Quire", .path.display())]
     LibraryTooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("the library {} is read-only here (its file or its folder cannot be written): it can be read but not changed", .path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("no library at {}: its folder {} does not exist", .path.display(), .folder.display())]
+    NoLibraryFolder { path: PathBuf, folder: PathBuf },
     #[error("cannot open the library {}: {source}", .path.display())]
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("could not switch {} to WAL mode (got {mode})", .path.display())]
@@ -289,6 +297,7 @@ impl Error {
             | Error::InvalidValue { .. }
             | Error::EmptyInput(_)
             | Error::EmptyFolder(_)
+            | Error::InputTooLarge { .. }
             | Error::IsFolder(_)
             | Error::NotWebArchive(_)
             | Error::Address { .. }
@@ -303,7 +312,9 @@ impl Error {
                 quire_import::ErrorKind::BadArchive | quire_import::ErrorKind::Malformed => K::InvalidInput,
             },
             Error::Query(_) => K::InvalidQuery,
-            Error::UnsupportedFile(_) | Error::NotHtml { .. } | Error::NotImage { .. } => K::Unsupported,
+            Error::UnsupportedFile(_) | Error::NotText(_) | Error::NotHtml { .. } | Error::NotImage { .. } => {
+                K::Unsupported
+            }
             Error::Io { .. } | Error::NotARegularFile { .. } | Error::Randomness(_) | Error::Index { .. } => K::Io,
             Error::IndexBuilding { .. } => K::Busy,
             Error::IndexBusy => K::Conflict,
@@ -313,15 +324,19 @@ impl Error {
             | Error::HttpStatus { .. }
             | Error::TooLarge { .. } => K::Network,
             Error::Cancelled => K::Cancelled,
+            Error::Export(quire_pdf::Error::FontSize(_) | quire_pdf::Error::Margins { .. }) => K::InvalidInput,
             Error::Export(_) => K::Export,
             Error::Format(e) => match e {
                 quire_export::Error::UnknownStyle(_) => K::InvalidInput,
                 quire_export::Error::NotAnnotations(_) => K::Unsupported,
                 _ => K::Export,
             },
-            Error::LibraryTooNew { .. } | Error::Open { .. } | Error::NotWal { .. } | Error::NotALibrary { .. } => {
-                K::Library
-            }
+            Error::LibraryTooNew { .. }
+            | Error::Open { .. }
+            | Error::NotWal { .. }
+            | Error::NotALibrary { .. }
+            | Error::ReadOnly { .. }
+            | Error::NoLibraryFolder { .. } => K::Library,
             Error::Database(_)
             | Error::CorruptDocument { .. }
             | Error::EncodeBody { .. }

@@ -47,6 +47,8 @@ impl Library {
     /// destination and renamed into place, so a failed export never leaves a broken PDF and
     /// never touches an existing file; the library is only read.
     pub fn export_pdf(&self, request: &ExportRequest) -> Result<ExportReport> {
+        quire_pdf::check_options(&request.options)?;
+        crate::files::destination(&request.path)?;
         let ids = self.select(&crate::Selection {
             ids: request.ids.clone(),
             tag: request.tag.clone(),

@@ -35,7 +35,10 @@ mod topic;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-pub use add::{AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME};
+pub use add::{
+    articles_in, AddOptions, AddSource, ImportEvent, ImportSummary, ItemOutcome, StoredImage, IMAGE_SCHEME,
+    MAX_INPUT_BYTES, MAX_WEB_ARCHIVE_BYTES,
+};
 pub use backup::{
     backup_folder, check_backup, list_backups, restore, BackupEntry, BackupKind, BackupReport, RestoreReport, Retention,
 };
@@ -87,11 +90,15 @@ pub struct OpenOptions {
     /// Before an older library is migrated to this version's schema, keep a checked copy in
     /// `backups/` beside it (on by default).
     pub backup_before_migration: bool,
+    /// Create the library's folder when it does not exist (on by default). Off, a library in
+    /// a folder that does not exist is refused with [`Error::NoLibraryFolder`], so a mistyped
+    /// path does not quietly become a new, empty library.
+    pub create_folder: bool,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { backup_before_migration: true }
+        OpenOptions { backup_before_migration: true, create_folder: true }
     }
 }
 
@@ -107,13 +114,18 @@ pub struct Library {
 impl Library {
     /// Opens (creating it and its folder on first use) the library at `path` and brings its
     /// schema up to date, keeping a checked backup of an older library before migrating it.
+    /// A library written by a newer Quire is refused before anything in it changes; one whose
+    /// file or folder cannot be written is opened read-only (see [`Error::ReadOnly`]).
     pub fn open(path: &Path) -> Result<Self> {
         Self::open_with(path, &OpenOptions::default())
     }
 
     /// [`Library::open`] with options.
     pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+            if !options.create_folder {
+                return Err(Error::NoLibraryFolder { path: path.to_owned(), folder: dir.to_owned() });
+            }
             std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
         }
         if options.backup_before_migration {

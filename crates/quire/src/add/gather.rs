@@ -17,6 +17,14 @@ use crate::{AddOptions, AddSource, CapturedPage, Error, Origin, Result, StoredIm
 
 use super::images::{self, LocalImages};
 
+/// The largest page, text file or input read as one article (as a page fetched from the
+/// web, `FetchConfig::max_page_bytes`' default). Larger text is no article but a book or a
+/// dump; reading it whole would take seconds and close to a gigabyte.
+pub const MAX_INPUT_BYTES: u64 = 25 * 1024 * 1024;
+
+/// The largest web archive (`.mhtml`) read: it carries its images.
+pub const MAX_WEB_ARCHIVE_BYTES: u64 = 100 * 1024 * 1024;
+
 /// The format of a file Quire reads, by its extension.
 pub(crate) fn format_of(path: &Path) -> Option<Format> {
     path.extension().and_then(|e| e.to_str()).and_then(quire_clip::format_of_extension)
@@ -140,7 +148,10 @@ pub(crate) fn read(source: &AddSource, options: &AddOptions, network: &mut Netwo
     let page = match source {
         AddSource::Path(path) => read_file(path, options)?,
         AddSource::Url(url) => fetch_page(url, network)?,
-        AddSource::Stdin(bytes) => from_bytes(bytes, quire_clip::sniff(bytes), options.url.clone(), LocalImages::None),
+        AddSource::Stdin(bytes) => {
+            check_input(bytes, MAX_INPUT_BYTES, || Origin::Stdin)?;
+            from_bytes(bytes, quire_clip::sniff(bytes), options.url.clone(), LocalImages::None)
+        }
         AddSource::Pasted(input) if quire_clip::looks_like_address(input) => fetch_page(input.trim(), network)?,
         AddSource::Pasted(input) if input.trim().is_empty() => return Err(Error::EmptyInput(Origin::Pasted)),
         AddSource::Pasted(input) => {
@@ -200,20 +211,45 @@ pub(crate) fn article_at(conn: &crate::store::Conn, url: &str) -> Result<Option<
     Ok(found.map(|(id, _)| id))
 }
 
+/// Refuses input over `limit` bytes or that is not text ([`quire_clip::is_binary`]).
+fn check_input(bytes: &[u8], limit: u64, origin: impl Fn() -> Origin) -> Result<()> {
+    if bytes.len() as u64 > limit {
+        return Err(Error::InputTooLarge { origin: origin(), limit });
+    }
+    if quire_clip::is_binary(bytes) {
+        return Err(Error::NotText(origin()));
+    }
+    Ok(())
+}
+
 fn read_file(path: &Path, options: &AddOptions) -> Result<Page> {
     let io = |source| Error::Io { path: path.to_owned(), source };
-    if std::fs::metadata(path).map_err(io)?.is_dir() {
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
         return Err(Error::IsFolder(path.to_owned()));
     }
     let format = format_of(path).ok_or_else(|| Error::UnsupportedFile(path.to_owned()))?;
-    let bytes = std::fs::read(path).map_err(io)?;
+    let origin = || Origin::File(path.to_owned());
+    let limit = if format == Format::WebArchive { MAX_WEB_ARCHIVE_BYTES } else { MAX_INPUT_BYTES };
+    // Checked before reading, and again on what was read (a file that grew, a device).
+    if meta.len() > limit {
+        return Err(Error::InputTooLarge { origin: origin(), limit });
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, limit + 1), &mut bytes)
+        .map_err(io)?;
     match format {
         Format::WebArchive => {
+            if bytes.len() as u64 > limit {
+                return Err(Error::InputTooLarge { origin: origin(), limit });
+            }
             let archive = quire_clip::split_web_archive(&bytes).ok_or_else(|| Error::NotWebArchive(path.to_owned()))?;
+            check_input(&archive.html, limit, origin)?;
             let url = options.url.clone().or(archive.location);
             Ok(from_bytes(&archive.html, Format::Html, url, LocalImages::Parts(archive.parts)))
         }
         format => {
+            check_input(&bytes, limit, origin)?;
             let local = path.parent().map_or(LocalImages::None, |dir| LocalImages::Folder(dir.to_owned()));
             Ok(from_bytes(&bytes, format, options.url.clone(), local))
         }

@@ -13,6 +13,8 @@
 pub(crate) mod gather;
 pub(crate) mod images;
 
+pub use gather::{MAX_INPUT_BYTES, MAX_WEB_ARCHIVE_BYTES};
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -249,11 +251,8 @@ fn expand(sources: &[AddSource]) -> Vec<(String, Result<AddSource>)> {
         match source {
             AddSource::Path(path) if path.is_dir() => {
                 let shown = shown_name(path);
-                let mut files = Vec::new();
-                match collect_files(path, &mut files) {
-                    Ok(()) if files.is_empty() => items.push((shown, Err(Error::EmptyFolder(path.clone())))),
-                    Ok(()) => {
-                        files.sort();
+                match articles_in(path) {
+                    Ok(files) => {
                         for file in files {
                             let inner = file.strip_prefix(path).unwrap_or(&file).display().to_string();
                             items.push((format!("{shown}/{inner}"), Ok(AddSource::Path(file))));
@@ -270,6 +269,19 @@ fn expand(sources: &[AddSource]) -> Vec<(String, Result<AddSource>)> {
         }
     }
     items
+}
+
+/// Every file under `folder` that [`Library::add_all`] adds from it, in the order it adds
+/// them; a folder with none is [`Error::EmptyFolder`]. Shells can check a folder with it
+/// before adding anything.
+pub fn articles_in(folder: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    collect_files(folder, &mut files)?;
+    if files.is_empty() {
+        return Err(Error::EmptyFolder(folder.to_owned()));
+    }
+    files.sort();
+    Ok(files)
 }
 
 fn shown_name(path: &Path) -> String {

@@ -138,11 +138,12 @@ pub(crate) fn edit(tx: &Transaction<'_>, id: i64, note: Option<&str>, color: Opt
     Ok(())
 }
 
+/// Deletes a highlight; a tag that only it carried goes with it.
 pub(crate) fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
     if tx.execute("DELETE FROM highlights WHERE id = ?", [id])? == 0 {
         return Err(Error::HighlightNotFound(id));
     }
-    Ok(())
+    super::tags::delete_unused(tx)
 }
 
 /// Where a highlight now anchors (its selectors on the current text), and how.

@@ -25,6 +25,39 @@ pub const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Refuses a library written by a newer Quire before anything opens it: its version is read
+/// from the file's header (`user_version`, 4 bytes at offset 60), so not even the journal mode
+/// is changed. A header older than the WAL is fine here: versions only grow, and `migrate`
+/// checks again inside its transaction. A file too short to be a database (or none) passes:
+/// it is new, or SQLite says what is wrong with it.
+pub(crate) fn refuse_newer(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let mut n = 0;
+        while n < header.len() {
+            match f.read(&mut header[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        Ok(n)
+    });
+    let n = match read {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(Error::Io { path: path.to_owned(), source }),
+    };
+    if n < header.len() || !header.starts_with(b"SQLite format 3\0") {
+        return Ok(());
+    }
+    let found = i64::from(i32::from_be_bytes([header[60], header[61], header[62], header[63]]));
+    if found > SCHEMA_VERSION {
+        return Err(Error::LibraryTooNew { path: path.to_owned(), found, supported: SCHEMA_VERSION });
+    }
+    Ok(())
+}
+
 /// Brings the database up to [`SCHEMA_VERSION`], one transaction per migration.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

@@ -28,10 +28,10 @@ mod values;
 
 pub(crate) use values::BadWord;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::{Error, Result};
 
@@ -46,13 +46,28 @@ pub(crate) type Conn = Connection;
 /// The open database.
 pub(crate) struct Store {
     conn: Connection,
+    path: PathBuf,
+    /// Opened read-only: the file or its folder cannot be written (see [`Store::open`]).
+    read_only: bool,
     /// A write was committed through this store (the search index may need to catch up).
     pub(crate) wrote: bool,
 }
 
 impl Store {
-    /// Opens (creating it on first use) the database at `path` and brings its schema up to date.
+    /// Opens (creating it on first use) the database at `path` and brings its schema up to
+    /// date. Nothing is changed in a file written by a newer Quire: its version is read from
+    /// the file's header first ([`migrate::refuse_newer`]). A library whose file or folder
+    /// cannot be written is opened read-only when its schema is current: it can be read, and
+    /// each write is refused with [`Error::ReadOnly`] naming it.
     pub(crate) fn open(path: &Path) -> Result<Self> {
+        migrate::refuse_newer(path)?;
+        match Self::open_writable(path) {
+            Err(e) if cannot_write(&e) && path.is_file() => Self::open_read_only(path).map_err(|_| e),
+            opened => opened,
+        }
+    }
+
+    fn open_writable(path: &Path) -> Result<Self> {
         let open_err = |source| Error::Open { path: path.to_owned(), source };
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
@@ -63,7 +78,34 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "normal").map_err(open_err)?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self { conn, wrote: false })
+        Ok(Self { conn, path: path.to_owned(), read_only: false, wrote: false })
+    }
+
+    /// The library as it is, for reading only: no journal mode set, no migration (an older
+    /// schema is refused, since it would have to be written). A WAL library in a folder where
+    /// SQLite cannot make its shared-memory file is read as immutable, which is sound only
+    /// when no write-ahead log is waiting beside it (and none can be made there meanwhile).
+    fn open_read_only(path: &Path) -> Result<Self> {
+        let open_err = |source| Error::Open { path: path.to_owned(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let version_of = |conn: &Connection| conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0));
+        let read_only =
+            Connection::open_with_flags(path, flags).and_then(|conn| version_of(&conn).map(|version| (conn, version)));
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        let (conn, version) = match read_only {
+            Err(_) if !wal.exists() => {
+                let conn =
+                    Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags).map_err(open_err)?;
+                let version = version_of(&conn).map_err(open_err)?;
+                (conn, version)
+            }
+            opened => opened.map_err(open_err)?,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        if version != migrate::SCHEMA_VERSION {
+            return Err(Error::ReadOnly { path: path.to_owned() });
+        }
+        Ok(Self { conn, path: path.to_owned(), read_only: true, wrote: false })
     }
 
     /// The connection, for reads.
@@ -72,10 +114,18 @@ impl Store {
     }
 
     /// Runs `work` in one `IMMEDIATE` transaction and commits it; an error rolls it back.
+    /// On a library opened read-only, nothing runs: [`Error::ReadOnly`].
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if self.read_only {
+            return Err(Error::ReadOnly { path: self.path.clone() });
+        }
+        let read_only = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly { path: self.path.clone() },
+            _ => Error::from(e),
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(read_only)?;
         let value = work(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(read_only)?;
         self.wrote = true;
         Ok(value)
     }
@@ -84,6 +134,33 @@ impl Store {
     pub(crate) fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
+}
+
+/// `path` as an SQLite `file:` URI (the characters a URI gives a meaning escaped).
+fn file_uri(path: &Path) -> String {
+    let mut text = path.to_string_lossy().into_owned();
+    if cfg!(windows) {
+        text = text.replace('\\', "/");
+    }
+    let escaped = text.replace('%', "%25").replace('?', "%3f").replace('#', "%23");
+    if escaped.as_bytes().get(1) == Some(&b':') {
+        format!("file:///{escaped}")
+    } else {
+        format!("file:{escaped}")
+    }
+}
+
+/// Whether opening failed because the file or its folder cannot be written (SQLite reports
+/// it as read-only, cannot-open or permission denied).
+fn cannot_write(e: &Error) -> bool {
+    let source = match e {
+        Error::Open { source, .. } | Error::Database(source) => source,
+        _ => return false,
+    };
+    matches!(
+        source.sqlite_error_code(),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+    )
 }
 
 /// Now, as RFC 3339 UTC with seconds: the form of every stored time.
