@@ -163,6 +163,7 @@ pub fn run(bench: &LibraryBench) -> Result<()> {
 
     // Lists and topics.
     let tags = corpus::tag_names();
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
     let figures: Vec<(&str, Vec<Vec<String>>)> = vec![
         ("list_recent", vec![vec!["list".into(), "--limit".into(), "50".into(), "--json".into()]]),
         (
@@ -186,6 +187,30 @@ pub fn run(bench: &LibraryBench) -> Result<()> {
         (
             "list_favorite",
             vec![vec!["list".into(), "--favorite".into(), "--limit".into(), "50".into(), "--json".into()]],
+        ),
+        ("list_published", vec![args(&["list", "--sort", "published", "--limit", "50", "--json"])]),
+        ("list_title", vec![args(&["list", "--sort", "title", "--limit", "50", "--json"])]),
+        ("list_site", vec![args(&["list", "--sort", "site", "--limit", "50", "--json"])]),
+        (
+            "list_unread_title",
+            vec![args(&["list", "--status", "unread", "--sort", "title", "--limit", "50", "--json"])],
+        ),
+        (
+            "list_archived_site",
+            vec![args(&["list", "--status", "archived", "--sort", "site", "--limit", "50", "--json"])],
+        ),
+        ("list_favorite_title", vec![args(&["list", "--favorite", "--sort", "title", "--limit", "50", "--json"])]),
+        (
+            "list_tag_title",
+            tags.iter()
+                .take(bench.queries)
+                .map(|t| {
+                    let mut a = args(&["list", "--tag"]);
+                    a.push(t.clone());
+                    a.extend(args(&["--sort", "title", "--limit", "50", "--json"]));
+                    a
+                })
+                .collect(),
         ),
         (
             "topic_first_page",

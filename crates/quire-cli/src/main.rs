@@ -130,6 +130,9 @@ enum Command {
         /// Skip this many first (with --limit: the next page)
         #[arg(long)]
         offset: Option<usize>,
+        /// clipped (newest first, the default), published, title or site
+        #[arg(long)]
+        sort: Option<String>,
     },
     /// Show an article: metadata, text and highlights
     Show { id: i64 },
@@ -450,11 +453,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 bulk::fail_if_incomplete(&summary)?;
             }
         }
-        Command::List { tag, status, favorite, limit, offset } => {
+        Command::List { tag, status, favorite, limit, offset, sort } => {
             let filter = ArticleFilter {
                 tag: tag.clone(),
                 status: status.as_deref().map(str::parse).transpose()?,
                 favorite: favorite.then_some(true),
+                sort: sort.as_deref().map(str::parse).transpose()?.unwrap_or_default(),
                 limit: *limit,
                 offset: *offset,
                 ..ArticleFilter::default()

@@ -315,7 +315,7 @@ impl Page {
     }
 }
 
-fn order_by(sort: Sort) -> &'static str {
+pub(crate) fn order_by(sort: Sort) -> &'static str {
     match sort {
         Sort::Clipped => " ORDER BY a.clipped_at DESC, a.id DESC",
         Sort::Published => " ORDER BY a.published_at IS NULL, a.published_at DESC, a.clipped_at DESC, a.id DESC",
@@ -326,7 +326,7 @@ fn order_by(sort: Sort) -> &'static str {
 
 /// The articles that pass the filter, in order, with their tags.
 pub(crate) fn list(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<ArticleSummary>> {
-    let (cond, args) = filter.resolve(conn)?;
+    let (cond, args) = filter.resolve_sorted(conn, sort)?;
     let sql = format!("SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {cond}{}{}", order_by(sort), page.sql());
     let mut stmt = conn.prepare(&sql)?;
     let mut out =
@@ -337,7 +337,7 @@ pub(crate) fn list(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -
 
 /// The ids of the articles that pass the filter, in order.
 pub(crate) fn ids(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<i64>> {
-    let (cond, args) = filter.resolve(conn)?;
+    let (cond, args) = filter.resolve_sorted(conn, sort)?;
     let sql = format!("SELECT a.id FROM articles a WHERE {cond}{}{}", order_by(sort), page.sql());
     let mut stmt = conn.prepare(&sql)?;
     let ids = stmt.query_map(params_from_iter(args.iter()), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;

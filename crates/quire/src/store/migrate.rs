@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0009_fulltext.sql"),
     include_str!("../../../../migrations/0010_list_order.sql"),
     include_str!("../../../../migrations/0011_text_once.sql"),
+    include_str!("../../../../migrations/0012_list_orders.sql"),
 ];
 
 /// The schema version this build writes.
