@@ -152,6 +152,8 @@ fn library(n: usize) -> PathBuf {
                 .expect("add a generated article");
         }
         quire_tests::add_reference_article(&lib);
+        // The search index too, as a library that has been searched before has it.
+        lib.sync_index().expect("build the search index");
     }
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.join(format!("desktop-{n}.partial.sqlite3{suffix}")));
