@@ -3,9 +3,7 @@
 -- holds the document's layout (blocks, marks, span lengths) and its canonical text, together
 -- and compressed (store/body.rs). `quire_body(document, canonical_text)` is the Rust function
 -- that builds a body from the old columns (registered on the connection by the migration
--- runner). The search index is built again once (a new generation): its entries now keep the
--- quotes (and the notes) of an article's highlights apart, so that a phrase never runs from
--- one quote into the next.
+-- runner). Articles' index entries do not change: their text is the same.
 -- Migrations are append-only: never edit this file once it has landed.
 
 ALTER TABLE articles ADD COLUMN body BLOB NOT NULL DEFAULT x'';
@@ -18,8 +16,6 @@ AFTER UPDATE OF title, byline, site_name, source_url, canonical_url, clipped_at,
 ON articles BEGIN
     INSERT INTO fulltext_changes (article_id) VALUES (new.id);
 END;
-
-UPDATE fulltext_state SET generation = lower(hex(randomblob(16)));
 
 -- The texts an article had before it was fetched again.
 ALTER TABLE article_versions ADD COLUMN body BLOB NOT NULL DEFAULT x'';

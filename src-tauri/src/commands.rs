@@ -81,10 +81,24 @@ impl LibraryState {
     pub fn start_index_sync(&self) {
         let library = self.library.clone();
         let events = self.events.clone();
-        let _ = std::thread::Builder::new().name("quire-index".into()).spawn(move || match library.sync_index() {
-            Ok(done) if done.updated > 0 || done.rebuilt => events.send(AppEvent::IndexReady),
-            Ok(_) => {}
-            Err(e) => eprintln!("quire-desktop: the search index could not be brought up to date: {e}"),
+        let _ = std::thread::Builder::new().name("quire-index".into()).spawn(move || {
+            // Another process (a CLI import) or this app's own catching up may hold the index
+            // for a moment: wait for it rather than leave a rebuild undone.
+            for _ in 0..600 {
+                match library.sync_index() {
+                    Ok(done) if done.busy => std::thread::sleep(std::time::Duration::from_secs(1)),
+                    Ok(done) => {
+                        if done.updated > 0 || done.rebuilt {
+                            events.send(AppEvent::IndexReady);
+                        }
+                        return;
+                    }
+                    Err(e) => {
+                        eprintln!("quire-desktop: the search index could not be brought up to date: {e}");
+                        return;
+                    }
+                }
+            }
         });
     }
 

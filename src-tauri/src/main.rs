@@ -30,7 +30,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let library = match quire::Library::open(&path) {
+    // The index is rebuilt (after an upgrade or a restore) on a thread of the app's own
+    // (`start_index_sync`): a search never waits for it.
+    let options = quire::OpenOptions { index_upkeep: quire::IndexUpkeep::OnItsOwnThread, ..Default::default() };
+    let library = match quire::Library::open_with(&path, &options) {
         Ok(library) => library,
         Err(error) => {
             eprintln!("quire-desktop: cannot open the library {}: {error}", path.display());

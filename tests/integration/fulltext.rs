@@ -612,6 +612,18 @@ fn a_large_library_whose_index_is_being_rebuilt_elsewhere_says_so_at_once() {
     drop(hold);
     assert_eq!(lib.search("beets", 3).unwrap().len(), 3, "built again, then answered");
     assert!(lib.check_index().unwrap().agrees());
+    drop((lib, other));
+
+    // The desktop app's way: searches never rebuild; its own thread does.
+    rusqlite::Connection::open(&path).unwrap().execute("UPDATE fulltext_state SET generation = 'again'", []).unwrap();
+    let options = quire::OpenOptions { index_upkeep: quire::IndexUpkeep::OnItsOwnThread, ..Default::default() };
+    let app = Library::open_with(&path, &options).unwrap();
+    for _ in 0..2 {
+        assert_eq!(app.search("beets", 3).unwrap_err().kind(), quire::ErrorKind::Busy, "no search rebuilt it");
+    }
+    let sync = app.sync_index().unwrap();
+    assert!(sync.rebuilt && sync.updated == 5_001, "{sync:?}");
+    assert_eq!(app.search("beets", 3).unwrap().len(), 3);
 }
 
 /// An article's quotes (and notes) are one field of its entry, but a phrase is found only

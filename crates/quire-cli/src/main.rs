@@ -391,8 +391,11 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     // --library must not become a new, empty library somewhere.
     let explicit = cli.library.is_some();
     let new = explicit && !path.exists();
-    let options =
-        quire::OpenOptions { backup_before_migration: !cli.no_backup, create_folder: !explicit || cli.create };
+    let options = quire::OpenOptions {
+        backup_before_migration: !cli.no_backup,
+        create_folder: !explicit || cli.create,
+        ..Default::default()
+    };
     let lib = Library::open_with(&path, &options)?;
     if new && !cli.json {
         output::err!(

@@ -24,6 +24,10 @@ use crate::{Block, BlockKind, Document, Marks, Span, BLOCK_SEPARATOR};
 
 const VERSION: u8 = 1;
 
+/// The longest layout taken for real: a layout is a few bytes a block beside kilobytes of text,
+/// so this is the layout of a text of hundreds of megabytes.
+const MAX_LAYOUT: usize = 16 << 20;
+
 const EMPHASIS: u8 = 1;
 const STRONG: u8 = 2;
 const CODE: u8 = 4;
@@ -86,7 +90,15 @@ impl Document {
             VERSION => {}
             v => return Err(LayoutError::Version(v)),
         }
+        if layout.len() > MAX_LAYOUT {
+            return Err(LayoutError::Invalid("a layout this long"));
+        }
+        // Each block takes at least two bytes, each span two: counts beyond what the bytes
+        // left can hold are damage, refused before anything is set aside for them.
         let count = r.count("the block count")?;
+        if count > r.left() / 2 {
+            return Err(LayoutError::Invalid("the block count"));
+        }
         let mut rest = text;
         let mut offset = 0usize;
         let mut any_text = false;
@@ -109,6 +121,9 @@ impl Document {
                 _ => return Err(LayoutError::Invalid("a block's kind")),
             };
             let span_count = r.count("a block's span count")?;
+            if span_count > r.left() / 2 {
+                return Err(LayoutError::Invalid("a block's span count"));
+            }
             let mut lengths = Vec::with_capacity(span_count.min(4096));
             for _ in 0..span_count {
                 let len = r.count("a span's length")?;
@@ -186,6 +201,10 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    fn left(&self) -> usize {
+        self.bytes.len().saturating_sub(self.at)
+    }
+
     fn byte(&mut self, what: &'static str) -> Result<u8, LayoutError> {
         let b = *self.bytes.get(self.at).ok_or(LayoutError::Truncated(what))?;
         self.at += 1;

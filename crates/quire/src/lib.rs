@@ -50,7 +50,7 @@ pub use error::{describe_occurrences, Error, ErrorKind, Origin, Refusal, Result}
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
 pub use fetch::FetchConfig;
 pub use formats::{FormatReport, FormatRequest, OpenFormat, Selection};
-pub use fulltext::{index_folder, IndexCheck, IndexHold, IndexProgress, IndexSync};
+pub use fulltext::{index_folder, IndexCheck, IndexHold, IndexProgress, IndexSync, IndexUpkeep};
 pub use highlights::{MAX_NOTE_CHARS, MAX_QUOTE_CHARS};
 pub use import::{
     HighlightTally, ImportFormat, ImportOptions, ImportReport, ImportedArticle, ImportedOrphan, LinkOnlyArticle,
@@ -94,11 +94,13 @@ pub struct OpenOptions {
     /// a folder that does not exist is refused with [`Error::NoLibraryFolder`], so a mistyped
     /// path does not quietly become a new, empty library.
     pub create_folder: bool,
+    /// Who rebuilds the search index when it must be built again.
+    pub index_upkeep: IndexUpkeep,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { backup_before_migration: true, create_folder: true }
+        OpenOptions { backup_before_migration: true, create_folder: true, index_upkeep: IndexUpkeep::default() }
     }
 }
 
@@ -108,6 +110,7 @@ pub struct Library {
     store: Mutex<Store>,
     /// The full-text index, opened on first use.
     fulltext: fulltext::Slot,
+    index_upkeep: IndexUpkeep,
     path: PathBuf,
 }
 
@@ -131,7 +134,12 @@ impl Library {
         if options.backup_before_migration {
             backup::before_migration(path)?;
         }
-        Ok(Self { store: Mutex::new(Store::open(path)?), fulltext: fulltext::Slot::default(), path: path.to_owned() })
+        Ok(Self {
+            store: Mutex::new(Store::open(path)?),
+            fulltext: fulltext::Slot::default(),
+            index_upkeep: options.index_upkeep,
+            path: path.to_owned(),
+        })
     }
 
     /// Where the library file is.

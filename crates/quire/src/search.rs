@@ -357,7 +357,7 @@ impl Library {
     fn ranked(&self, plan: &Plan, wanted: usize, analyzer: &mut TextAnalyzer) -> Result<Vec<(i64, f32)>> {
         // Catch up first when this process can; when another holds the index, its pending
         // articles are matched here below. A failure to write it is no reason not to answer.
-        let _ = self.sync_index();
+        let synced = self.sync_before_search();
         let mut slot = self.fulltext()?;
         let Some(ft) = slot.as_ref() else { return Ok(Vec::new()) };
         let (from_index, outside) = match self.unindexed(ft)? {
@@ -370,12 +370,15 @@ impl Library {
                 match searched {
                     Ok(found) => (found?, pending),
                     Err(_) => {
-                        if let Some(damaged) = slot.take() {
-                            damaged.discard();
+                        // Set aside only when no sync is writing it (it would lose its files).
+                        if let Some(_no_sync) = self.may_discard_index() {
+                            if let Some(damaged) = slot.take() {
+                                damaged.discard();
+                            }
                         }
                         let all = journal::all_ids(self.store().read())?;
                         if all.len() > MATCHED_WITHOUT_INDEX {
-                            return Err(Error::IndexBuilding { progress: None });
+                            return Err(Error::IndexBuilding { progress: self.index_building() });
                         }
                         (Vec::new(), all)
                     }
@@ -387,7 +390,12 @@ impl Library {
             None => {
                 let all = journal::all_ids(self.store().read())?;
                 if all.len() > MATCHED_WITHOUT_INDEX {
-                    return Err(Error::IndexBuilding { progress: self.index_building() });
+                    // The sync's own failure, when that is why there is no index to answer
+                    // from; otherwise it is being built (by another thread or process).
+                    return Err(match synced {
+                        Err(e) if self.index_building().is_none() => e,
+                        _ => Error::IndexBuilding { progress: self.index_building() },
+                    });
                 }
                 (Vec::new(), all)
             }

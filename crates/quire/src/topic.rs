@@ -20,10 +20,13 @@ impl Library {
             return Err(Error::TagNotFound(tag.trim().to_owned()));
         }
         let page = highlights::topic_page(conn, &key, paging.limit, paging.offset)?;
-        let selection = Selection { articles: Some(&page.articles), tag_key: Some(&key), ..Selection::default() };
         let mut by_article: BTreeMap<i64, Vec<Highlight>> = BTreeMap::new();
-        for h in highlights::select_in_context(conn, &selection)? {
-            by_article.entry(h.highlight.article_id).or_default().push(h.highlight);
+        // In chunks: a whole topic can have more articles than one statement takes parameters.
+        for chunk in page.articles.chunks(5_000) {
+            let selection = Selection { articles: Some(chunk), tag_key: Some(&key), ..Selection::default() };
+            for h in highlights::select_in_context(conn, &selection)? {
+                by_article.entry(h.highlight.article_id).or_default().push(h.highlight);
+            }
         }
         let mut groups = Vec::with_capacity(page.articles.len());
         for id in page.articles {

@@ -105,7 +105,14 @@ pub(crate) struct State {
     /// The article of that change (0 when there was none).
     #[serde(default)]
     pub(crate) article: i64,
+    /// How entries were made ([`ENTRY_FORMAT`]); another format means a rebuild.
+    #[serde(default)]
+    pub(crate) format: u32,
 }
+
+/// How this build makes an index entry: 2 keeps an article's quotes (and notes) apart by a
+/// gap of one position. Bumped whenever the same library would give other entries.
+pub(crate) const ENTRY_FORMAT: u32 = 2;
 
 /// An open index (cheap to clone: the handles share the open files).
 #[derive(Clone)]
@@ -365,7 +372,8 @@ pub struct IndexSync {
     pub updated: usize,
     /// The whole index was built again.
     pub rebuilt: bool,
-    /// Another process holds the index's writer: nothing was done (searches stay right).
+    /// Another process, or another thread of this one, is writing the index: nothing was done
+    /// (searches stay right: they match what it has not applied yet).
     pub busy: bool,
 }
 
@@ -401,6 +409,28 @@ impl IndexCheck {
 /// Holds the index's writer (see [`Library::hold_index`]).
 pub struct IndexHold(#[allow(dead_code)] IndexWriter);
 
+/// How far a sync may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncMode {
+    /// Apply the changes, or rebuild when the index does not describe the library.
+    CatchUpOrRebuild,
+    /// Apply the changes; leave a needed rebuild to another thread.
+    CatchUpOnly,
+    /// Rebuild, whatever the index holds.
+    Rebuild,
+}
+
+/// Who builds the index again when it must be rebuilt (after a restore, an upgrade, damage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IndexUpkeep {
+    /// The first search that needs it (the CLI: one command, one answer).
+    #[default]
+    InSearches,
+    /// A thread of the caller's that calls [`Library::sync_index`] (the desktop app); searches
+    /// meanwhile never rebuild: they answer without the index, or say it is being built.
+    OnItsOwnThread,
+}
+
 /// Articles per batch read from SQLite while (re)indexing.
 const BATCH: usize = 500;
 
@@ -413,12 +443,30 @@ impl Library {
     /// seen, or rebuilds it when it was built from other content (a restore), is missing or
     /// cannot be read. Returns at once, doing nothing, when another process is writing it.
     pub fn sync_index(&self) -> Result<IndexSync> {
-        self.sync_index_with(false, &mut |_| {})
+        self.sync_index_with(SyncMode::CatchUpOrRebuild, &mut |_| {})
     }
 
     /// Builds the search index again from the library, whatever it holds.
     pub fn reindex(&self, progress: &mut dyn FnMut(IndexProgress)) -> Result<IndexSync> {
-        self.sync_index_with(true, progress)
+        self.sync_index_with(SyncMode::Rebuild, progress)
+    }
+
+    /// What a search does first: catch up (or, when the library says so, rebuild) the index.
+    pub(crate) fn sync_before_search(&self) -> Result<IndexSync> {
+        match self.index_upkeep {
+            IndexUpkeep::InSearches => self.sync_index(),
+            IndexUpkeep::OnItsOwnThread => self.sync_index_with(SyncMode::CatchUpOnly, &mut |_| {}),
+        }
+    }
+
+    /// Whether the index may be set aside as damaged now: only when no sync of this library
+    /// is running on it (the caller keeps the guard while it discards).
+    pub(crate) fn may_discard_index(&self) -> Option<std::sync::MutexGuard<'_, ()>> {
+        match self.fulltext.sync.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 
     /// How far the rebuild this process is running has come (`None`: none is running).
@@ -426,7 +474,8 @@ impl Library {
         *self.fulltext.building.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn sync_index_with(&self, rebuild: bool, progress: &mut dyn FnMut(IndexProgress)) -> Result<IndexSync> {
+    pub(crate) fn sync_index_with(&self, mode: SyncMode, progress: &mut dyn FnMut(IndexProgress)) -> Result<IndexSync> {
+        let rebuild = mode == SyncMode::Rebuild;
         // One sync at a time in this process; another thread's is as good as this one's (a
         // search matches what it has not applied yet), so this one does not wait for it.
         let _sync = match self.fulltext.sync.try_lock() {
@@ -448,6 +497,10 @@ impl Library {
                 return Ok(IndexSync::default());
             }
         }
+        if !usable && mode == SyncMode::CatchUpOnly {
+            // A rebuild is another thread's job (`IndexUpkeep::OnItsOwnThread`).
+            return Ok(IndexSync::default());
+        }
         let threads = if rebuild || !usable { 2 } else { 1 };
         let Some(mut writer) = ft.writer(threads)? else { return Ok(IndexSync { busy: true, ..Default::default() }) };
         // Files of a writer that was killed before its commit are not part of the index, but
@@ -462,6 +515,9 @@ impl Library {
                 Some(state) => !self.applies_to_library(state)?,
                 None => true,
             };
+        if rebuild && mode == SyncMode::CatchUpOnly {
+            return Ok(IndexSync::default());
+        }
         let (generation, last) = {
             let store = self.store();
             (journal::generation(store.read())?, journal::last_change(store.read())?)
@@ -499,7 +555,7 @@ impl Library {
             progress(now);
         }
         let article = journal::change_at(self.store().read(), upto)?.unwrap_or(0);
-        let payload = serde_json::to_string(&State { generation, seq: upto, article })
+        let payload = serde_json::to_string(&State { generation, seq: upto, article, format: ENTRY_FORMAT })
             .map_err(|e| Error::Serialize { what: "the index state", source: e })?;
         let mut commit = writer.prepare_commit().map_err(failed)?;
         commit.set_payload(&payload);
@@ -520,7 +576,7 @@ impl Library {
     fn applies_to_library(&self, state: &State) -> Result<bool> {
         let store = self.store();
         let conn = store.read();
-        if state.generation != journal::generation(conn)? {
+        if state.format != ENTRY_FORMAT || state.generation != journal::generation(conn)? {
             return Ok(false);
         }
         Ok(state.seq == 0 || journal::change_at(conn, state.seq)? == Some(state.article))

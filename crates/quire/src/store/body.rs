@@ -20,8 +20,13 @@ const FORMAT: u8 = 1;
 /// in four fifths of the time (about 50 µs an article); level 1 falls to 1.33×.
 const LEVEL: u32 = 3;
 
-/// Bodies larger than this once inflated are taken for damage, not inflated whole.
-const MAX_INFLATED: u64 = 1 << 30;
+/// Bodies larger than this once inflated are taken for damage, not inflated whole (no way in
+/// makes a text this long: files and pages stop at 25 MB, web archives at 100 MB with their
+/// images), so a small hostile blob cannot make a process take gigabytes.
+const MAX_INFLATED: u64 = 64 << 20;
+
+/// What is set aside before inflating, at most (the buffer grows from there as needed).
+const MAX_RESERVED: usize = 1 << 20;
 
 /// Why a stored body cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +37,7 @@ pub enum BodyError {
     Format(u8),
     #[error("it cannot be inflated: {0}")]
     Inflate(#[source] std::io::Error),
-    #[error("it is larger than 1 GiB once inflated")]
+    #[error("it is larger than 64 MiB once inflated")]
     TooLarge,
     #[error("it is cut short")]
     Truncated,
@@ -45,12 +50,18 @@ pub enum BodyError {
 }
 
 /// The stored form of a document whose canonical text is `text`. Fails when `text` is not
-/// the document's canonical text (the body could not give the document back).
+/// the document's canonical text. A document whose layout does not give it back over its text
+/// (offsets that disagree with its spans, as a hand-edited archive can hold) is stored as the
+/// document its layout does give back, or else as plain paragraphs: what is stored can always
+/// be read back, and the text is always kept.
 pub(crate) fn encode(document: &Document, text: &str) -> Result<Vec<u8>, BodyError> {
     if document.canonical_text() != text {
         return Err(BodyError::TextMismatch);
     }
-    let layout = document.layout();
+    let mut layout = document.layout();
+    if Document::from_layout(&layout, text).is_err() {
+        layout = Document::paragraphs_of(text).layout();
+    }
     let len = u32::try_from(layout.len()).map_err(|_| BodyError::TooLarge)?;
     let mut out = vec![FORMAT];
     let mut encoder = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::new(LEVEL));
@@ -69,7 +80,7 @@ fn open(blob: &[u8]) -> Result<(Vec<u8>, String), BodyError> {
     if format != FORMAT {
         return Err(BodyError::Format(format));
     }
-    let mut raw = Vec::with_capacity(deflated.len() * 3);
+    let mut raw = Vec::with_capacity(deflated.len().saturating_mul(3).min(MAX_RESERVED));
     flate2::read::DeflateDecoder::new(deflated)
         .take(MAX_INFLATED + 1)
         .read_to_end(&mut raw)
@@ -103,12 +114,10 @@ pub(crate) fn document(blob: &[u8]) -> Result<Document, BodyError> {
 /// before schema 11). When the JSON does not parse or does not give that text back, the text is
 /// kept as plain paragraphs: the text, which highlights point into, is what must survive.
 pub(crate) fn from_legacy(document_json: &str, text: &str) -> Result<Vec<u8>, BodyError> {
-    if let Ok(document) = serde_json::from_str::<Document>(document_json) {
-        if let Ok(body) = encode(&document, text) {
-            return Ok(body);
-        }
+    match serde_json::from_str::<Document>(document_json) {
+        Ok(document) if document.canonical_text() == text => encode(&document, text),
+        _ => encode(&Document::paragraphs_of(text), text),
     }
-    encode(&Document::paragraphs_of(text), text)
 }
 
 #[cfg(test)]
@@ -149,6 +158,30 @@ mod tests {
         let text = d.canonical_text();
         let body = encode(&d, &text).unwrap();
         assert!(body.len() * 3 < text.len(), "{} bytes for {} of text", body.len(), text.len());
+    }
+
+    #[test]
+    fn a_document_whose_offsets_disagree_with_its_spans_is_stored_readable() {
+        let mut d = sample();
+        // A block that says it is empty while its spans hold text (a hand-edited archive).
+        d.blocks[1].end = d.blocks[1].start;
+        let text = d.canonical_text();
+        let body = encode(&d, &text).unwrap();
+        assert_eq!(self::text(&body).unwrap(), text);
+        assert_eq!(document(&body).unwrap().canonical_text(), text);
+    }
+
+    #[test]
+    fn a_small_blob_that_inflates_beyond_the_limit_is_refused() {
+        let mut out = vec![FORMAT];
+        let mut encoder = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..65 {
+            encoder.write_all(&zeros).unwrap();
+        }
+        encoder.finish().unwrap();
+        assert!(out.len() < 200_000, "{} bytes", out.len());
+        assert!(matches!(document(&out), Err(BodyError::TooLarge)));
     }
 
     #[test]

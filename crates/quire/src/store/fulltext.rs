@@ -43,8 +43,8 @@ pub(crate) fn entries(conn: &Connection, ids: &[i64]) -> Result<Vec<Entry>> {
             "SELECT a.id, a.title, coalesce(a.byline, '') AS byline, a.body,
                     lower(coalesce(a.site_name, '')) AS site, lower(coalesce(a.canonical_url, a.source_url, '')) AS url,
                     a.status, a.favorite, a.clipped_at,
-                    coalesce((SELECT group_concat(h.exact, char(30)) FROM highlights h WHERE h.article_id = a.id), '') AS quotes,
-                    coalesce((SELECT group_concat(h.note, char(30)) FROM highlights h
+                    coalesce((SELECT group_concat(h.exact, char(30) ORDER BY h.id) FROM highlights h WHERE h.article_id = a.id), '') AS quotes,
+                    coalesce((SELECT group_concat(h.note, char(30) ORDER BY h.id) FROM highlights h
                               WHERE h.article_id = a.id AND h.note != ''), '') AS notes,
                     EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id) AS has_highlights
              FROM articles a WHERE a.id IN ({marks}) ORDER BY a.id"

@@ -76,7 +76,8 @@ fn compact_after_upgrade(conn: &Connection) {
     let pages = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get::<_, i64>(0)).unwrap_or(0);
     let (free, total) = (pages("freelist_count"), pages("page_count"));
     if total > 0 && free * 4 > total {
-        let _ = conn.execute_batch("VACUUM");
+        // In WAL mode the whole file passes through the WAL: give that space back too.
+        let _ = conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
     }
 }
 
@@ -112,8 +113,15 @@ fn register_functions(conn: &Connection) -> Result<()> {
         2,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_DIRECTONLY,
         |ctx| {
-            let document: String = ctx.get(0)?;
-            let text: String = ctx.get(1)?;
+            // Whatever the old columns hold (text that is not UTF-8, a blob): the text is kept
+            // as well as it can be read, and a document that cannot be read becomes paragraphs.
+            let lossy = |i: usize| match ctx.get_raw(i) {
+                rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                    String::from_utf8_lossy(b).into_owned()
+                }
+                _ => String::new(),
+            };
+            let (document, text) = (lossy(0), lossy(1));
             super::body::from_legacy(&document, &text).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
         },
     )?;
