@@ -19,6 +19,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod address;
+
 /// Version of the canonical-text function. Bump it when [`DocumentBuilder::finish`] changes the
 /// text it produces for the same blocks; highlights record the version they were made on.
 pub const CANONICAL_TEXT_VERSION: u32 = 1;
