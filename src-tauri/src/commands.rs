@@ -473,11 +473,16 @@ pub async fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> Com
 
 // ---- adding ------------------------------------------------------------------------------
 
-/// The clip box: a web address is fetched and clipped, anything else is pasted HTML or text.
+/// The clip box (and a link dropped on the window): a web address is fetched and clipped,
+/// anything else is pasted HTML or text. The address is the user's own, so it may be on this
+/// computer or the local network; what its page links to or redirects to may not.
 #[tauri::command]
 pub async fn clip(state: State<'_, LibraryState>, input: String) -> CommandResult<AddOutcome> {
     state
-        .blocking(move |library| Ok(library.add(&quire::AddSource::Pasted(input), &quire::AddOptions::default())?))
+        .blocking(move |library| {
+            let fetch = quire::FetchConfig { reach: quire::Reach::typed([input.as_str()]), ..Default::default() };
+            Ok(library.add(&quire::AddSource::Pasted(input), &quire::AddOptions { fetch, ..Default::default() })?)
+        })
         .await
 }
 

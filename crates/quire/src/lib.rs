@@ -45,7 +45,9 @@ pub use capture::{
 };
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Refusal, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
-pub use fetch::FetchConfig;
+pub use fetch::{is_public, FetchConfig, Reach};
+/// The one check of which addresses are kept and written out (`quire-doc`'s).
+pub use quire_doc::address;
 pub use formats::{FormatReport, FormatRequest, OpenFormat, Selection};
 pub use fulltext::{index_folder, IndexCheck, IndexHold, IndexProgress, IndexSync};
 pub use highlights::{MAX_NOTE_CHARS, MAX_QUOTE_CHARS};

@@ -160,6 +160,7 @@ pub(crate) fn content_hash(canonical_text: &str) -> String {
 
 /// Reads, fetches and extracts a source. An input without text is refused here.
 pub(crate) fn read(source: &AddSource, options: &AddOptions, network: &mut Network) -> Result<Page> {
+    network.begin(None);
     let page = match source {
         AddSource::Path(path) => read_file(path, options)?,
         AddSource::Url(url) => fetch_page(url, network)?,
@@ -274,7 +275,8 @@ pub(crate) fn from_document(extracted: Extracted, url: Option<String>) -> Gather
 fn fetch_page(input: &str, network: &mut Network) -> Result<Page> {
     let url =
         quire_clip::parse_web_address(input).map_err(|problem| Error::Address { input: input.to_owned(), problem })?;
-    let page = network.run(|client, cfg| crate::fetch::fetch(client, &url, Want::Page, cfg))??;
+    network.begin(Some(&url));
+    let page = network.run(|fetcher, cfg| crate::fetch::fetch(fetcher, &url, Want::Page, cfg))??;
     let page_url = page.url.to_string();
     let is_text = page.content_type.as_deref().is_some_and(|ct| ct.trim_start().starts_with("text/plain"));
     let decoded = if is_text {
