@@ -466,3 +466,79 @@ impl reqwest::dns::Resolve for StaticHosts {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Addresses an attacker would point a fetch at, in every spelling of a private one.
+    #[test]
+    fn only_public_addresses_are_public() {
+        let private = [
+            "0.0.0.0",
+            "0.1.2.3",
+            "127.0.0.1",
+            "127.255.255.254",
+            "10.0.0.1",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "192.0.0.8",
+            "198.18.0.1",
+            "192.0.2.1",
+            "224.0.0.1",
+            "239.255.255.250",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+            "2002:c0a8:101::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "febf::1",
+            "fec0::1",
+            "ff02::1",
+            "2001:db8::1",
+            "100::1",
+        ];
+        for a in private {
+            assert!(!is_public(a.parse().unwrap()), "{a} is not public");
+        }
+        let public = ["1.1.1.1", "8.8.8.8", "93.184.216.34", "100.63.255.255", "100.128.0.1", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"];
+        for a in public {
+            assert!(is_public(a.parse().unwrap()), "{a} is public");
+        }
+    }
+
+    #[test]
+    fn redirects_never_lead_from_elsewhere_to_a_private_address() {
+        let url = |s: &str| Url::parse(s).unwrap();
+        // A page that was not typed: no private target at all.
+        assert_eq!(refused_redirect(&url("http://127.0.0.1:8080/"), None, false).as_deref(), Some("127.0.0.1"));
+        assert_eq!(refused_redirect(&url("http://[::ffff:a9fe:a9fe]/"), None, false).as_deref(), Some("[::ffff:a9fe:a9fe]"));
+        assert_eq!(refused_redirect(&url("https://example.org/"), None, false), None);
+        // The typed host may redirect within itself…
+        assert_eq!(refused_redirect(&url("http://192.168.1.5/next"), Some("192.168.1.5"), true), None);
+        assert_eq!(refused_redirect(&url("http://nas.local/next"), Some("nas.local"), true), None);
+        // …but a chain that began elsewhere may not reach it, nor another private host.
+        assert_eq!(refused_redirect(&url("http://192.168.1.5/"), Some("192.168.1.5"), false).as_deref(), Some("192.168.1.5"));
+        assert_eq!(refused_redirect(&url("http://nas.local/"), Some("nas.local"), false).as_deref(), Some("nas.local"));
+        assert_eq!(refused_redirect(&url("http://10.0.0.1/"), Some("192.168.1.5"), true).as_deref(), Some("10.0.0.1"));
+    }
+
+    #[test]
+    fn typed_hosts_are_the_hosts_of_what_was_typed() {
+        let reach = Reach::typed(["http://192.168.1.5:8080/a", "NAS.Local/x", "not an address at all", "javascript:x"]);
+        assert_eq!(reach.typed_hosts, ["192.168.1.5", "nas.local"]);
+    }
+}
