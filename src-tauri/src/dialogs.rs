@@ -171,7 +171,8 @@ pub fn checked_web_link(url: &str) -> Result<String, DialogError> {
     let visible = quire::address::without_invisible(url);
     let rest = visible.split_once("://").map_or("", |(_, rest)| rest);
     let host_part = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if !quire::address::is_web(&visible) || host_part.is_empty() || host_part.contains('@') {
+    let blank = visible.chars().any(char::is_whitespace);
+    if !quire::address::is_web(&visible) || blank || host_part.is_empty() || host_part.contains('@') {
         return Err(DialogError::NotWebLink(url.to_owned()));
     }
     Ok(visible.into_owned())

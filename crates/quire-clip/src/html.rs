@@ -673,3 +673,47 @@ mod tests {
         assert_eq!(e.document.canonical_text(), "Login to read");
     }
 }
+
+#[cfg(test)]
+mod empty_images {
+    use super::*;
+
+    const PROSE: &str = "The allies met in Vilnius and spoke at length about guarantees and the road to \
+        membership, and then they spoke some more, so that this paragraph is long enough for the extractor \
+        to take it as the article's text rather than as page chrome around it, with more words still.";
+
+    fn images(body: &str) -> Vec<String> {
+        let html = format!(
+            "<html><head><title>T</title></head><body><article><h1>T</h1><p>{PROSE}</p>{body}<p>{PROSE}</p>\
+             </article></body></html>"
+        );
+        let e = from_html(&html, &HtmlOptions { url: Some("https://example.org/story?id=1") });
+        e.document
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Image { src, .. } => Some(src.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An empty `src` resolves to the page itself: fetched, it would be the page again.
+    #[test]
+    fn an_empty_or_self_image_source_is_no_image() {
+        for body in [
+            "<figure><img src='' alt='a'><figcaption>Empty.</figcaption></figure>",
+            "<figure><img src='   ' alt='a'><figcaption>Blank.</figcaption></figure>",
+            "<figure><img src='#top' alt='a'><figcaption>Fragment.</figcaption></figure>",
+            "<figure><img src='https://example.org/story?id=1' alt='a'><figcaption>Itself.</figcaption></figure>",
+            "<p><img src='' alt='bare'></p>",
+        ] {
+            assert_eq!(images(body), Vec::<String>::new(), "{body}");
+        }
+        // A lazy image with an empty `src` is the image its `data-src` names.
+        assert_eq!(
+            images("<figure><img src='' data-src='/media/real.jpg' alt='a'><figcaption>Lazy.</figcaption></figure>"),
+            ["https://example.org/media/real.jpg"]
+        );
+    }
+}

@@ -6,13 +6,13 @@
 //!
 //! The check is on the address as written, with no leniency: browsers strip leading blanks and
 //! controls and remove tabs and line breaks anywhere before they read the scheme, so an
-//! address with any of those (or with an invisible character) is refused rather than read
-//! the way one reader might.
+//! address that does not start with its scheme, or holds a control or invisible character
+//! anywhere, is refused rather than read the way one reader might.
 
 use std::borrow::Cow;
 
-/// Whether the address is a web address: `http://` or `https://` (in any case) and something
-/// after it, with no whitespace, control or invisible character anywhere.
+/// Whether the address is a web address: `http://` or `https://` (in any case) at its very
+/// start and something after it, with no control or invisible character anywhere.
 pub fn is_web(address: &str) -> bool {
     clean(address) && (after_prefix(address, "http://") || after_prefix(address, "https://"))
 }
@@ -74,8 +74,11 @@ pub fn without_invisible(address: &str) -> Cow<'_, str> {
     Cow::Owned(trimmed.chars().filter(|&c| !is_invisible(c) && !c.is_control()).collect())
 }
 
+/// No control character (tab and line feed included: a browser removes them before it reads
+/// the scheme) and no invisible one anywhere. A space inside is harmless to the scheme (the
+/// address must start with it) and percent-encoded where it is written.
 fn clean(address: &str) -> bool {
-    !address.chars().any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+    !address.chars().any(|c| c.is_control() || is_invisible(c))
 }
 
 fn after_prefix(address: &str, prefix: &str) -> bool {
@@ -124,11 +127,13 @@ mod tests {
             "ht\ttps://example.com/",
             "https://exa\u{202e}elpm.com/",
             "\u{200b}https://example.com/",
-            "https://example.com/ javascript:alert(1)",
+            "\u{a0}https://example.com/",
         ] {
             assert!(!is_web(hostile), "{hostile:?}");
             assert!(!is_link(hostile), "{hostile:?}");
         }
+        // A space inside is only a strange path.
+        assert!(is_web("https://example.org/a b_(c)"));
         assert_eq!(web(Some("https://a.example/")), Some("https://a.example/"));
         assert_eq!(web(Some("javascript:alert(1)")), None);
         assert_eq!(web(None), None);
