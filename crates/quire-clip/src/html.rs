@@ -583,7 +583,15 @@ fn image_src(node: &NodeRef<'_>, page: Option<&str>) -> Option<String> {
     direct
         .map(|s| s.trim().to_owned())
         .chain(from_set)
-        .find(|s| is_image_url(s) && page.is_none_or(|page| without_fragment(s) != page))
+        .find(|s| is_image_url(s) && page.is_none_or(|page| !is_page_itself(s, page)))
+}
+
+/// Whether an image address names the page (`page` without its fragment): the same address,
+/// or the page's path alone (a bare `#fragment` comes back from readability resolved without
+/// the page's query).
+fn is_page_itself(src: &str, page: &str) -> bool {
+    let src = without_fragment(src);
+    src == page || src == page.split('?').next().unwrap_or_default()
 }
 
 /// The address up to its fragment (`#…`).
@@ -710,10 +718,10 @@ mod empty_images {
         ] {
             assert_eq!(images(body), Vec::<String>::new(), "{body}");
         }
-        // A lazy image with an empty `src` is the image its `data-src` names.
+        // A lazy image with an empty `src` is the image its `data-src` names (as written).
         assert_eq!(
             images("<figure><img src='' data-src='/media/real.jpg' alt='a'><figcaption>Lazy.</figcaption></figure>"),
-            ["https://example.org/media/real.jpg"]
+            ["/media/real.jpg"]
         );
     }
 }
