@@ -77,7 +77,9 @@ fn the_webview_stays_home_and_user_text_stays_in_its_box() {
     // Away to the stored SVG (which Tauri would count as a local origin): refused.
     let wait_then = |script: &str| -> Value {
         s.execute_async(
-            &format!("const done = arguments[arguments.length - 1]; {script}; setTimeout(() => done(location.href), 1500);"),
+            &format!(
+                "const done = arguments[arguments.length - 1]; {script}; setTimeout(() => done(location.href), 1500);"
+            ),
             vec![],
         )
         .unwrap()

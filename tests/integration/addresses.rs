@@ -6,8 +6,7 @@
 use std::path::Path;
 
 use quire::{
-    AddOptions, AddSource, CitationStyle, ExportRequest, FormatRequest, Library, MarkdownStyle, OpenFormat,
-    Selection,
+    AddOptions, AddSource, CitationStyle, ExportRequest, FormatRequest, Library, MarkdownStyle, OpenFormat, Selection,
 };
 use quire_doc::BlockKind;
 
@@ -47,7 +46,8 @@ fn web_archive(location: &str, html: &str) -> String {
 /// Every address the library holds for an article: source, canonical, links, image sources.
 fn stored_addresses(lib: &Library, id: i64) -> Vec<String> {
     let view = lib.article(id).unwrap();
-    let mut all: Vec<String> = [view.summary.source_url.clone(), view.canonical_url.clone()].into_iter().flatten().collect();
+    let mut all: Vec<String> =
+        [view.summary.source_url.clone(), view.canonical_url.clone()].into_iter().flatten().collect();
     for block in &view.document.blocks {
         if let BlockKind::Image { src, .. } = &block.kind {
             all.push(src.clone());
@@ -108,13 +108,20 @@ fn a_web_archive_at_a_script_address_keeps_no_script_address_anywhere() {
     let view = lib.article(added.id).unwrap();
     assert_eq!(view.summary.source_url, None);
     assert!(
-        added.warnings.iter().any(|w| w.starts_with("ignored the address \"javascript:") && w.ends_with("only http(s) addresses are kept")),
+        added
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("ignored the address \"javascript:")
+                && w.ends_with("only http(s) addresses are kept")),
         "{:?}",
         added.warnings
     );
     let addresses = stored_addresses(&lib, added.id);
     assert_only_web(&addresses);
-    assert!(addresses.contains(&"https://example.org/safe".to_owned()) && addresses.contains(&"mailto:editor@example.org".to_owned()));
+    assert!(
+        addresses.contains(&"https://example.org/safe".to_owned())
+            && addresses.contains(&"mailto:editor@example.org".to_owned())
+    );
     // The links' and images' words stay; their addresses are gone.
     let text = view.document.canonical_text();
     for words in ["script", "spaced", "tabbed", "A script image.", "An empty image."] {
@@ -128,7 +135,9 @@ fn a_script_address_given_for_a_file_is_not_its_source() {
     let (dir, lib) = temp_library();
     let path = dir.path().join("page.html");
     std::fs::write(&path, hostile_page()).unwrap();
-    for url in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "file:///etc/passwd", "java\tscript:x"] {
+    for url in
+        ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "file:///etc/passwd", "java\tscript:x"]
+    {
         let options = AddOptions { url: Some(url.to_owned()), ..AddOptions::default() };
         let added = lib.add(&AddSource::Path(path.clone()), &options).unwrap();
         assert_eq!(lib.article(added.id).unwrap().summary.source_url, None, "{url:?}");

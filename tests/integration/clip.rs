@@ -162,10 +162,8 @@ fn bad_input_table() {
         format!("http://127.0.0.1:{port}/")
     };
     // The closed port is on this computer: reached only because the user typed it.
-    let opts = AddOptions {
-        fetch: FetchConfig { reach: quire::Reach::typed([refused.as_str()]), ..opts.fetch },
-        ..opts
-    };
+    let opts =
+        AddOptions { fetch: FetchConfig { reach: quire::Reach::typed([refused.as_str()]), ..opts.fetch }, ..opts };
     // (address, Ok(warning fragment or "") | Err(message fragment))
     let cases: Vec<(String, Result<&str, &str>)> = vec![
         ("http://dead.quire.test/article".into(), Err("host not found: check the address")),

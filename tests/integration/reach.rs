@@ -79,7 +79,11 @@ fn an_address_the_user_typed_is_clipped_with_its_own_images() {
     assert_eq!(added.title, "A page on this computer");
     assert!(added.warnings.is_empty(), "{:?}", added.warnings);
     let view = lib.article(added.id).unwrap();
-    assert!(view.document.blocks.iter().any(|b| matches!(&b.kind, quire_doc::BlockKind::Image { src, .. } if src.starts_with(quire::IMAGE_SCHEME))));
+    assert!(view
+        .document
+        .blocks
+        .iter()
+        .any(|b| matches!(&b.kind, quire_doc::BlockKind::Image { src, .. } if src.starts_with(quire::IMAGE_SCHEME))));
 }
 
 #[test]
@@ -111,10 +115,17 @@ fn a_page_cannot_send_quire_to_a_private_address() {
     let (url, opts) = typed("/article");
     let added = lib.add(&AddSource::Url(url), &opts).unwrap();
     assert!(
-        added.warnings.iter().any(|w| w.contains("127.0.0.1") && w.contains("is on this computer or a private network")),
+        added
+            .warnings
+            .iter()
+            .any(|w| w.contains("127.0.0.1") && w.contains("is on this computer or a private network")),
         "{:?}",
         added.warnings
     );
     let view = lib.article(added.id).unwrap();
-    assert!(!view.document.blocks.iter().any(|b| matches!(&b.kind, quire_doc::BlockKind::Image { src, .. } if src.starts_with(quire::IMAGE_SCHEME))));
+    assert!(!view
+        .document
+        .blocks
+        .iter()
+        .any(|b| matches!(&b.kind, quire_doc::BlockKind::Image { src, .. } if src.starts_with(quire::IMAGE_SCHEME))));
 }

@@ -540,7 +540,9 @@ impl Walker {
     /// any other text of the figure (a photo credit) as ordinary blocks. Otherwise every child
     /// in order: images as image blocks, the caption and other text as paragraphs.
     fn figure(&mut self, node: &NodeRef<'_>) {
-        let mut images = node.descendants_it().filter(|n| is_element_named(n, "img") && image_src(n, self.page.as_deref()).is_some());
+        let mut images = node
+            .descendants_it()
+            .filter(|n| is_element_named(n, "img") && image_src(n, self.page.as_deref()).is_some());
         let (first, more) = (images.next(), images.next().is_some());
         let caption = node.descendants_it().find(|n| is_element_named(n, "figcaption"));
         self.needs_block = true;

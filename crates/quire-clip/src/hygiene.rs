@@ -151,10 +151,8 @@ pub fn tidy(extracted: &mut Extracted, page_url: Option<&str>) {
         let canonical = without_credentials(canonical.trim()).into_owned();
         let web = quire_doc::address::is_web(&canonical) && Url::parse(&canonical).is_ok_and(|u| u.has_host());
         match page {
-            _ if !web => warnings.push(format!(
-                "ignored the page's canonical address {}: not an http(s) address",
-                shown(&canonical)
-            )),
+            _ if !web => warnings
+                .push(format!("ignored the page's canonical address {}: not an http(s) address", shown(&canonical))),
             Some(page) if !same_site(page, &canonical) => warnings.push(format!(
                 "ignored the page's canonical address {}: it is on another site than the page",
                 shown(&canonical)
@@ -201,7 +199,10 @@ fn needs_tidying(document: &Document, keep_image: &dyn Fn(&str) -> bool) -> bool
             }
             _ => false,
         };
-        kind || b.spans.iter().any(|s| s.text.chars().any(is_stray_control) || s.marks.link.as_deref().is_some_and(bad_link))
+        kind || b
+            .spans
+            .iter()
+            .any(|s| s.text.chars().any(is_stray_control) || s.marks.link.as_deref().is_some_and(bad_link))
     })
 }
 

@@ -82,8 +82,7 @@ fn clean(address: &str) -> bool {
 }
 
 fn after_prefix(address: &str, prefix: &str) -> bool {
-    address.len() > prefix.len()
-        && address.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    address.len() > prefix.len() && address.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix))
 }
 
 #[cfg(test)]
@@ -160,7 +159,10 @@ mod tests {
     #[test]
     fn invisible_characters_are_taken_out_of_shown_addresses() {
         assert!(matches!(without_invisible("https://example.com/a"), Cow::Borrowed(_)));
-        assert_eq!(without_invisible(" https://exa\u{200b}mple.com/\u{202e}gro.live\u{202c}\n"), "https://example.com/gro.live");
+        assert_eq!(
+            without_invisible(" https://exa\u{200b}mple.com/\u{202e}gro.live\u{202c}\n"),
+            "https://example.com/gro.live"
+        );
         assert_eq!(without_invisible("\u{2066}https://a.example/\u{2069}\u{feff}"), "https://a.example/");
         assert_eq!(without_invisible("https://a.example/\u{ad}x\u{200d}y"), "https://a.example/xy");
     }

@@ -514,7 +514,18 @@ mod tests {
         for a in private {
             assert!(!is_public(a.parse().unwrap()), "{a} is not public");
         }
-        let public = ["1.1.1.1", "8.8.8.8", "93.184.216.34", "100.63.255.255", "100.128.0.1", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"];
+        let public = [
+            "1.1.1.1",
+            "8.8.8.8",
+            "93.184.216.34",
+            "100.63.255.255",
+            "100.128.0.1",
+            "172.32.0.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ];
         for a in public {
             assert!(is_public(a.parse().unwrap()), "{a} is public");
         }
@@ -525,13 +536,19 @@ mod tests {
         let url = |s: &str| Url::parse(s).unwrap();
         // A page that was not typed: no private target at all.
         assert_eq!(refused_redirect(&url("http://127.0.0.1:8080/"), None, false).as_deref(), Some("127.0.0.1"));
-        assert_eq!(refused_redirect(&url("http://[::ffff:a9fe:a9fe]/"), None, false).as_deref(), Some("[::ffff:a9fe:a9fe]"));
+        assert_eq!(
+            refused_redirect(&url("http://[::ffff:a9fe:a9fe]/"), None, false).as_deref(),
+            Some("[::ffff:a9fe:a9fe]")
+        );
         assert_eq!(refused_redirect(&url("https://example.org/"), None, false), None);
         // The typed host may redirect within itself…
         assert_eq!(refused_redirect(&url("http://192.168.1.5/next"), Some("192.168.1.5"), true), None);
         assert_eq!(refused_redirect(&url("http://nas.local/next"), Some("nas.local"), true), None);
         // …but a chain that began elsewhere may not reach it, nor another private host.
-        assert_eq!(refused_redirect(&url("http://192.168.1.5/"), Some("192.168.1.5"), false).as_deref(), Some("192.168.1.5"));
+        assert_eq!(
+            refused_redirect(&url("http://192.168.1.5/"), Some("192.168.1.5"), false).as_deref(),
+            Some("192.168.1.5")
+        );
         assert_eq!(refused_redirect(&url("http://nas.local/"), Some("nas.local"), false).as_deref(), Some("nas.local"));
         assert_eq!(refused_redirect(&url("http://10.0.0.1/"), Some("192.168.1.5"), true).as_deref(), Some("10.0.0.1"));
     }

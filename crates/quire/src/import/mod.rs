@@ -163,8 +163,7 @@ impl Library {
         let mut to_fetch = Vec::new();
         for (index, item) in items.iter().enumerate() {
             if options.fetch && matches!(item.content, Content::None) {
-                if let Some(url) = quire_doc::address::web(item.url.as_deref())
-                {
+                if let Some(url) = quire_doc::address::web(item.url.as_deref()) {
                     if matches!(self.existing(item), Ok(None)) {
                         to_fetch.push((index, url.to_owned()));
                     }
@@ -446,10 +445,8 @@ fn add_snapshots(tx: &Tx<'_>, id: i64, snapshots: &[(Snapshot, String)]) -> Resu
 fn tidy_item(mut item: Item) -> Item {
     item.title = item.title.as_deref().and_then(quire_clip::clean_line);
     item.author = item.author.as_deref().and_then(quire_clip::clean_line);
-    item.url = item
-        .url
-        .map(|u| quire_clip::without_credentials(&u).into_owned())
-        .filter(|u| quire_doc::address::is_web(u));
+    item.url =
+        item.url.map(|u| quire_clip::without_credentials(&u).into_owned()).filter(|u| quire_doc::address::is_web(u));
     for note in &mut item.notes {
         *note = quire_clip::strip_controls(note).into_owned();
     }
