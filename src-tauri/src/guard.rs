@@ -126,7 +126,7 @@ mod release {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let out = std::process::Command::new(cargo)
             .args(["tree", "--offline", "--locked", "-p", "quire-desktop", "-e", "features", "-i", "tauri"])
-            .args(["--prefix", "none", "--format", "{p} {f}", "--target", "all"])
+            .args(["--prefix", "none", "--format", "{p} {f}"])
             .current_dir(root())
             .output()
             .expect("cargo tree runs");
