@@ -479,17 +479,14 @@ pub async fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> Com
 // ---- adding ------------------------------------------------------------------------------
 
 /// Names the end-to-end tests resolve to their local server (`name=127.0.0.1:port`, several
-/// joined by commas): read only in automated runs (WebDriver's `--automation`), as
-/// `FetchConfig::static_hosts` is in the library's tests. Nothing else can point a fetch at
-/// this computer.
+/// joined by commas), as `FetchConfig::static_hosts` does in the library's tests; like
+/// `QUIRE_DIALOG_OPEN`, it is the environment of whoever starts the app, never a page's.
 pub const STATIC_HOSTS_ENV: &str = "QUIRE_STATIC_HOSTS";
 
 /// The network settings of every fetch the app makes, reaching private hosts only as `reach`
 /// allows.
 fn fetch_config(reach: Reach) -> quire::FetchConfig {
-    let automated = std::env::args_os().any(|a| a == "--automation");
-    let static_hosts =
-        std::env::var(STATIC_HOSTS_ENV).ok().filter(|_| automated).map(|hosts| parse_static_hosts(&hosts));
+    let static_hosts = std::env::var(STATIC_HOSTS_ENV).ok().map(|hosts| parse_static_hosts(&hosts));
     quire::FetchConfig { reach, static_hosts, ..Default::default() }
 }
 
