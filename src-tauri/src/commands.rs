@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use quire::{
     AddOutcome, ArticleCount, ArticleFilter, ArticleSummary, ArticleView, BackupEntry, BackupReport, Highlight,
     HighlightEdit, HighlightTarget, ImportEvent, ImportFormat, ImportReport, ImportSummary, NewHighlight, OpenFormat,
-    SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic, TopicPaging,
+    Reach, SavedSearch, SearchHit, SearchRequest, Status, TagCount, Topic, TopicPaging,
 };
 use serde::ser::SerializeStruct;
 use tauri::ipc::Channel;
@@ -185,7 +185,12 @@ impl LibraryState {
             let mut progress = |event: &ImportEvent| {
                 let _ = on_event.send(event.clone());
             };
-            let options = quire::ImportOptions { from, fetch: true, ..Default::default() };
+            let options = quire::ImportOptions {
+                from,
+                fetch: true,
+                network: fetch_config(Reach::default()),
+                ..Default::default()
+            };
             Ok(library.import_file(&path, &options, &mut progress, &cancel)?)
         })
         .await
@@ -500,11 +505,36 @@ pub async fn delete_saved_search(state: State<'_, LibraryState>, id: i64) -> Com
 
 // ---- adding ------------------------------------------------------------------------------
 
-/// The clip box: a web address is fetched and clipped, anything else is pasted HTML or text.
+/// Names the end-to-end tests resolve to their local server (`name=127.0.0.1:port`, several
+/// joined by commas), as `FetchConfig::static_hosts` does in the library's tests; like
+/// `QUIRE_DIALOG_OPEN`, it is the environment of whoever starts the app, never a page's.
+pub const STATIC_HOSTS_ENV: &str = "QUIRE_STATIC_HOSTS";
+
+/// The network settings of every fetch the app makes, reaching private hosts only as `reach`
+/// allows.
+fn fetch_config(reach: Reach) -> quire::FetchConfig {
+    let static_hosts = std::env::var(STATIC_HOSTS_ENV).ok().map(|hosts| parse_static_hosts(&hosts));
+    quire::FetchConfig { reach, static_hosts, ..Default::default() }
+}
+
+fn parse_static_hosts(hosts: &str) -> Vec<(String, std::net::SocketAddr)> {
+    hosts
+        .split(',')
+        .filter_map(|entry| entry.split_once('='))
+        .filter_map(|(name, addr)| Some((name.trim().to_owned(), addr.trim().parse().ok()?)))
+        .collect()
+}
+
+/// The clip box (and a link dropped on the window): a web address is fetched and clipped,
+/// anything else is pasted HTML or text. The address is the user's own, so it may be on this
+/// computer or the local network; what its page links to or redirects to may not.
 #[tauri::command]
 pub async fn clip(state: State<'_, LibraryState>, input: String) -> CommandResult<AddOutcome> {
     state
-        .blocking(move |library| Ok(library.add(&quire::AddSource::Pasted(input), &quire::AddOptions::default())?))
+        .blocking(move |library| {
+            let fetch = fetch_config(Reach::typed([input.as_str()]));
+            Ok(library.add(&quire::AddSource::Pasted(input), &quire::AddOptions { fetch, ..Default::default() })?)
+        })
         .await
 }
 
@@ -590,7 +620,7 @@ pub async fn import_dropped_from_app(
 /// Fetches the page of an article an import kept only as a link, and completes it.
 #[tauri::command]
 pub async fn refetch_article(state: State<'_, LibraryState>, id: i64) -> CommandResult<AddOutcome> {
-    state.blocking(move |library| Ok(library.refetch(id, &quire::FetchConfig::default())?)).await
+    state.blocking(move |library| Ok(library.refetch(id, &fetch_config(Reach::default()))?)).await
 }
 
 /// Stops the running import before its next item; what was added stays.

@@ -161,20 +161,21 @@ pub fn open_path(path: &Path) -> Result<(), DialogError> {
 /// Opens a web address in the system browser after checking it is http or https.
 pub fn open_web_link(url: &str) -> Result<(), DialogError> {
     let checked = checked_web_link(url)?;
-    tauri_plugin_opener::open_url(checked, None::<&str>)
+    tauri_plugin_opener::open_url(&checked, None::<&str>)
         .map_err(|e| DialogError::CannotOpen(format!("cannot open the browser: {e}")))
 }
 
-/// The link if it is an absolute http(s) address without credentials.
-pub fn checked_web_link(url: &str) -> Result<&str, DialogError> {
-    let trimmed = url.trim();
-    let lower = trimmed.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    let host_part = rest.and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
-    if host_part.is_empty() || host_part.contains('@') || trimmed.chars().any(|c| c.is_control() || c == ' ') {
+/// The link without bidi controls and zero-width characters (what opens is what was shown),
+/// if it is then an absolute http(s) address without credentials.
+pub fn checked_web_link(url: &str) -> Result<String, DialogError> {
+    let visible = quire::address::without_invisible(url);
+    let rest = visible.split_once("://").map_or("", |(_, rest)| rest);
+    let host_part = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let blank = visible.chars().any(char::is_whitespace);
+    if !quire::address::is_web(&visible) || blank || host_part.is_empty() || host_part.contains('@') {
         return Err(DialogError::NotWebLink(url.to_owned()));
     }
-    Ok(trimmed)
+    Ok(visible.into_owned())
 }
 
 #[cfg(test)]
@@ -193,9 +194,17 @@ mod tests {
             "ftp://example.com",
             "https://exa mple.com",
             "/relative",
+            "\u{202e}javascript:alert(1)",
+            "java\u{200b}script:alert(1)",
         ] {
             assert!(checked_web_link(bad).is_err(), "{bad} is refused");
         }
+        // Bidi overrides and zero-width characters never reach the browser.
+        assert_eq!(
+            checked_web_link("https://exa\u{200b}mple.org/\u{202e}gro.live\u{202c}").unwrap(),
+            "https://example.org/gro.live"
+        );
+        assert_eq!(checked_web_link("\u{2066}https://a.example/x\u{2069}").unwrap(), "https://a.example/x");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod command_list;
 mod commands;
 mod dialogs;
 mod events;
+mod guard;
 mod images;
 mod links;
 mod menu;
@@ -67,6 +68,18 @@ fn main() -> ExitCode {
         .setup(move |app| {
             use tauri::Manager;
             use tauri_plugin_deep_link::DeepLinkExt;
+            // The main window is made here rather than from the configuration alone, so that
+            // it never leaves the app: navigations and new windows elsewhere are refused (web
+            // addresses open in the browser instead).
+            let config = app.config().app.windows.iter().find(|w| w.label == "main").cloned();
+            let config = config.ok_or("tauri.conf.json describes no window \"main\"")?;
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .on_navigation(guard::allow_navigation)
+                .on_new_window(|url, _features| {
+                    guard::allow_navigation(&url);
+                    tauri::webview::NewWindowResponse::Deny
+                })
+                .build()?;
             webview::tune(app)?;
             // Installers register the scheme (tauri.conf.json's plugins.deep-link); a
             // development build registers itself, except in automated runs.
@@ -112,7 +125,7 @@ fn main() -> ExitCode {
                 window.state::<commands::LibraryState>().offer_drop(paths.clone());
             }
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(guard::own_origin_only(tauri::generate_handler![
             commands::list_articles,
             commands::count_articles,
             commands::get_article,
@@ -153,7 +166,7 @@ fn main() -> ExitCode {
             commands::backup_now,
             commands::restore_backup,
             commands::subscribe,
-        ])
+        ]))
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {
         Ok(()) => ExitCode::SUCCESS,

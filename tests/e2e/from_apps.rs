@@ -111,11 +111,19 @@ fn an_omnivore_export_is_imported_reported_read_and_completed() {
         (path == "/ownership-in-practice" && serving.load(Ordering::SeqCst))
             .then(|| Reply::Body(200, Some("text/html; charset=utf-8"), OWNERSHIP_PAGE.as_bytes().to_vec()))
     });
-    let ownership_url = server.url("127.0.0.1", "/ownership-in-practice");
+    // The export names a web host; in the app (as in the library's tests) only that name is
+    // pointed at the local server: an import never reaches 127.0.0.1 by itself.
+    let host = "blog.quire.test";
+    let ownership_url = server.url(host, "/ownership-in-practice");
+    let static_hosts = std::ffi::OsString::from(format!("{host}={}", server.addr));
     let export = temp.path().join("Omnivore-export-2024-10-30.zip");
     omnivore_zip(&export, &ownership_url);
-    let app = launch_with(&library, temp.path(), &[("QUIRE_DIALOG_OPEN", export.as_os_str())])
-        .unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
+    let app = launch_with(
+        &library,
+        temp.path(),
+        &[("QUIRE_DIALOG_OPEN", export.as_os_str()), ("QUIRE_STATIC_HOSTS", static_hosts.as_os_str())],
+    )
+    .unwrap_or_else(|e| panic!("cannot launch the app: {e}"));
     let s = &app.session;
 
     // The empty library offers the import; the dialog lists the apps with their how-to.

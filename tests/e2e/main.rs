@@ -14,6 +14,7 @@ mod backups;
 mod browser;
 mod formats;
 mod from_apps;
+mod guard;
 mod harness;
 mod scenario;
 mod webdriver;

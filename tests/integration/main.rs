@@ -1,6 +1,7 @@
 //! Integration tests of the Quire library and the `quire` CLI. One test binary with modules
 //! (faster to build than one binary per file).
 
+mod addresses;
 mod backup;
 #[cfg(unix)]
 mod bad_input;
@@ -18,6 +19,7 @@ mod highlights;
 mod hygiene;
 mod imports;
 mod library;
+mod reach;
 mod reanchor;
 mod search;
 mod tags;

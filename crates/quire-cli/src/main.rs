@@ -444,7 +444,13 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
         }
         Command::Clip { urls, tags, update } => {
-            let options = AddOptions { tags: tags.clone(), update: *update, ..Default::default() };
+            // The addresses typed on the command line may be on this computer or the local
+            // network; what their pages link to or redirect to may not.
+            let fetch = quire::FetchConfig {
+                reach: quire::Reach::typed(urls.iter().map(String::as_str)),
+                ..Default::default()
+            };
+            let options = AddOptions { tags: tags.clone(), update: *update, fetch, ..Default::default() };
             let sources: Vec<AddSource> = urls.iter().cloned().map(AddSource::Url).collect();
             if let [source] = sources.as_slice() {
                 let outcome = lib.add(source, &options)?;

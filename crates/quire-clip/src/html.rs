@@ -25,7 +25,7 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
             crate::nesting::MAX_DEPTH
         ));
     }
-    let url = options.url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let url = options.url.filter(|u| quire_doc::address::is_web(u));
     let dom = Dom::from(html);
     let page = PageFacts::read(&dom);
     let cfg = Config { max_elements_to_parse: 200_000, ..Config::default() };
@@ -71,7 +71,7 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
             // After a successful parse, `readability.doc` is the article's own DOM (the
             // `content` string is its serialization): walk it in place rather than parsing
             // the serialized HTML again.
-            let mut walker = Walker::default();
+            let mut walker = Walker::on_page(url);
             let root = readability.doc.select("#readability-page-1");
             match root.nodes().first() {
                 Some(node) => walker.walk(node),
@@ -104,7 +104,7 @@ pub fn from_html(html: &str, options: &HtmlOptions<'_>) -> Extracted {
         Err(e) => {
             // No article found (an index page, a login wall): keep the page's main text.
             let dom = Dom::from(html);
-            let mut walker = Walker::default();
+            let mut walker = Walker::on_page(url);
             let body = dom.select("body");
             match body.nodes().first() {
                 Some(node) => walker.walk(node),
@@ -166,7 +166,7 @@ impl PageFacts {
             .and_then(|l| l.attr("href"))
             .as_deref()
             .and_then(clean)
-            .filter(|u| u.starts_with("http"));
+            .filter(|u| quire_doc::address::is_web(u));
         Self {
             title,
             canonical,
@@ -375,9 +375,16 @@ struct Walker {
     needs_block: bool,
     /// Nodes already walked out of order (a figure's image and caption).
     skip: Vec<NodeId>,
+    /// The page's own address without its fragment: an image whose address is the page (an
+    /// empty `src` resolved against it) is not an image.
+    page: Option<String>,
 }
 
 impl Walker {
+    fn on_page(url: Option<&str>) -> Self {
+        Self { page: url.map(without_fragment), ..Self::default() }
+    }
+
     fn walk(&mut self, node: &NodeRef<'_>) {
         if node.is_text() {
             let text = node.text();
@@ -443,7 +450,7 @@ impl Walker {
             }
             "figure" => self.figure(node),
             "img" => {
-                if let Some(src) = image_src(node) {
+                if let Some(src) = image_src(node, self.page.as_deref()) {
                     let alt = node.attr("alt").map(|a| a.to_string()).unwrap_or_default();
                     self.open(BlockKind::Image { src, alt });
                     self.needs_block = true;
@@ -533,13 +540,15 @@ impl Walker {
     /// any other text of the figure (a photo credit) as ordinary blocks. Otherwise every child
     /// in order: images as image blocks, the caption and other text as paragraphs.
     fn figure(&mut self, node: &NodeRef<'_>) {
-        let mut images = node.descendants_it().filter(|n| is_element_named(n, "img") && image_src(n).is_some());
+        let mut images = node
+            .descendants_it()
+            .filter(|n| is_element_named(n, "img") && image_src(n, self.page.as_deref()).is_some());
         let (first, more) = (images.next(), images.next().is_some());
         let caption = node.descendants_it().find(|n| is_element_named(n, "figcaption"));
         self.needs_block = true;
         match (first, more, caption) {
             (Some(img), false, Some(caption)) => {
-                let src = image_src(&img).unwrap_or_default();
+                let src = image_src(&img, self.page.as_deref()).unwrap_or_default();
                 let alt = img.attr("alt").map(|a| a.to_string()).unwrap_or_default();
                 self.open(BlockKind::Image { src, alt });
                 self.context.push(BlockKind::Paragraph);
@@ -564,27 +573,40 @@ fn is_element_named(node: &NodeRef<'_>, name: &str) -> bool {
 }
 
 /// The image's address: `src`, else a lazy-loading attribute, else the first candidate of a
-/// `srcset`; only http(s) and inline `data:image/` addresses.
-fn image_src(node: &NodeRef<'_>) -> Option<String> {
+/// `srcset`; only http(s) and inline `data:image/` addresses. An empty or blank address, and
+/// one that is the page itself (what an empty `src` resolves to), is no image: fetching it
+/// would fetch the page again.
+fn image_src(node: &NodeRef<'_>, page: Option<&str>) -> Option<String> {
     let direct = ["src", "data-src", "data-original", "data-lazy-src"].iter().filter_map(|a| node.attr(a));
     let from_set = ["srcset", "data-srcset"]
         .iter()
         .filter_map(|a| node.attr(a))
         .filter_map(|set| set.split(',').next().and_then(|c| c.split_whitespace().next()).map(str::to_owned));
-    direct.map(|s| s.trim().to_owned()).chain(from_set).find(|s| is_image_url(s))
+    direct
+        .map(|s| s.trim().to_owned())
+        .chain(from_set)
+        .find(|s| is_image_url(s) && page.is_none_or(|page| !is_page_itself(s, page)))
 }
 
-/// http(s), `data:image/`, or a relative reference (a page saved to disk without a base URL:
-/// the library resolves it inside the page's folder only). No other scheme.
+/// Whether an image address names the page (`page` without its fragment): the same address,
+/// or the page's path alone (a bare `#fragment` comes back from readability resolved without
+/// the page's query).
+fn is_page_itself(src: &str, page: &str) -> bool {
+    let src = without_fragment(src);
+    src == page || src == page.split('?').next().unwrap_or_default()
+}
+
+/// The address up to its fragment (`#…`).
+fn without_fragment(address: &str) -> String {
+    address.trim().split('#').next().unwrap_or_default().to_owned()
+}
+
 fn is_image_url(src: &str) -> bool {
-    let s = src.to_ascii_lowercase();
-    let relative = !s.is_empty() && s.find(':').is_none_or(|colon| s[..colon].contains(['/', '?', '#']));
-    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("data:image/") || relative
+    crate::hygiene::is_unloaded_image_source(src)
 }
 
 fn is_safe_link(href: &str) -> bool {
-    let h = href.trim_start().to_ascii_lowercase();
-    h.starts_with("http://") || h.starts_with("https://") || h.starts_with("mailto:")
+    quire_doc::address::is_link(href)
 }
 
 #[cfg(test)]
@@ -659,5 +681,49 @@ mod tests {
         let e = from_html("<div><a href=x>Login</a> to read</div>", &HtmlOptions { url: Some("not a url") });
         assert!(!e.is_empty());
         assert_eq!(e.document.canonical_text(), "Login to read");
+    }
+}
+
+#[cfg(test)]
+mod empty_images {
+    use super::*;
+
+    const PROSE: &str = "The allies met in Vilnius and spoke at length about guarantees and the road to \
+        membership, and then they spoke some more, so that this paragraph is long enough for the extractor \
+        to take it as the article's text rather than as page chrome around it, with more words still.";
+
+    fn images(body: &str) -> Vec<String> {
+        let html = format!(
+            "<html><head><title>T</title></head><body><article><h1>T</h1><p>{PROSE}</p>{body}<p>{PROSE}</p>\
+             </article></body></html>"
+        );
+        let e = from_html(&html, &HtmlOptions { url: Some("https://example.org/story?id=1") });
+        e.document
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Image { src, .. } => Some(src.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An empty `src` resolves to the page itself: fetched, it would be the page again.
+    #[test]
+    fn an_empty_or_self_image_source_is_no_image() {
+        for body in [
+            "<figure><img src='' alt='a'><figcaption>Empty.</figcaption></figure>",
+            "<figure><img src='   ' alt='a'><figcaption>Blank.</figcaption></figure>",
+            "<figure><img src='#top' alt='a'><figcaption>Fragment.</figcaption></figure>",
+            "<figure><img src='https://example.org/story?id=1' alt='a'><figcaption>Itself.</figcaption></figure>",
+            "<p><img src='' alt='bare'></p>",
+        ] {
+            assert_eq!(images(body), Vec::<String>::new(), "{body}");
+        }
+        // A lazy image with an empty `src` is the image its `data-src` names (as written).
+        assert_eq!(
+            images("<figure><img src='' data-src='/media/real.jpg' alt='a'><figcaption>Lazy.</figcaption></figure>"),
+            ["/media/real.jpg"]
+        );
     }
 }

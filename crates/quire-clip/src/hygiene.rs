@@ -26,22 +26,7 @@ pub fn is_stray_control(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n') || c == '\u{feff}'
 }
 
-/// Whether a character is invisible on its own: a zero-width or format character (zero-width
-/// space, non-joiner, joiner, bidirectional marks and controls, word joiner and invisible
-/// operators, soft hyphen, U+FEFF, the Mongolian vowel separator). Such characters are kept
-/// inside text, but text made only of them (and whitespace and controls) holds nothing.
-pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{ad}'
-            | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}'
-    )
-}
+pub use quire_doc::address::is_invisible;
 
 /// Whether the text holds something to see: a character that is neither whitespace, nor a
 /// control, nor [invisible](is_invisible).
@@ -124,12 +109,27 @@ pub fn same_site(page: &str, canonical: &str) -> bool {
     }
 }
 
+/// Whether an image source may enter the document model before its image is loaded: an
+/// [image source](quire_doc::address::is_image_source) to keep, or what only loading turns
+/// into one — an inline `data:image/`, or an address relative to the page's file (no scheme).
+/// Once images are loaded, only the first kind stays ([`keep_images`]).
+pub fn is_unloaded_image_source(src: &str) -> bool {
+    let s = src.to_ascii_lowercase();
+    let relative = !s.trim().is_empty()
+        && !s.starts_with('#')
+        && !s.chars().any(|c| c.is_control() || is_invisible(c))
+        && s.find(':').is_none_or(|colon| s[..colon].contains(['/', '?', '#']));
+    quire_doc::address::is_image_source(src) || s.starts_with("data:image/") || relative
+}
+
 /// Applies every rule of this module to an article whose page was at `page_url` (when known):
 /// metadata lines cleaned, a language that is not a language tag and a direction other than
 /// `ltr`/`rtl` dropped, credentials taken out of the canonical address, links and image
-/// sources, a canonical address on another site than the page's dropped (with a warning: the
-/// page's own address identifies it), and stray controls taken out of the document's text
-/// (the document is rebuilt only when it holds some).
+/// sources, a canonical address that is not a web address or is on another site than the
+/// page's dropped (with a warning: the page's own address identifies it), a link that is not
+/// http(s) or mailto and an image whose source is neither loadable nor kept (or is the page
+/// itself) dropped with a warning (the link's text and the image's caption stay), and stray
+/// controls taken out of the document's text (the document is rebuilt only when it needs it).
 pub fn tidy(extracted: &mut Extracted, page_url: Option<&str>) {
     let meta = &mut extracted.meta;
     let warnings = &mut extracted.warnings;
@@ -146,12 +146,13 @@ pub fn tidy(extracted: &mut Extracted, page_url: Option<&str>) {
     }
     meta.direction =
         meta.direction.as_deref().map(|d| d.trim().to_ascii_lowercase()).filter(|d| d == "ltr" || d == "rtl");
+    let page = page_url.filter(|p| quire_doc::address::is_web(p));
     if let Some(canonical) = meta.canonical_url.take() {
         let canonical = without_credentials(canonical.trim()).into_owned();
-        let web = Url::parse(&canonical).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-        let page = page_url.filter(|p| Url::parse(p).is_ok_and(|u| matches!(u.scheme(), "http" | "https")));
+        let web = quire_doc::address::is_web(&canonical) && Url::parse(&canonical).is_ok_and(|u| u.has_host());
         match page {
-            _ if !web => {}
+            _ if !web => warnings
+                .push(format!("ignored the page's canonical address {}: not an http(s) address", shown(&canonical))),
             Some(page) if !same_site(page, &canonical) => warnings.push(format!(
                 "ignored the page's canonical address {}: it is on another site than the page",
                 shown(&canonical)
@@ -159,13 +160,25 @@ pub fn tidy(extracted: &mut Extracted, page_url: Option<&str>) {
             _ => meta.canonical_url = Some(canonical),
         }
     }
-    if needs_tidying(&extracted.document) {
-        extracted.document = tidied(&extracted.document);
+    let page_itself = page.map(|p| p.split('#').next().unwrap_or_default().to_owned());
+    let keep_image = |src: &str| {
+        is_unloaded_image_source(src) && page_itself.as_deref().is_none_or(|p| src.split('#').next() != Some(p))
+    };
+    if needs_tidying(&extracted.document, &keep_image) {
+        extracted.document = tidied(&extracted.document, &keep_image, warnings);
     }
     if meta.title.is_empty() && had_title {
         if let Some(first) = extracted.document.blocks.iter().find(|b| b.start < b.end) {
             meta.title = first.text().chars().take(80).collect();
         }
+    }
+}
+
+/// Takes out every image whose source `keep` refuses, with a warning for each: the image's
+/// caption stays as a paragraph (so the text, and every offset in it, is unchanged).
+pub fn keep_images(extracted: &mut Extracted, keep: impl Fn(&str) -> bool) {
+    if needs_tidying(&extracted.document, &keep) {
+        extracted.document = tidied(&extracted.document, &keep, &mut extracted.warnings);
     }
 }
 
@@ -176,24 +189,32 @@ fn shown(value: &str) -> String {
     format!("{cut:?}{ellipsis}")
 }
 
-fn needs_tidying(document: &Document) -> bool {
+fn needs_tidying(document: &Document, keep_image: &dyn Fn(&str) -> bool) -> bool {
     let dirty_address = |a: &str| a.contains('@') && matches!(without_credentials(a), Cow::Owned(_));
+    let bad_link = |a: &str| dirty_address(a) || !quire_doc::address::is_link(a);
     document.blocks.iter().any(|b| {
         let kind = match &b.kind {
-            BlockKind::Image { src, alt } => dirty_address(src) || alt.chars().any(is_stray_control),
+            BlockKind::Image { src, alt } => {
+                dirty_address(src) || !keep_image(src) || alt.chars().any(is_stray_control)
+            }
             _ => false,
         };
         kind || b
             .spans
             .iter()
-            .any(|s| s.text.chars().any(is_stray_control) || s.marks.link.as_deref().is_some_and(dirty_address))
+            .any(|s| s.text.chars().any(is_stray_control) || s.marks.link.as_deref().is_some_and(bad_link))
     })
 }
 
-fn tidied(document: &Document) -> Document {
+fn tidied(document: &Document, keep_image: &dyn Fn(&str) -> bool, warnings: &mut Vec<String>) -> Document {
     let mut builder = DocumentBuilder::new();
+    let (mut links, mut images) = (Vec::new(), Vec::new());
     for block in &document.blocks {
         let kind = match &block.kind {
+            BlockKind::Image { src, .. } if !keep_image(&without_credentials(src)) => {
+                images.push(shown(src));
+                BlockKind::Paragraph
+            }
             BlockKind::Image { src, alt } => BlockKind::Image {
                 src: without_credentials(src).into_owned(),
                 alt: clean_line(alt).unwrap_or_default(),
@@ -203,9 +224,22 @@ fn tidied(document: &Document) -> Document {
         builder.start_block(kind);
         for span in &block.spans {
             let mut marks = span.marks.clone();
-            marks.link = marks.link.as_deref().map(|l| without_credentials(l).into_owned());
+            marks.link = marks.link.as_deref().map(|l| without_credentials(l).into_owned()).filter(|l| {
+                let keep = quire_doc::address::is_link(l);
+                if !keep {
+                    links.push(shown(l));
+                }
+                keep
+            });
             builder.push_text(&strip_controls(&span.text), marks);
         }
+    }
+    links.dedup();
+    for link in links {
+        warnings.push(format!("left out the link {link}: only http(s) and mailto links are kept"));
+    }
+    for image in images {
+        warnings.push(format!("left out the image {image}: no copy of it is kept and it is not an http(s) address"));
     }
     builder.finish()
 }

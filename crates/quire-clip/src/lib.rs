@@ -22,8 +22,8 @@ pub use charset::{decode_html, decode_text, is_binary, CharsetSource, Decoded};
 pub use format::{format_of_extension, looks_like_address, sniff, split_web_archive, Format, WebArchive};
 pub use html::{from_html, HtmlOptions};
 pub use hygiene::{
-    clean_line, has_visible_text, is_invisible, is_stray_control, language_tag, same_site, strip_controls, tidy,
-    without_credentials, MAX_LANGUAGE_TAG,
+    clean_line, has_visible_text, is_invisible, is_stray_control, is_unloaded_image_source, keep_images, language_tag,
+    same_site, strip_controls, tidy, without_credentials, MAX_LANGUAGE_TAG,
 };
 pub use nesting::{limit_nesting, MAX_DEPTH};
 

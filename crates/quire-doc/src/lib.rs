@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod address;
 mod layout;
 pub use layout::LayoutError;
 

@@ -38,7 +38,7 @@ impl Kind {
     /// else a web page.
     pub fn of(article: &Article) -> Kind {
         let site_says_blog = article.site.as_deref().is_some_and(|s| s.to_lowercase().contains("blog"));
-        let url_says_blog = article.url.as_deref().and_then(|u| url::Url::parse(u).ok()).is_some_and(|u| {
+        let url_says_blog = article.web_address().and_then(|u| url::Url::parse(u).ok()).is_some_and(|u| {
             u.host_str().is_some_and(|h| h.to_lowercase().contains("blog"))
                 || u.path_segments().is_some_and(|mut s| s.any(|seg| seg.eq_ignore_ascii_case("blog")))
         });
@@ -265,7 +265,7 @@ pub fn csl_json(articles: &[Article]) -> Result<String> {
                 })
                 .collect(),
             container_title: site(a),
-            url: a.url.as_deref().filter(|u| !u.trim().is_empty()),
+            url: a.web_address(),
             issued: csl_date(date(a.published.as_deref())),
             accessed: csl_date(date(Some(&a.clipped))),
             language: a.language.as_deref().map(str::trim).filter(|l| !l.is_empty()),
@@ -455,7 +455,7 @@ pub fn bibtex(articles: &[Article]) -> String {
             let field = if kind == Kind::NewspaperArticle { "journaltitle" } else { "organization" };
             fields.push((field, latex_escape(s)));
         }
-        if let Some(u) = a.url.as_deref().filter(|u| !u.trim().is_empty()) {
+        if let Some(u) = a.web_address() {
             fields.push(("url", bib_url(u)));
         }
         if let Some(d) = date(Some(&a.clipped)) {
@@ -573,7 +573,7 @@ fn entry(article: &Article) -> Entry {
     if let Some(d) = date(article.published.as_deref()) {
         e.set_date(hayagriva_date(d));
     }
-    if let Some(u) = article.url.as_deref().and_then(|u| url::Url::parse(u.trim()).ok()) {
+    if let Some(u) = article.web_address().and_then(|u| url::Url::parse(u).ok()) {
         e.set_url(QualifiedUrl::new(u, date(Some(&article.clipped)).map(hayagriva_date)));
     }
     if let Some(s) = site(article) {

@@ -61,6 +61,14 @@ pub struct Article {
     pub images: Vec<(String, String)>,
 }
 
+impl Article {
+    /// Its address when it is an http(s) address, else `None`: every exporter writes the
+    /// address through this, so nothing but a web address leaves as the article's source.
+    pub fn web_address(&self) -> Option<&str> {
+        quire_doc::address::web(self.url.as_deref().map(str::trim))
+    }
+}
+
 /// A highlight as the exporters see it. Offsets are Unicode scalar values of the canonical
 /// text (see `quire-doc`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

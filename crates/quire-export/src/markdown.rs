@@ -232,7 +232,7 @@ pub fn dossier(topic: &str, entries: &[DossierEntry<'_>], style: MarkdownStyle) 
                 if !e.citation.trim().is_empty() {
                     let _ = writeln!(out, "  citation:: {}", property_value(&e.citation));
                 }
-                if let Some(url) = e.article.url.as_deref().filter(|u| is_safe_url(u, false)) {
+                if let Some(url) = e.article.web_address() {
                     let _ = writeln!(out, "  source:: {}", property_value(url));
                 }
                 for h in &e.highlights {
@@ -253,7 +253,7 @@ fn front_matter(a: &Article, style: MarkdownStyle, citation: Option<&str>) -> St
     let fields = [
         ("author", a.author.as_deref()),
         ("site", a.site.as_deref()),
-        ("source", a.url.as_deref()),
+        ("source", a.web_address()),
         ("published", a.published.as_deref()),
         ("clipped", Some(a.clipped.as_str())),
     ];
@@ -315,7 +315,7 @@ fn page_properties(a: &Article, citation: Option<&str>) -> String {
     let fields = [
         ("author", a.author.as_deref()),
         ("site", a.site.as_deref()),
-        ("source", a.url.as_deref()),
+        ("source", a.web_address()),
         ("published", a.published.as_deref()),
         ("clipped", Some(a.clipped.as_str())),
         ("status", Some(a.status.as_str())),
@@ -675,7 +675,7 @@ fn image_markdown(src: &str, alt: &str, images: &HashMap<&str, &str>, assets: &m
         }
         return if alt.is_empty() { String::new() } else { format!("*{alt}*") };
     }
-    if is_safe_url(src, false) {
+    if quire_doc::address::is_web(src.trim()) {
         return format!("![{alt}]({})", link_destination(src));
     }
     if alt.is_empty() {
@@ -696,17 +696,6 @@ fn longest_run(s: &str, c: char) -> usize {
         }
     }
     best
-}
-
-/// `http`, `https` (and `mailto` when `mailto` is true), by scheme, in any case.
-fn is_safe_url(url: &str, mailto: bool) -> bool {
-    let Some((scheme, rest)) = url.trim().split_once(':') else { return false };
-    let scheme = scheme.to_ascii_lowercase();
-    match scheme.as_str() {
-        "http" | "https" => rest.starts_with("//") && rest.len() > 2,
-        "mailto" => mailto && !rest.is_empty(),
-        _ => false,
-    }
 }
 
 /// A link destination that Markdown reads back as the same address: blanks, brackets,
@@ -739,7 +728,7 @@ struct Piece<'a> {
 
 impl Piece<'_> {
     fn link(&self) -> Option<&str> {
-        self.marks.link.as_deref().filter(|l| is_safe_url(l, true))
+        self.marks.link.as_deref().filter(|l| quire_doc::address::is_link(l.trim()))
     }
 }
 
@@ -949,10 +938,6 @@ mod tests {
 
     #[test]
     fn urls_are_filtered_and_encoded() {
-        assert!(is_safe_url("HTTPS://example.org", false));
-        assert!(!is_safe_url("javascript:alert(1)", true));
-        assert!(!is_safe_url("mailto:a@b.c", false));
-        assert!(is_safe_url("mailto:a@b.c", true));
         assert_eq!(link_destination("https://e.org/a (b)"), "https://e.org/a%20%28b%29");
     }
 }

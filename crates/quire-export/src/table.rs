@@ -23,7 +23,7 @@ pub fn highlights_csv(articles: &[Article]) -> Result<String> {
                 h.exact.as_str(),
                 a.title.as_str(),
                 a.author.as_deref().unwrap_or(""),
-                a.url.as_deref().unwrap_or(""),
+                a.web_address().unwrap_or(""),
                 h.note.as_str(),
                 tags.as_str(),
                 h.color.as_str(),

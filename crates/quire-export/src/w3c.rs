@@ -172,7 +172,7 @@ fn annotation<'a>(article: &Article, h: &'a crate::Highlight) -> AnnotationOut<'
         body,
         target: TargetOut {
             kind: "SpecificResource",
-            source: article.url.clone().unwrap_or_else(|| crate::article_link(article.id)),
+            source: article.web_address().map_or_else(|| crate::article_link(article.id), str::to_owned),
             style_class: format!("{STYLE_CLASS_PREFIX}{}", h.color),
             selector: (
                 QuoteOut { kind: "TextQuoteSelector", exact: &h.exact, prefix: &h.prefix, suffix: &h.suffix },

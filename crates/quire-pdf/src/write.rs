@@ -114,7 +114,7 @@ impl DocMeta {
             first
                 .site_name
                 .as_deref()
-                .or(first.url.as_deref())
+                .or(quire_doc::address::web(first.url.as_deref()))
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
@@ -279,6 +279,11 @@ fn page_content(page: &Page) -> pdf_writer::Buf {
 fn write_links(pdf: &mut Pdf, ids: &mut Ids, refs: &Refs, page: &Page, left: f32) -> Vec<Ref> {
     let mut out = Vec::new();
     for LinkArea { rect: r, target } in &page.links {
+        // The last check before a link is written: only http(s) and mailto ever become a
+        // `/URI` action, whatever the document model holds.
+        if matches!(target, Target::Uri(url) if !quire_doc::address::is_link(url)) {
+            continue;
+        }
         let id = ids.next();
         let mut a = pdf.annotation(id);
         a.subtype(AnnotationType::Link).rect(Rect::new(r[0], r[1], r[2], r[3])).border(0.0, 0.0, 0.0, None);

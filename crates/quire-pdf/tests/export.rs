@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use quire_anchor::{QuoteRequest, Text};
-use quire_doc::{BlockKind, Document, DocumentBuilder};
+use quire_doc::{BlockKind, Document, DocumentBuilder, Marks};
 use quire_pdf::{
     export, fonts, Article, Color, ColorExt, ExportInput, ExportOutput, FallbackFace, Highlight, Options, Paper,
 };
@@ -995,5 +995,68 @@ fn a_long_contents_spans_pages_and_its_numbers_stay_right() {
     assert_eq!(links, firsts);
     for item in items.iter().step_by(10) {
         assert!(norm(&page_text(&path, item.page)).starts_with(&item.title), "{}", item.title);
+    }
+}
+
+/// An article whose addresses got past every check before the exporter (an old library, a
+/// hand-made one): the exporter asks again, so no `/URI`, Info or XMP entry carries a script.
+#[test]
+fn no_link_but_http_or_mailto_is_ever_written() {
+    let mut b = DocumentBuilder::new();
+    b.start_block(BlockKind::Paragraph);
+    for (text, link) in [
+        ("Read ", None),
+        ("this", Some("javascript:alert(1)")),
+        (", ", None),
+        ("that", Some(" JavaScript:alert(2)")),
+        (", ", None),
+        ("vb", Some("vbscript:msgbox(3)")),
+        (", ", None),
+        ("data", Some("data:text/html,<script>alert(4)</script>")),
+        (", ", None),
+        ("the source", Some("https://example.org/safe")),
+        (" and ", None),
+        ("write", Some("mailto:editor@example.org")),
+        (".", None),
+    ] {
+        let marks = Marks { link: link.map(str::to_owned), ..Marks::default() };
+        b.push_text(text, marks);
+    }
+    let article = Article {
+        title: "Hostile links".into(),
+        byline: None,
+        site_name: None,
+        url: Some("javascript:alert(document.cookie)".into()),
+        published_at: None,
+        clipped_at: None,
+        tags: vec![],
+        document: b.finish(),
+        highlights: vec![],
+        citation: None,
+    };
+    let (path, _) = run_export("hostile-links", vec![article], HashMap::new());
+    let mut doc = lopdf::Document::load(&path).unwrap();
+    doc.decompress();
+    fn collect_uris(object: &lopdf::Object, uris: &mut Vec<String>) {
+        if let Ok(dict) = object.as_dict() {
+            for (key, value) in dict.iter() {
+                match value.as_str() {
+                    Ok(uri) if key == b"URI" => uris.push(String::from_utf8_lossy(uri).into_owned()),
+                    _ => collect_uris(value, uris),
+                }
+            }
+        }
+    }
+    let mut uris = Vec::new();
+    for object in doc.objects.values() {
+        collect_uris(object, &mut uris);
+    }
+    uris.sort();
+    assert_eq!(uris, ["https://example.org/safe", "mailto:editor@example.org"]);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    for scheme in ["javascript", "vbscript", "data:text"] {
+        assert!(!text.contains(scheme), "the PDF carries {scheme}");
     }
 }

@@ -186,7 +186,11 @@ impl Library {
                     put(&mut zip, &file, &image.data, false)?;
                     files += 1;
                 }
-                let source = sources.iter().find(|(_, h)| h == hash).map(|(s, _)| s.clone()).unwrap_or_default();
+                let source = sources
+                    .iter()
+                    .find(|(s, h)| h == hash && quire_doc::address::is_web(s))
+                    .map(|(s, _)| s.clone())
+                    .unwrap_or_default();
                 images.push(ArchivedImage { hash: hash.clone(), mime: mime.clone(), source, file });
             }
             let mut snapshots = Vec::new();
@@ -196,7 +200,7 @@ impl Library {
                 files += 1;
                 snapshots.push(ArchivedSnapshot {
                     file,
-                    url: snapshot.url,
+                    url: snapshot.url.filter(|u| quire_doc::address::is_web(u)),
                     fetched_at,
                     content_type: snapshot.content_type,
                     encoding: snapshot.encoding,
@@ -213,8 +217,8 @@ impl Library {
                 title: s.title,
                 byline: s.byline,
                 site_name: s.site_name,
-                source_url: s.source_url,
-                canonical_url: view.canonical_url,
+                source_url: s.source_url.filter(|u| quire_doc::address::is_web(u)),
+                canonical_url: view.canonical_url.filter(|u| quire_doc::address::is_web(u)),
                 language: view.language,
                 direction: view.direction,
                 published_at: s.published_at,
@@ -340,8 +344,12 @@ fn restorable(
     let mut snapshots = Vec::new();
     for s in &a.snapshots {
         let html = String::from_utf8(read_entry(&s.file)?).map_err(|_| format!("{} is not UTF-8 text", s.file))?;
-        let snapshot =
-            Snapshot { url: s.url.clone(), content_type: s.content_type.clone(), encoding: s.encoding.clone(), html };
+        let snapshot = Snapshot {
+            url: quire_doc::address::web(s.url.as_deref()).map(str::to_owned),
+            content_type: s.content_type.clone(),
+            encoding: s.encoding.clone(),
+            html,
+        };
         snapshots.push((snapshot, s.fetched_at.clone()));
     }
     let page = (!a.link_only).then(|| {

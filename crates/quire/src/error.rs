@@ -89,6 +89,8 @@ pub enum Error {
     Address { input: String, problem: quire_clip::AddressProblem },
     #[error("cannot fetch {url}: {message}")]
     Network { url: String, message: String },
+    #[error("{}", private_address(.url, .host, *.redirect))]
+    PrivateAddress { url: String, host: String, redirect: bool },
     #[error("cannot start the network worker: {0}")]
     NetworkRuntime(std::io::Error),
     #[error("cannot set up HTTP: {0}")]
@@ -319,6 +321,7 @@ impl Error {
             Error::IndexBuilding { .. } => K::Busy,
             Error::IndexBusy => K::Conflict,
             Error::Network { .. }
+            | Error::PrivateAddress { .. }
             | Error::NetworkRuntime(_)
             | Error::HttpClient(_)
             | Error::HttpStatus { .. }
@@ -344,6 +347,20 @@ impl Error {
             | Error::CorruptValue { .. }
             | Error::Serialize { .. } => K::Database,
         }
+    }
+}
+
+fn private_address(url: &str, host: &str, redirect: bool) -> String {
+    if redirect {
+        format!(
+            "cannot fetch {url}: it redirects to {host}, an address on this computer or a private network, which a \
+             page cannot send Quire to"
+        )
+    } else {
+        format!(
+            "cannot fetch {url}: {host} is on this computer or a private network; Quire goes there only for an \
+             address typed by you"
+        )
     }
 }
 

@@ -48,7 +48,7 @@ pub use capture::{
 };
 pub use error::{describe_occurrences, Error, ErrorKind, Origin, Refusal, Result};
 pub use export::{ExportReport, ExportRequest, Margins, Paper, PdfOptions};
-pub use fetch::FetchConfig;
+pub use fetch::{is_public, FetchConfig, Reach};
 pub use formats::{FormatReport, FormatRequest, OpenFormat, Selection};
 pub use fulltext::{index_folder, IndexCheck, IndexHold, IndexProgress, IndexSync, IndexUpkeep};
 pub use highlights::{MAX_NOTE_CHARS, MAX_QUOTE_CHARS};
@@ -58,6 +58,8 @@ pub use import::{
 };
 pub use model::*;
 pub use quire_anchor::{AnchorKind, TextQuoteSelector};
+/// The one check of which addresses are kept and written out (`quire-doc`'s).
+pub use quire_doc::address;
 pub use quire_export::cite::CitationStyle;
 pub use quire_export::markdown::MarkdownStyle;
 pub use sample::SAMPLE_URL;

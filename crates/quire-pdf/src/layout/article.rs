@@ -112,7 +112,7 @@ impl Layout<'_, '_, '_> {
         if !dates.is_empty() {
             meta.push(vec![Piece::new(dates.join("  ·  "), SANS, ms, GRAY)]);
         }
-        if let Some(u) = a.url.as_deref().filter(|u| !u.trim().is_empty()) {
+        if let Some(u) = quire_doc::address::web(a.url.as_deref().map(str::trim)) {
             let mut p = Piece::new(u.trim(), SANS, ms, LINK);
             p.link = Some(u.trim().to_owned());
             meta.push(vec![p]);

@@ -57,8 +57,16 @@ impl Page {
         remote_images: bool,
     ) -> Self {
         let url = url.map(|u| quire_clip::without_credentials(&u).into_owned());
+        let url = match url {
+            Some(u) if !quire_doc::address::is_web(&u) => {
+                let shown: String = u.chars().take(60).collect();
+                extracted.warnings.push(format!("ignored the address {shown:?}: only http(s) addresses are kept"));
+                None
+            }
+            url => url,
+        };
         if let Some(snapshot) = &mut snapshot {
-            snapshot.url = snapshot.url.as_deref().map(|u| quire_clip::without_credentials(u).into_owned());
+            snapshot.url = url.clone();
         }
         quire_clip::tidy(&mut extracted, url.as_deref());
         let canonical_text = extracted.document.canonical_text();
@@ -110,6 +118,21 @@ impl DuplicateKey {
 }
 
 impl Gathered {
+    /// What is stored, once images are loaded or will not be: an image is a stored copy or a
+    /// web address, nothing else (a `data:` image or a file that could not be kept leaves its
+    /// caption only).
+    fn settled(
+        url: Option<String>,
+        mut extracted: Extracted,
+        snapshot: Option<Snapshot>,
+        images: Vec<(String, StoredImage)>,
+        canonical_text: String,
+        key: DuplicateKey,
+    ) -> Self {
+        quire_clip::keep_images(&mut extracted, quire_doc::address::is_image_source);
+        Self { url, extracted, snapshot, images, canonical_text, key }
+    }
+
     /// What tells this article from the others.
     pub(crate) fn key(&self) -> &DuplicateKey {
         &self.key
@@ -145,6 +168,7 @@ pub(crate) fn content_hash(canonical_text: &str) -> String {
 
 /// Reads, fetches and extracts a source. An input without text is refused here.
 pub(crate) fn read(source: &AddSource, options: &AddOptions, network: &mut Network) -> Result<Page> {
+    network.begin(None);
     let page = match source {
         AddSource::Path(path) => read_file(path, options)?,
         AddSource::Url(url) => fetch_page(url, network)?,
@@ -274,20 +298,21 @@ fn from_bytes(bytes: &[u8], format: Format, url: Option<String>, local: LocalIma
 pub(crate) fn from_kept_html(html: &str, url: Option<String>) -> Gathered {
     let page = from_bytes(html.as_bytes(), Format::Html, url, LocalImages::None);
     let Page { url, extracted, snapshot, canonical_text, key, .. } = page;
-    Gathered { url, extracted, snapshot, images: Vec::new(), canonical_text, key }
+    Gathered::settled(url, extracted, snapshot, Vec::new(), canonical_text, key)
 }
 
 /// An article made here (a book's passages), with no page behind it.
 pub(crate) fn from_document(extracted: Extracted, url: Option<String>) -> Gathered {
     let Page { url, extracted, canonical_text, key, .. } = Page::new(url, extracted, None, LocalImages::None, false);
-    Gathered { url, extracted, snapshot: None, images: Vec::new(), canonical_text, key }
+    Gathered::settled(url, extracted, None, Vec::new(), canonical_text, key)
 }
 
 /// Fetches a web page and extracts it (HTML, or plain text when the server says so).
 fn fetch_page(input: &str, network: &mut Network) -> Result<Page> {
     let url =
         quire_clip::parse_web_address(input).map_err(|problem| Error::Address { input: input.to_owned(), problem })?;
-    let page = network.run(|client, cfg| crate::fetch::fetch(client, &url, Want::Page, cfg))??;
+    network.begin(Some(&url));
+    let page = network.run(|fetcher, cfg| crate::fetch::fetch(fetcher, &url, Want::Page, cfg))??;
     let page_url = page.url.to_string();
     let is_text = page.content_type.as_deref().is_some_and(|ct| ct.trim_start().starts_with("text/plain"));
     let decoded = if is_text {
@@ -317,7 +342,7 @@ pub(crate) fn complete(page: Page, options: &AddOptions, network: &mut Network) 
     } else {
         Vec::new()
     };
-    Gathered { url, extracted, snapshot, images, canonical_text, key }
+    Gathered::settled(url, extracted, snapshot, images, canonical_text, key)
 }
 
 /// An article extracted again from its stored page; images it already has are reused.
@@ -332,7 +357,7 @@ pub(crate) fn reextract(html: &str, source_url: Option<String>, stored_images: &
     }
     let Page { url, extracted, canonical_text, key, .. } =
         Page::new(source_url, extracted, None, LocalImages::None, false);
-    Gathered { url, extracted, snapshot: None, images: Vec::new(), canonical_text, key }
+    Gathered::settled(url, extracted, None, Vec::new(), canonical_text, key)
 }
 
 /// Extraction runs on a thread with a large stack: pathological pages (200,000 nested

@@ -160,7 +160,7 @@ pub(crate) fn load(
 }
 
 async fn download_all(
-    client: &reqwest::Client,
+    client: &fetch::Fetcher,
     cfg: &crate::FetchConfig,
     remote: Vec<(String, Url)>,
 ) -> Vec<(String, Loaded)> {

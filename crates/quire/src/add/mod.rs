@@ -28,7 +28,7 @@ use gather::Network;
 
 /// The scheme of document image sources that point at a copy stored in the library:
 /// `quire-image:<sha256 hex>`.
-pub const IMAGE_SCHEME: &str = "quire-image:";
+pub const IMAGE_SCHEME: &str = quire_doc::address::STORED_IMAGE_SCHEME;
 
 /// What to add.
 #[derive(Debug, Clone, PartialEq, Eq)]

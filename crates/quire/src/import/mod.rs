@@ -163,8 +163,7 @@ impl Library {
         let mut to_fetch = Vec::new();
         for (index, item) in items.iter().enumerate() {
             if options.fetch && matches!(item.content, Content::None) {
-                if let Some(url) = item.url.as_deref().filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-                {
+                if let Some(url) = quire_doc::address::web(item.url.as_deref()) {
                     if matches!(self.existing(item), Ok(None)) {
                         to_fetch.push((index, url.to_owned()));
                     }
@@ -363,7 +362,7 @@ fn prepare(item: &Item, options: &ImportOptions) -> Prepared {
             };
             Prepared::Page(Box::new(gather::from_document(Extracted { meta, document, warnings: Vec::new() }, None)))
         }
-        Content::None if item.url.is_none() => Prepared::Link("the file gives no address".to_owned()),
+        Content::None if item.url.is_none() => Prepared::Link("the file gives no web address".to_owned()),
         Content::None if !options.fetch => Prepared::Link("not fetched (fetching was turned off)".to_owned()),
         Content::None => Prepared::Link("not a web address".to_owned()),
     }
@@ -440,12 +439,14 @@ fn add_snapshots(tx: &Tx<'_>, id: i64, snapshots: &[(Snapshot, String)]) -> Resu
 }
 
 /// An item as the library keeps it, whatever the file said: title and author without control
-/// characters, the address without credentials, notes without control characters (tags and
-/// highlights are checked where they are stored, the page where it is gathered).
+/// characters, the address without credentials and only when it is an http(s) address, notes
+/// without control characters (tags and highlights are checked where they are stored, the page
+/// where it is gathered).
 fn tidy_item(mut item: Item) -> Item {
     item.title = item.title.as_deref().and_then(quire_clip::clean_line);
     item.author = item.author.as_deref().and_then(quire_clip::clean_line);
-    item.url = item.url.map(|u| quire_clip::without_credentials(&u).into_owned());
+    item.url =
+        item.url.map(|u| quire_clip::without_credentials(&u).into_owned()).filter(|u| quire_doc::address::is_web(u));
     for note in &mut item.notes {
         *note = quire_clip::strip_controls(note).into_owned();
     }
