@@ -406,13 +406,16 @@ fn rows() -> Vec<Row> {
             setup: nothing,
             action: Action::Library(
                 |lib, f| {
+                    let url = format!("{}/silent", f.url);
                     let fetch = FetchConfig {
                         timeout: Duration::from_secs(1),
                         connect_timeout: Duration::from_secs(1),
+                        // The test server is on this computer: an address typed by the user.
+                        reach: quire::Reach::typed([url.as_str()]),
                         ..FetchConfig::default()
                     };
                     let options = AddOptions { fetch, ..AddOptions::default() };
-                    lib.add(&AddSource::Url(format!("{}/silent", f.url)), &options).map(drop)
+                    lib.add(&AddSource::Url(url), &options).map(drop)
                 },
                 ErrorKind::Network,
             ),
