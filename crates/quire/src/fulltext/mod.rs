@@ -25,7 +25,6 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 
 use crate::store::fulltext::{self as journal, Entry};
@@ -76,7 +75,9 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let prefix = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(text::ANALYZER).set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default()
+            .set_tokenizer(text::PREFIX_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | FAST),
@@ -162,6 +163,7 @@ impl FullText {
         let (schema, fields) = schema();
         let index = Index::open_in_dir(dir).ok().filter(|index| index.schema() == schema)?;
         index.tokenizers().register(text::ANALYZER, text::analyzer());
+        index.tokenizers().register(text::PREFIX_ANALYZER, text::prefix_analyzer());
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().ok()?;
         let searcher = reader.searcher();
         for segment in searcher.segment_readers() {
@@ -192,31 +194,28 @@ impl FullText {
         }
     }
 
+    /// An article's entry. Texts go in as they are and tantivy splits them with the registered
+    /// analyzers (text fields, and the `prefix` field with every text's short prefixes); an
+    /// article's quotes, and its notes, are values of their field one by one, so that tantivy
+    /// leaves a gap of one position between them (`text::words_of_parts` does the same when
+    /// matching outside the index). (Handing tantivy words split here costs more: it keeps
+    /// pre-split text as JSON until it indexes it.)
     fn document(&self, entry: &Entry) -> TantivyDocument {
         let f = &self.fields;
-        let mut analyzer = text::analyzer();
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.id, entry.id as u64);
-        let mut all_words = Vec::new();
-        for (field, value, parts) in [
-            (f.title, &entry.title, false),
-            (f.byline, &entry.byline, false),
-            (f.body, &entry.body, false),
-            (f.quotes, &entry.quotes, true),
-            (f.notes, &entry.notes, true),
-        ] {
+        for (field, value) in [(f.title, &entry.title), (f.byline, &entry.byline), (f.body, &entry.body)] {
             if !value.is_empty() {
-                let words =
-                    if parts { text::words_of_parts(&mut analyzer, value) } else { text::words(&mut analyzer, value) };
-                let tokens = text::tokens(&words);
-                doc.add_pre_tokenized_text(field, PreTokenizedString { text: String::new(), tokens });
-                all_words.extend(words);
+                doc.add_text(field, value);
+                doc.add_text(f.prefix, value);
             }
         }
-        doc.add_pre_tokenized_text(
-            f.prefix,
-            PreTokenizedString { text: String::new(), tokens: text::prefix_tokens(&all_words) },
-        );
+        for (field, value) in [(f.quotes, &entry.quotes), (f.notes, &entry.notes)] {
+            for part in value.split(text::PART_SEPARATOR).filter(|p| !p.is_empty()) {
+                doc.add_text(field, part);
+                doc.add_text(f.prefix, part);
+            }
+        }
         let mut tags: Vec<&str> = Vec::new();
         for key in &entry.tags {
             let mut end = 0;

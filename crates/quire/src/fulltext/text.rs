@@ -4,7 +4,8 @@
 //! ("Zürich" is "zurich"), words longer than [`MAX_WORD`] bytes dropped.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 use crate::search::Term;
@@ -82,37 +83,83 @@ pub(crate) fn forms(analyzer: &mut TextAnalyzer, term: &Term) -> Vec<String> {
     words(analyzer, term.text()).into_iter().map(|w| w.text).collect()
 }
 
-/// A text's words as the index's tokens (the text is split once, for its field and for the
-/// prefixes).
-pub(crate) fn tokens(words: &[Word]) -> Vec<Token> {
-    words
-        .iter()
-        .map(|w| Token {
-            offset_from: w.from,
-            offset_to: w.to,
-            position: w.position,
-            text: w.text.clone(),
-            position_length: 1,
-        })
-        .collect()
+/// The name of the analyzer of the `prefix` field.
+pub(crate) const PREFIX_ANALYZER: &str = "quire-prefix";
+
+/// The words of a text as [`analyzer`] gives them, each as its short prefixes: "nato" gives
+/// "n", "na", "nat" (each occurrence counts, as for whole words), for the `prefix` field.
+pub(crate) fn prefix_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ShortPrefixes)
+        .build()
 }
 
-/// The short prefixes of each word of a text, as tokens for the `prefix` field: "nato" gives
-/// "n", "na", "nat" (each occurrence counts, as for whole words).
-pub(crate) fn prefix_tokens(words: &[Word]) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(words.len() * SHORT_PREFIX);
-    for (position, word) in words.iter().enumerate() {
-        for (at, c) in word.text.char_indices().take(SHORT_PREFIX) {
-            tokens.push(Token {
-                offset_from: word.from,
-                offset_to: word.to,
-                position,
-                text: word.text[..at + c.len_utf8()].to_owned(),
-                position_length: 1,
-            });
+/// Replaces each word by its prefixes of 1 to [`SHORT_PREFIX`] characters.
+#[derive(Clone, Copy)]
+struct ShortPrefixes;
+
+impl TokenFilter for ShortPrefixes {
+    type Tokenizer<T: Tokenizer> = ShortPrefixesOf<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ShortPrefixesOf<T> {
+        ShortPrefixesOf(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct ShortPrefixesOf<T>(T);
+
+impl<T: Tokenizer> Tokenizer for ShortPrefixesOf<T> {
+    type TokenStream<'a> = ShortPrefixStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ShortPrefixStream {
+            words: self.0.token_stream(text),
+            word: String::new(),
+            ends: Vec::new(),
+            token: Token::default(),
         }
     }
-    tokens
+}
+
+struct ShortPrefixStream<S> {
+    words: S,
+    /// The current word, and the byte ends of its prefixes still to give, longest first.
+    word: String,
+    ends: Vec<usize>,
+    token: Token,
+}
+
+impl<S: TokenStream> TokenStream for ShortPrefixStream<S> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some(end) = self.ends.pop() {
+                self.token.text.clear();
+                self.token.text.push_str(&self.word[..end]);
+                return true;
+            }
+            if !self.words.advance() {
+                return false;
+            }
+            let word = self.words.token();
+            self.word.clear();
+            self.word.push_str(&word.text);
+            self.token = Token { text: String::new(), ..word.clone() };
+            self.ends.extend(self.word.char_indices().take(SHORT_PREFIX).map(|(at, c)| at + c.len_utf8()));
+            self.ends.reverse();
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// The index of every word of a text that one of the terms matches (a phrase marks all its
