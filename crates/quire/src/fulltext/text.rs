@@ -281,10 +281,14 @@ mod tests {
 
     #[test]
     fn short_prefixes_of_each_word() {
-        let mut a = analyzer();
-        let w = words(&mut a, "NATO is");
-        let got: Vec<String> = prefix_tokens(&w).into_iter().map(|t| t.text).collect();
-        assert_eq!(got, ["n", "na", "nat", "i", "is"]);
+        let mut a = prefix_analyzer();
+        let mut stream = a.token_stream("NATO is Zürich");
+        let mut got = Vec::new();
+        while let Some(t) = stream.next() {
+            got.push((t.text.clone(), t.position));
+        }
+        let want = [("n", 0), ("na", 0), ("nat", 0), ("i", 1), ("is", 1), ("z", 2), ("zu", 2), ("zur", 2)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_owned(), p)));
     }
 
     #[test]
