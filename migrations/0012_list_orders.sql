@@ -1,5 +1,5 @@
--- Quire library schema, version 12: the list's other orders (published, title, site) read
--- their first page from an index instead of sorting the whole library. Each index matches its
+-- Quire library schema, version 12: the list's other orders (published, title, site), and a
+-- topic's highlights newest first, read their first page from an index instead of sorting. Each index matches its
 -- `ORDER BY` in store/articles.rs `order_by` term for term (expressions, collation, directions).
 -- Articles without a date or a site, most of a library of plain files, all go in at the front
 -- of their group (newest first), so adding them writes where the last one was written.
@@ -10,3 +10,6 @@ CREATE INDEX articles_published_order
 CREATE INDEX articles_title_order ON articles (title COLLATE NOCASE, id);
 CREATE INDEX articles_site_order
     ON articles (site_name IS NULL, site_name COLLATE NOCASE, clipped_at DESC, id DESC);
+
+-- A topic's (a tag's) highlights, newest first, a page at a time (store/highlights.rs).
+CREATE INDEX highlights_created ON highlights (created_at DESC, id DESC);

@@ -29,6 +29,10 @@ impl Default for Filter {
 /// order (the first page is found early); a rarer one is read from the tag's side.
 const DENSE_TAG: i64 = 2000;
 
+/// A tag on at least this many articles (but fewer than [`DENSE_TAG`]) is gathered once and
+/// looked up as the list is read in order; a rarer one is read from its side and sorted.
+const WALKED_TAG: i64 = 300;
+
 impl Filter {
     /// Articles carrying the tag (by key, see `tags::key_of`) or one of its sub-tags, on the
     /// article itself or on one of its highlights.
@@ -62,28 +66,40 @@ impl Filter {
         let mut args = self.args.clone();
         for key in &self.tags {
             let pair = key_or_sub(key);
+            // How common the tag is: its articles' tags and its highlights' (a topic can be
+            // on highlights only), counted up to the first threshold.
             let dense: i64 = conn.query_row(
                 &format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM article_tags at WHERE at.tag_id IN
-                        (SELECT t.id FROM tags t WHERE {KEY_OR_SUB}) LIMIT {DENSE_TAG})"
+                    "SELECT count(*) FROM (
+                        SELECT 1 FROM article_tags at WHERE at.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB})
+                        UNION ALL
+                        SELECT 1 FROM highlight_tags ht WHERE ht.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB})
+                        LIMIT {DENSE_TAG})"
                 ),
-                pair.clone(),
+                rusqlite::params_from_iter(pair.iter().chain(&pair)),
                 |r| r.get(0),
             )?;
+            // The tag and its sub-tags, found once (not joined and matched again per row).
+            let ids = format!("(SELECT t.id FROM tags t WHERE {KEY_OR_SUB})");
             if dense >= DENSE_TAG {
+                // Common: each row of the list, read in order, is checked (a page comes early).
                 cond.push_str(&format!(
-                    " AND (EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                                   WHERE at.article_id = a.id AND {KEY_OR_SUB})
+                    " AND (EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id AND at.tag_id IN {ids})
                            OR EXISTS (SELECT 1 FROM highlights h JOIN highlight_tags ht ON ht.highlight_id = h.id
-                                      JOIN tags t ON t.id = ht.tag_id WHERE h.article_id = a.id AND {KEY_OR_SUB}))"
+                                      WHERE h.article_id = a.id AND ht.tag_id IN {ids}))"
                 ));
             } else {
+                // Rarer: the tag's articles, gathered once. Fairly common ones (`WALKED_TAG`
+                // and more) are then looked up as the list is read in its order (`+` keeps
+                // SQLite on the order's index: a page is found within a few thousand rows);
+                // rare ones are read by id and sorted.
+                let walk = if dense >= WALKED_TAG { "+" } else { "" };
                 cond.push_str(&format!(
-                    " AND a.id IN (
-                        SELECT at.article_id FROM article_tags at WHERE at.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB})
+                    " AND {walk}a.id IN (
+                        SELECT at.article_id FROM article_tags at WHERE at.tag_id IN {ids}
                         UNION
                         SELECT h.article_id FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id
-                        WHERE ht.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB}))"
+                        WHERE ht.tag_id IN {ids})"
                 ));
             }
             args.extend(pair.iter().chain(&pair).map(|a| Value::from(a.clone())));

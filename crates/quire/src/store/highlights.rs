@@ -257,7 +257,10 @@ pub(crate) fn select_in_context(conn: &Connection, sel: &Selection<'_>) -> Resul
     }
     if let Some(key) = sel.tag_key {
         sql.push_str(&format!(
-            " AND h.id IN (SELECT ht.highlight_id FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id WHERE {KEY_OR_SUB})"
+            // `+`: newest first, SQLite reads `highlights_created` in order and looks each
+            // highlight up in the topic's (gathered once) until it has a page.
+            " AND +h.id IN (SELECT ht.highlight_id FROM highlight_tags ht
+                            WHERE ht.tag_id IN (SELECT t.id FROM tags t WHERE {KEY_OR_SUB}))"
         ));
         args.extend(key_or_sub(key).map(Into::into));
     }
