@@ -5,11 +5,13 @@
 -- of their group (newest first), so adding them writes where the last one was written.
 -- Migrations are append-only: never edit this file once it has landed.
 
+-- Each also holds favorite and status, so that a list filtered by them and read in that
+-- order checks each row from the index alone (an article's row holds its whole body).
 CREATE INDEX articles_published_order
-    ON articles (published_at IS NULL, published_at DESC, clipped_at DESC, id DESC);
-CREATE INDEX articles_title_order ON articles (title COLLATE NOCASE, id);
+    ON articles (published_at IS NULL, published_at DESC, clipped_at DESC, id DESC, favorite, status);
+CREATE INDEX articles_title_order ON articles (title COLLATE NOCASE, id, favorite, status);
 CREATE INDEX articles_site_order
-    ON articles (site_name IS NULL, site_name COLLATE NOCASE, clipped_at DESC, id DESC);
+    ON articles (site_name IS NULL, site_name COLLATE NOCASE, clipped_at DESC, id DESC, favorite, status);
 
 -- A topic's (a tag's) highlights, newest first, a page at a time (store/highlights.rs).
 CREATE INDEX highlights_created ON highlights (created_at DESC, id DESC);
