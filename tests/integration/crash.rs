@@ -208,7 +208,9 @@ fn update_loop(library: &Path, url: &str, wait: Duration) -> bool {
     }
 }
 
-fn check(library: &Path, reported: &Reported, clipped: i64, anchor_quote: &str, trial: usize) {
+/// After a process was killed: SQLite's own checks pass, and the search index catches up and
+/// agrees with the library. Returns the library, open.
+pub(crate) fn sound_after_crash(library: &Path, trial: usize) -> Library {
     let conn = rusqlite::Connection::open(library).unwrap();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok", "trial {trial}");
@@ -221,6 +223,11 @@ fn check(library: &Path, reported: &Reported, clipped: i64, anchor_quote: &str, 
     assert!(!sync.busy, "trial {trial}: the killed process's index lock is gone");
     let index = lib.check_index().unwrap();
     assert!(index.agrees() && index.pending == 0, "trial {trial}: {index:?}");
+    lib
+}
+
+fn check(library: &Path, reported: &Reported, clipped: i64, anchor_quote: &str, trial: usize) {
+    let lib = sound_after_crash(library, trial);
 
     for (id, text) in &reported.added {
         assert_eq!(&lib.canonical_text(*id).unwrap(), text, "trial {trial}: article {id} reported added");

@@ -6,7 +6,6 @@
 //! library and an index that agree.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -494,21 +493,9 @@ fn killed_writers_leave_library_and_index_agreeing() {
         }
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
-        check_after_crash(&lib_path, trial);
+        crate::crash::sound_after_crash(&lib_path, trial);
     }
     assert!(killed * 2 >= trials, "most writers were killed mid-way ({killed} of {trials})");
-}
-
-fn check_after_crash(lib_path: &Path, trial: usize) {
-    let conn = rusqlite::Connection::open(lib_path).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(integrity, "ok", "trial {trial}");
-    drop(conn);
-    let lib = Library::open(lib_path).unwrap();
-    let sync = lib.sync_index().unwrap();
-    assert!(!sync.busy, "trial {trial}: the killed process's lock is gone");
-    let check = lib.check_index().unwrap();
-    assert!(check.agrees() && check.pending == 0, "trial {trial}: {check:?}");
 }
 
 /// A library copied back over itself at the file level (an OS backup, a sync tool) is older
