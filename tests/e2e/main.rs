@@ -16,6 +16,7 @@ mod formats;
 mod from_apps;
 mod guard;
 mod harness;
+mod hostile;
 mod scenario;
 mod webdriver;
 

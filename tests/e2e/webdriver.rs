@@ -94,6 +94,16 @@ impl Session {
         Ok(())
     }
 
+    /// Scrolls the element into the middle of the view and moves the mouse pointer onto it.
+    pub fn hover(&self, element: &Element) -> Result<()> {
+        let reference = json!({ ELEMENT_KEY: element.0 });
+        self.execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", vec![reference.clone()])?;
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [{"type": "pointerMove", "duration": 0, "origin": reference, "x": 0, "y": 0}]}]});
+        self.call("POST", "/actions", Some(actions))?;
+        Ok(())
+    }
+
     /// Presses and releases one key (a character, or a WebDriver key code such as
     /// [`ESCAPE`]) on whatever has the focus.
     pub fn press_key(&self, key: &str) -> Result<()> {
