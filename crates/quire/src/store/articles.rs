@@ -2,6 +2,8 @@
 //! ([`ArticleContent`], for both a new article and a replaced one), and rows are read by
 //! column name.
 
+use std::collections::HashMap;
+
 use quire_doc::Document;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
@@ -409,11 +411,22 @@ pub(crate) fn view(conn: &Connection, id: i64) -> Result<ArticleView> {
 }
 
 fn fill_tags(conn: &Connection, summaries: &mut [ArticleSummary]) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY t.key",
-    )?;
-    for s in summaries {
-        s.tags = stmt.query_map([s.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    // One statement for a page of articles (a list shows 50): each run of a statement costs
+    // more than the rows it reads here.
+    for chunk in summaries.chunks_mut(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+             WHERE at.article_id IN ({marks}) ORDER BY at.article_id, t.key"
+        ))?;
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut rows = stmt.query(params_from_iter(chunk.iter().map(|s| s.id)))?;
+        while let Some(row) = rows.next()? {
+            tags.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+        for s in chunk {
+            s.tags = tags.remove(&s.id).unwrap_or_default();
+        }
     }
     Ok(())
 }
