@@ -119,10 +119,6 @@ struct JsLine {
     wall_ms: Option<f64>,
 }
 
-/// The allocator the shipped binaries use too (html5ever allocates a node at a time).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> Result<()> {
     let (dir, compare_js, runs, js_dir, cases, verbose, dump) = match Cli::parse().command {
         Cmd::Extract { dir, compare_js, runs, js_dir, cases, verbose, dump } => {

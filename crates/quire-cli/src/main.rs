@@ -333,10 +333,9 @@ enum TagCommand {
     List,
 }
 
-/// Extraction allocates a DOM node at a time; mimalloc makes it ~8% faster (BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
+// The system allocator: most runs of `quire` are short (a list, a search), and mimalloc's
+// start-up cost each ~0.5 ms (12 % of a list of 50) for no gain in a bulk import
+// (BENCHMARKS.md, "Second pass").
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
