@@ -225,26 +225,44 @@ pub fn run(bench: &LibraryBench) -> Result<()> {
         ),
         ("topic_whole", vec![vec!["highlights".into(), "--tag".into(), corpus::DOSSIER.into(), "--json".into()]]),
     ];
-    for (name, commands) in figures {
-        let mut times = Vec::new();
-        let mut results = Vec::new();
-        for _ in 0..bench.runs.max(1) {
-            for args in &commands {
+    // Each figure's invocations, in its order (its commands in turn, 20 in all per run)…
+    let plans: Vec<Vec<&Vec<String>>> = figures
+        .iter()
+        .map(|(_, commands)| {
+            let each = (20 / commands.len()).max(1);
+            let one_run: Vec<&Vec<String>> = commands.iter().flat_map(|args| std::iter::repeat_n(args, each)).collect();
+            (0..bench.runs.max(1)).flat_map(|_| one_run.iter().copied()).collect()
+        })
+        .collect();
+    // …run round by round, one of each figure a round: a slow second of the machine falls on
+    // every figure alike instead of on the twenty runs of one. Each round runs the figures
+    // in a new order (shuffled with a fixed seed), so that no figure always follows the same one.
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); figures.len()];
+    let mut results: Vec<Vec<usize>> = vec![Vec::new(); figures.len()];
+    let rounds = plans.iter().map(Vec::len).max().unwrap_or(0);
+    let mut rng = Rng::new(7);
+    for round in 0..rounds {
+        let mut order: Vec<usize> = (0..plans.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        for f in order {
+            if let Some(args) = plans[f].get(round) {
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                for _ in 0..(20 / commands.len()).max(1) {
-                    let (ms, hits) = time_quire(&bench.quire, &library, &args)?;
-                    times.push(ms);
-                    results.push(hits);
-                }
+                let (ms, hits) = time_quire(&bench.quire, &library, &args)?;
+                times[f].push(ms);
+                results[f].push(hits);
             }
         }
-        results.sort_unstable();
+    }
+    for (f, (name, _)) in figures.iter().enumerate() {
+        results[f].sort_unstable();
         println!(
             "figure={name} runs={} p50_ms={:.1} p95_ms={:.1} results_median={}",
-            times.len(),
-            percentile(&times, 50.0),
-            percentile(&times, 95.0),
-            results[results.len() / 2]
+            times[f].len(),
+            percentile(&times[f], 50.0),
+            percentile(&times[f], 95.0),
+            results[f][results[f].len() / 2]
         );
     }
     Ok(())

@@ -276,7 +276,7 @@ fn refused_redirect(target: &Url, exempt: Option<&str>, from_exempt: bool) -> Op
     let host = host_key(target)?;
     let is_exempt = exempt == Some(host.as_str());
     let refused = match literal_ip(target) {
-        Some(ip) => !is_public(ip) && !(is_exempt && from_exempt),
+        Some(ip) => !(is_public(ip) || (is_exempt && from_exempt)),
         None => is_exempt && !from_exempt,
     };
     refused.then_some(host)
