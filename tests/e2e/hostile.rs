@@ -16,7 +16,6 @@
 //!   none of the keys through which a PDF runs or launches anything.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -113,39 +112,11 @@ fn recording_opener(dir: &Path) -> (PathBuf, PathBuf) {
 /// (its endpoint's port, the index's change journal), and articles without their reading
 /// position (which opening and scrolling an article rightly keeps).
 fn holdings(library: &Path) -> u64 {
-    let conn = rusqlite::Connection::open_with_flags(library, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let mut hasher = DefaultHasher::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let bookkeeping = ["endpoint_listeners", "fulltext_changes", "fulltext_state", "sqlite_sequence"];
-    for table in tables.iter().filter(|t| !bookkeeping.contains(&t.as_str())) {
-        let columns: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let kept: Vec<String> = columns
-            .into_iter()
-            .filter(|c| !(table == "articles" && (c == "progress" || c == "updated_at")))
-            .map(|c| format!("\"{c}\""))
-            .collect();
-        table.hash(&mut hasher);
-        let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{table}\" ORDER BY 1", kept.join(", "))).unwrap();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for c in 0..kept.len() {
-                format!("{:?}", row.get_ref(c).unwrap()).hash(&mut hasher);
-            }
-        }
-    }
-    hasher.finish()
+    quire_tests::library_hash(
+        library,
+        &["endpoint_listeners", "fulltext_changes", "fulltext_state", "sqlite_sequence"],
+        &[("articles", "progress"), ("articles", "updated_at")],
+    )
 }
 
 /// Adds the corpus to a new library (each page as a file, with a highlight whose note is

@@ -4,8 +4,6 @@
 //! before and after). Rows that need something this machine may not allow (running as another
 //! user, mounting a small tmpfs) are skipped with the reason printed.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -567,29 +565,7 @@ fn run_cli(f: &Fixture, args: &[&str], input: &Input, name: &str) -> (i32, Strin
 /// A hash of every row of every table, with the schema version: equal means nothing in the
 /// library changed.
 fn content_hash(library: &Path) -> u64 {
-    let conn = rusqlite::Connection::open_with_flags(library, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let mut hasher = DefaultHasher::new();
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    version.hash(&mut hasher);
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for table in tables {
-        table.hash(&mut hasher);
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1")).unwrap();
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for c in 0..columns {
-                format!("{:?}", row.get_ref(c).unwrap()).hash(&mut hasher);
-            }
-        }
-    }
-    hasher.finish()
+    quire_tests::library_hash(library, &[], &[])
 }
 
 fn is_root() -> bool {

@@ -83,3 +83,38 @@ pub fn add_reference_article_with(
         .collect();
     (added.id, highlights)
 }
+
+/// A hash of what a library holds: its schema version and every row of every table, but the
+/// tables in `skip_tables` and the `(table, column)` pairs in `skip_columns`. Equal means
+/// nothing the hash covers changed.
+pub fn library_hash(library: &Path, skip_tables: &[&str], skip_columns: &[(&str, &str)]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let conn = rusqlite::Connection::open_with_flags(library, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the library to hash it");
+    let strings = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let mut hasher = DefaultHasher::new();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    version.hash(&mut hasher);
+    for table in strings("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
+        if skip_tables.contains(&table.as_str()) {
+            continue;
+        }
+        let columns: Vec<String> = strings(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+            .into_iter()
+            .filter(|c| !skip_columns.contains(&(table.as_str(), c.as_str())))
+            .map(|c| format!("\"{c}\""))
+            .collect();
+        table.hash(&mut hasher);
+        let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{table}\" ORDER BY 1", columns.join(", "))).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for c in 0..columns.len() {
+                format!("{:?}", row.get_ref(c).unwrap()).hash(&mut hasher);
+            }
+        }
+    }
+    hasher.finish()
+}
