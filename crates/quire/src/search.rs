@@ -286,20 +286,17 @@ impl Library {
             let store = self.store();
             let conn = store.read();
             let page = Page { limit: Some(limit.max(1)), offset: Some(offset) };
-            let ids = articles::ids(conn, &filter, request.filter.sort, page)?;
-            return ids
+            let rows = articles::list(conn, &filter, request.filter.sort, page)?;
+            return Ok(rows
                 .into_iter()
-                .map(|id| {
-                    let article = articles::summary(conn, id)?;
-                    Ok(SearchHit {
-                        article,
-                        rank: 0.0,
-                        matched_in: Vec::new(),
-                        snippet: Vec::new(),
-                        highlights: Vec::new(),
-                    })
+                .map(|article| SearchHit {
+                    article,
+                    rank: 0.0,
+                    matched_in: Vec::new(),
+                    snippet: Vec::new(),
+                    highlights: Vec::new(),
                 })
-                .collect();
+                .collect());
         }
         let mut analyzer = text::analyzer();
         let mut plan = Plan::new(&q, &mut analyzer)?;

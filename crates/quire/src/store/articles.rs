@@ -337,15 +337,6 @@ pub(crate) fn list(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -
     Ok(out)
 }
 
-/// The ids of the articles that pass the filter, in order.
-pub(crate) fn ids(conn: &Connection, filter: &Filter, sort: Sort, page: Page) -> Result<Vec<i64>> {
-    let (cond, args) = filter.resolve_sorted(conn, sort)?;
-    let sql = format!("SELECT a.id FROM articles a WHERE {cond}{}{}", order_by(sort), page.sql());
-    let mut stmt = conn.prepare(&sql)?;
-    let ids = stmt.query_map(params_from_iter(args.iter()), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(ids)
-}
-
 /// How many articles pass the filter, and how many highlights they have.
 pub(crate) fn count(conn: &Connection, filter: &Filter) -> Result<ArticleCount> {
     let (cond, args) = filter.resolve(conn)?;
@@ -415,7 +406,7 @@ fn fill_tags(conn: &Connection, summaries: &mut [ArticleSummary]) -> Result<()> 
     // more than the rows it reads here.
     for chunk in summaries.chunks_mut(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
              WHERE at.article_id IN ({marks}) ORDER BY at.article_id, t.key"
         ))?;
