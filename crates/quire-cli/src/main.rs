@@ -334,8 +334,8 @@ enum TagCommand {
 }
 
 // The system allocator: most runs of `quire` are short (a list, a search), and mimalloc's
-// start-up cost each ~0.5 ms (12 % of a list of 50) for no gain in a bulk import
-// (BENCHMARKS.md, "Second pass").
+// start-up cost each 0.3-0.6 ms (up to 12 % of a list of 50) for no gain in a bulk import;
+// full-text searches pay ~0.5-1 ms of their 50 ms budget (BENCHMARKS.md, "Third pass").
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {

@@ -95,8 +95,8 @@ impl Filter {
                 // and more) are then looked up as the list is read in its order (`+` keeps
                 // SQLite on the order's index: a page is found within a few thousand rows);
                 // rare ones are read by id and sorted.
-                // `UNION ALL`: the `IN` list keeps each id once anyway, and a second set
-                // to remove repeats cost a fifth of the list's time.
+                // `UNION ALL`: the `IN` list keeps each id once anyway; a second set to
+                // remove repeats cost ~0.15 ms of a 4.5 ms list at 100,000 articles.
                 let walk = if dense >= WALKED_TAG { "+" } else { "" };
                 cond.push_str(&format!(
                     " AND {walk}a.id IN (
