@@ -19,6 +19,55 @@ fn a_new_file_is_migrated_and_reopening_is_idempotent() {
     assert_eq!(mode, "wal");
 }
 
+/// A migration that has landed is never edited: a library already at its version would never
+/// run the new text. Each file's SHA-256 is pinned here; a change to the schema is a new
+/// migration (and a new line here).
+#[test]
+fn landed_migrations_are_never_edited() {
+    use sha2::{Digest, Sha256};
+    let hashes: Vec<String> = MIGRATIONS
+        .iter()
+        .enumerate()
+        .map(|(i, sql)| format!("{:04} {}", i + 1, &hex::encode(Sha256::digest(sql.as_bytes()))[..16]))
+        .collect();
+    expect_test::expect![[r#"
+        0001 1ef36fe2136bf6f9
+        0002 b3b10220ce79e182
+        0003 5800d5e472104d3e
+        0004 0d559249b7428101
+        0005 41fed473c9e8b19c
+        0006 3ae2816f3158ef2c
+        0007 34df2e41806d3b79
+        0008 8ae196d5141e9ba1
+        0009 f7000ef950a51882
+        0010 d4dad43b1ae0bf73
+        0011 569afe6df1064f5a
+        0012 e5a59532e45fc22a
+        0013 995c7256333cfe9c"#]]
+    .assert_eq(&hashes.join("\n"));
+}
+
+/// Upgrading gives the schema a new library has: no index, trigger or table differs.
+#[test]
+fn an_upgraded_schema_is_the_schema_of_a_new_library() {
+    let schema = |path: &std::path::Path| -> Vec<(String, String)> {
+        let conn = rusqlite_conn(path);
+        let mut stmt =
+            conn.prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.sqlite3");
+    drop(Library::open(&new).unwrap());
+    let want = schema(&new);
+    for from in 1..SCHEMA_VERSION {
+        let path = dir.path().join(format!("from-{from}.sqlite3"));
+        quire::migrate_to(&mut rusqlite_conn(&path), &path, from).unwrap();
+        drop(Library::open(&path).unwrap());
+        assert_eq!(schema(&path), want, "upgraded from version {from}");
+    }
+}
+
 #[test]
 fn upgrades_from_every_earlier_version_keep_data() {
     for from in 0..SCHEMA_VERSION {

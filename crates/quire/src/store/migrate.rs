@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/0010_list_order.sql"),
     include_str!("../../../../migrations/0011_text_once.sql"),
     include_str!("../../../../migrations/0012_list_orders.sql"),
+    include_str!("../../../../migrations/0013_list_order_filters.sql"),
 ];
 
 /// The schema version this build writes.
